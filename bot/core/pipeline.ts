@@ -1,0 +1,317 @@
+/**
+ * The conversation pipeline, platform-neutral: de-duplicate the delivery, resolve the user
+ * and their role, load the conversation, then run middleware and the router (messages) or
+ * the action handler (buttons). Replies leave through the outbound port.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../services/db.ts';
+import { isUniqueViolation } from '../../services/db.ts';
+import type { Logger } from '../../services/logger.ts';
+import type { AppConfig } from '../../services/config.ts';
+import type { OutboundPort } from '../../services/messaging/outbound.service.ts';
+import type { InboundEvent, Reply, ConversationRef, InboundAction } from '../../services/messaging/types.ts';
+import type { UsersService } from '../../services/users/users.service.ts';
+import type { AuditService, AuditOutcome } from '../../services/audit/audit.service.ts';
+import { normalizeLocale, translator, type Locale } from '../../services/i18n/i18n.ts';
+import type { Clock } from '../../services/clock.ts';
+import type { Metrics } from '../../services/metrics.ts';
+import type {
+  CommandContext,
+  CommandRegistry,
+  CommandSpec,
+  ConversationRecord,
+  HandlerResult,
+  IntentEngine,
+  Middleware,
+  ResolvedUser,
+} from './registry.ts';
+import { UserError } from './errors.ts';
+import { isRole } from '../../services/users/roles.ts';
+
+export interface PipelineDeps {
+  db: Db;
+  config: AppConfig;
+  logger: Logger;
+  registry: CommandRegistry;
+  outbound: OutboundPort;
+  users: UsersService;
+  audit: AuditService;
+  intent: IntentEngine;
+  middleware: Middleware[];
+  clock: Clock;
+  metrics?: Metrics;
+}
+
+export interface Pipeline {
+  /** Processes one event once; a repeated (platform, eventId) is dropped. */
+  handle(event: InboundEvent): Promise<'handled' | 'duplicate'>;
+  /** Runs a command for a context (used by confirmations, the API and agents). */
+  runCommand(ctx: CommandContext, spec: CommandSpec<unknown>, args: unknown): Promise<AuditOutcome>;
+  /** Builds a context without de-duplication (for internal callers such as agents). */
+  context(event: InboundEvent, via: CommandContext['via']): Promise<CommandContext>;
+}
+
+interface PendingConfirmation {
+  commandId: string;
+  args: unknown;
+  userId: string;
+  expiresAt: string;
+}
+
+const CONFIRM_TTL_MS = 15 * 60_000;
+
+function toRecord(row: { id: string; platform: string; chatId: string; threadId: string; locale: string | null; state: unknown }, ref: ConversationRef): ConversationRecord {
+  return {
+    id: row.id,
+    ref,
+    locale: row.locale === 'ru' || row.locale === 'en' ? row.locale : null,
+    state: (row.state && typeof row.state === 'object' ? row.state : {}) as Record<string, unknown>,
+  };
+}
+
+/** Splits "ticket P1 title" into the first word and the rest. */
+export function splitCommand(line: string): { word: string; rest: string } {
+  const m = /^\s*[/!]?([^\s@]+)(?:@\S+)?\s*([\s\S]*)$/.exec(line);
+  return { word: (m?.[1] ?? '').toLowerCase(), rest: (m?.[2] ?? '').trim() };
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { db, registry, logger } = deps;
+
+  async function claim(event: InboundEvent): Promise<boolean> {
+    try {
+      await db.inboundDelivery.create({ data: { platform: event.platform, eventId: event.eventId } });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async function loadConversation(ref: ConversationRef): Promise<ConversationRecord> {
+    const key = { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '' };
+    const row = await db.conversation.upsert({
+      where: { platform_chatId_threadId: key },
+      create: key,
+      update: {},
+    });
+    return toRecord(row, ref);
+  }
+
+  async function context(event: InboundEvent, via: CommandContext['via']): Promise<CommandContext> {
+    const row = await deps.users.resolve(event.platform, event.user.platformUserId, event.user.displayName);
+    const conversation = await loadConversation(event.ref);
+    const locale: Locale =
+      normalizeLocale(row.locale, undefined as unknown as Locale) ??
+      conversation.locale ??
+      normalizeLocale(event.user.locale, deps.config.file.defaultLocale);
+    const user: ResolvedUser = {
+      id: row.id,
+      role: isRole(row.role) ? row.role : 'viewer',
+      locale,
+      displayName: row.displayName ?? event.user.displayName ?? event.user.platformUserId,
+      platform: event.platform,
+      platformUserId: event.user.platformUserId,
+    };
+    const replyRef = event.replyRef ?? event.ref;
+    const ctx: CommandContext = {
+      event,
+      user,
+      conversation,
+      replyRef,
+      locale,
+      t: translator(locale),
+      logger: logger.child({ platform: event.platform, chat: event.ref.chatId, user: user.id }),
+      via,
+      async reply(reply, opts = {}) {
+        const { ref, ...rest } = opts;
+        await deps.outbound.send({ ...rest, ref: ref ?? replyRef, reply });
+      },
+      async setState(patch) {
+        const next = { ...conversation.state, ...patch };
+        await db.conversation.update({ where: { id: conversation.id }, data: { state: next as object } });
+        conversation.state = next;
+      },
+    };
+    return ctx;
+  }
+
+  async function deliver(ctx: CommandContext, result: HandlerResult): Promise<void> {
+    if (!result) return;
+    for (const r of Array.isArray(result) ? result : [result]) await ctx.reply(r);
+  }
+
+  async function audit(ctx: CommandContext, action: string, outcome: AuditOutcome, detail?: Record<string, unknown>): Promise<void> {
+    await deps.audit.record({
+      userId: ctx.user.id,
+      platform: ctx.event.platform,
+      chatId: ctx.event.ref.chatId,
+      action,
+      outcome,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Runs a handler with the shared error policy: UserError -> its message; anything else -> a generic apology. */
+  async function guarded(ctx: CommandContext, action: string, run: () => Promise<HandlerResult>, detail?: Record<string, unknown>): Promise<AuditOutcome> {
+    try {
+      const result = await run();
+      await deliver(ctx, result);
+      await audit(ctx, action, 'ok', detail);
+      return 'ok';
+    } catch (err) {
+      if (err instanceof UserError) {
+        await ctx.reply({ text: ctx.t(err.key, err.params) });
+        await audit(ctx, action, 'invalid', { ...detail, code: err.key });
+        return 'invalid';
+      }
+      const ref = randomUUID().slice(0, 8);
+      ctx.logger.error({ err, ref, action }, 'handler failed');
+      await ctx.reply({ text: ctx.t('core.error', { ref }) });
+      await audit(ctx, action, 'error', { ...detail, ref });
+      // Rethrowing would make the queue retry the whole event; the delivery is already claimed, so report and stop.
+      return 'error';
+    }
+  }
+
+  async function deny(ctx: CommandContext, action: string, name: string): Promise<AuditOutcome> {
+    await ctx.reply({ text: ctx.t('core.denied', { command: name, role: ctx.user.role }) });
+    await audit(ctx, action, 'denied', { role: ctx.user.role });
+    return 'denied';
+  }
+
+  async function runCommand(ctx: CommandContext, spec: CommandSpec<unknown>, input: unknown): Promise<AuditOutcome> {
+    const action = `command:${spec.id}`;
+    if (!spec.roles.includes(ctx.user.role)) return deny(ctx, action, spec.aliases.en[0] ?? spec.id);
+    const parsed = spec.args.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const usage = spec.usageKey ? ctx.t(spec.usageKey) : spec.aliases.en[0] ?? spec.id;
+      await ctx.reply({ text: ctx.t('core.badArgs', { field: issue?.path.join('.') || '-', reason: issue?.message ?? '', usage }) });
+      await audit(ctx, action, 'invalid', { issue: issue?.message });
+      return 'invalid';
+    }
+    const needsConfirm = spec.confirm || (spec.mutates && (ctx.via === 'intent' || ctx.via === 'agent'));
+    if (needsConfirm && ctx.via !== 'confirm') {
+      const id = randomUUID();
+      const pending: Record<string, PendingConfirmation> = {
+        ...((ctx.conversation.state.pending as Record<string, PendingConfirmation>) ?? {}),
+      };
+      const now = deps.clock.now().getTime();
+      for (const [k, v] of Object.entries(pending)) if (Date.parse(v.expiresAt) < now) delete pending[k];
+      pending[id] = { commandId: spec.id, args: parsed.data, userId: ctx.user.id, expiresAt: new Date(now + CONFIRM_TTL_MS).toISOString() };
+      await ctx.setState({ pending });
+      await ctx.reply({
+        text: ctx.t('core.confirm', { command: spec.aliases[ctx.locale][0] ?? spec.id, summary: ctx.t(spec.summaryKey) }),
+        buttons: [
+          { actionId: 'core.confirm', label: ctx.t('core.confirm.yes'), value: id, style: 'primary' },
+          { actionId: 'core.cancel', label: ctx.t('core.confirm.no'), value: id },
+        ],
+      });
+      await audit(ctx, action, 'proposed');
+      return 'proposed';
+    }
+    return guarded(ctx, action, () => spec.handler(ctx, parsed.data));
+  }
+
+  async function route(ctx: CommandContext): Promise<void> {
+    const event = ctx.event;
+    if (event.type !== 'message') return;
+    let spec: CommandSpec<unknown> | undefined;
+    let raw = '';
+    if (event.command && event.command !== 'a2d2') {
+      spec = registry.bySlashName(event.command) ?? registry.byAlias(event.command);
+      raw = event.text.trim();
+    }
+    if (!spec) {
+      const line = event.command === 'a2d2' ? event.text : event.text;
+      const { word, rest } = splitCommand(line);
+      const explicit = event.command !== undefined || /^\s*[/!]/.test(line) || event.addressed;
+      const candidate = word ? registry.byAlias(word) : undefined;
+      if (candidate && explicit) {
+        spec = candidate;
+        raw = rest;
+      } else if (!word && event.addressed) {
+        spec = registry.command('core.help');
+        raw = '';
+      }
+    }
+    if (spec) {
+      const input = spec.parse ? spec.parse(raw, ctx) : { text: raw };
+      await runCommand(ctx, spec, input);
+      return;
+    }
+    if (!event.addressed) return;
+    const intentCtx = { ...ctx, via: 'intent' as const };
+    const match = await deps.intent.detect(event.text, intentCtx);
+    const matched = match ? registry.command(match.commandId) : undefined;
+    if (match && matched) {
+      await runCommand(intentCtx, matched, match.args);
+      return;
+    }
+    await ctx.reply({ text: ctx.t('core.unknown') });
+  }
+
+  async function runMiddleware(ctx: CommandContext, index: number): Promise<void> {
+    const mw = deps.middleware[index];
+    if (!mw) return route(ctx);
+    await mw(ctx, () => runMiddleware(ctx, index + 1));
+  }
+
+  async function handleAction(ctx: CommandContext & { event: InboundAction }): Promise<void> {
+    const { actionId, value } = ctx.event;
+    if (actionId === 'core.confirm' || actionId === 'core.cancel') {
+      const pending = (ctx.conversation.state.pending as Record<string, PendingConfirmation> | undefined) ?? {};
+      const entry = pending[value];
+      if (!entry || Date.parse(entry.expiresAt) < deps.clock.now().getTime()) {
+        await ctx.reply({ text: ctx.t('core.confirm.expired') });
+        return;
+      }
+      if (entry.userId !== ctx.user.id) {
+        await deny(ctx, `action:${actionId}`, actionId);
+        return;
+      }
+      const { [value]: _done, ...rest } = pending;
+      await ctx.setState({ pending: rest });
+      const spec = registry.command(entry.commandId);
+      if (actionId === 'core.cancel' || !spec) {
+        await ctx.reply({ text: ctx.t('core.confirm.cancelled') });
+        await audit(ctx, `command:${entry.commandId}`, 'cancelled');
+        return;
+      }
+      await runCommand({ ...ctx, via: 'confirm' }, spec, entry.args);
+      return;
+    }
+    const spec = registry.action(actionId);
+    if (!spec) {
+      await ctx.reply({ text: ctx.t('core.actionUnknown') });
+      await audit(ctx, `action:${actionId}`, 'invalid');
+      return;
+    }
+    if (!spec.roles.includes(ctx.user.role)) {
+      await deny(ctx, `action:${actionId}`, actionId);
+      return;
+    }
+    await guarded(ctx, `action:${actionId}`, () => spec.handler(ctx, value), { value });
+  }
+
+  return {
+    async handle(event) {
+      if (!(await claim(event))) {
+        deps.metrics?.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'duplicate' });
+        return 'duplicate';
+      }
+      const ctx = await context(event, event.type === 'action' ? 'action' : 'command');
+      if (event.type === 'action') await handleAction(ctx as CommandContext & { event: InboundAction });
+      else await runMiddleware(ctx, 0);
+      return 'handled';
+    },
+    runCommand,
+    context,
+  };
+}
+
+/** Convenience for handlers: a reply with only text. */
+export function text(t: string): Reply {
+  return { text: t };
+}

@@ -1,0 +1,97 @@
+/**
+ * The HTTP edge. `buildServer(deps)` wires routes and policies; `listen` is the caller's.
+ * Health (/healthz, /readyz), metrics (/metrics), and every feature module's routes
+ * (Slack, Telegram, webhooks, REST) as encapsulated plugins. Bad input is a 4xx with a reason.
+ */
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from '../../services/logger.ts';
+import type { Metrics } from '../../services/metrics.ts';
+import type { Queues } from '../../services/queues.ts';
+import type { FeatureModule } from '../core/module.ts';
+import type { HealthProbe } from '../commands/core.command.ts';
+
+export interface ServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+  queues: Queues;
+  health: HealthProbe;
+  modules: FeatureModule[];
+  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number };
+  /** True once shutdown began: /readyz answers 503 and new work is refused. */
+  isShuttingDown(): boolean;
+}
+
+/** Routes never rate-limited (probes and scrapes). */
+const INTERNAL = new Set(['/healthz', '/readyz', '/metrics']);
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    disableRequestLogging: true,
+    bodyLimit: deps.http.bodyLimitBytes,
+    requestTimeout: deps.http.requestTimeoutMs,
+    connectionTimeout: deps.http.requestTimeoutMs * 2,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.http.rateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (req) => INTERNAL.has(req.routeOptions.url ?? ''),
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit exceeded, retry in ${ctx.after}` }),
+  });
+
+  // Every error leaves as a clear 4xx; only genuine faults are 5xx, and those without internals.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err, url: req.url }, 'request failed');
+      return reply.status(status).send({ error: 'internal_error', message: 'internal error' });
+    }
+    return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_req, reply) => {
+    if (deps.isShuttingDown()) return reply.status(503).send({ status: 'shutting_down' });
+    const checks: Record<string, boolean> = { ...(await deps.health.check()) };
+    for (const m of deps.modules) if (m.ready) Object.assign(checks, await m.ready());
+    const ok = Object.values(checks).every(Boolean);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    try {
+      const depths = await deps.queues.depths();
+      for (const [queue, counts] of Object.entries(depths)) {
+        for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue, state }, n);
+      }
+    } catch {
+      // Redis down: the scrape still answers with what the process knows.
+    }
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  for (const m of deps.modules) {
+    if (m.routes) await app.register(async (scope) => m.routes!(scope as unknown as FastifyInstance));
+  }
+  // A custom logger instance narrows Fastify's generic type; callers only need the base shape.
+  return app as unknown as FastifyInstance;
+}

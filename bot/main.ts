@@ -1,0 +1,122 @@
+/**
+ * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate`, `a2d2 chat`.
+ * `start` applies migrations first, so `npm start` works on a fresh machine.
+ */
+import { userInfo } from 'node:os';
+import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
+import { createLogger, type Logger } from '../services/logger.ts';
+import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
+import { createApp } from './app.ts';
+import type { Role } from './core/module.ts';
+import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
+
+const USAGE = `usage: a2d2 <command>
+  start [--role all|http|worker]   run the bot (applies migrations first)
+  migrate                          create the database if missing and apply migrations
+  chat                             talk to the bot in this terminal
+`;
+
+function parseRole(args: string[]): Role {
+  const i = args.findIndex((a) => a === '--role' || a.startsWith('--role='));
+  if (i < 0) return 'all';
+  const value = args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+  if (value === 'all' || value === 'http' || value === 'worker') return value;
+  throw new ConfigError('--role', 'one of all, http, worker');
+}
+
+async function migrate(config: AppConfig, logger: Logger): Promise<void> {
+  await ensureDatabase(config.env.DATABASE_URL);
+  const applied = await applyMigrations({ databaseUrl: config.env.DATABASE_URL, logger });
+  logger.info({ applied: applied.length }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date');
+}
+
+async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
+  await migrate(config, logger);
+  const app = await createApp({ config, role, logger });
+  const { url } = await app.start();
+  logger.info({ role, url, version: config.version }, 'a2d2 started');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // Hard deadline: whatever is still running is left to retry elsewhere.
+    setTimeout(() => {
+      logger.warn('shutdown deadline reached, exiting');
+      process.exit(1);
+    }, 25_000).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function chat(config: AppConfig, logger: Logger): Promise<void> {
+  await migrate(config, logger);
+  const locale = Intl.DateTimeFormat().resolvedOptions().locale;
+  let session: ReturnType<typeof createTerminalSession> | null = null;
+  const app = await createApp({
+    config,
+    role: 'chat',
+    logger,
+    direct: { terminal: (req) => session!.deliver(req) },
+  });
+  session = createTerminalSession({
+    input: process.stdin,
+    output: process.stdout,
+    userId: userInfo().username || 'local',
+    locale,
+    handle: (event) => app.deps.pipeline().handle(event),
+    ...(process.stdin.isTTY ? { prompt: '> ' } : {}),
+  });
+  await app.start();
+  if (process.stdin.isTTY) process.stdout.write('a2d2 — type "help" (or "помощь"); "exit" to leave.\n');
+  await session.run();
+  await app.stop();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  // The terminal keeps stdout for the conversation; logs go to stderr there.
+  const logger = createLogger({
+    level: command === 'chat' ? (process.env.LOG_LEVEL ? config.env.LOG_LEVEL : 'warn') : config.env.LOG_LEVEL,
+    secrets: secretValues(config.env),
+    ...(command === 'chat' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
+  });
+  switch (command) {
+    case 'start':
+      await start(config, logger, parseRole(rest));
+      return;
+    case 'migrate':
+      await migrate(config, logger);
+      process.exit(0);
+      return;
+    case 'chat':
+      await chat(config, logger);
+      process.exit(0);
+      return;
+    default:
+      process.stderr.write(USAGE);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`a2d2: ${err.message}\n`);
+  } else {
+    process.stderr.write(`a2d2: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+/**
+ * The list of feature modules. Adapters first (they provide senders and routes), then domains.
+ * Add one line per feature module.
+ */
+import type { CoreDeps, FeatureModule } from './core/module.ts';
+
+export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
+
+export const moduleFactories: ModuleFactory[] = [];

@@ -1,0 +1,18 @@
+/**
+ * All message tables, merged. Each domain keeps its strings in catalog/<domain>.ts; add the
+ * import and the spread here when you add a domain.
+ */
+import { core } from './catalog/core.ts';
+
+type Table = Record<string, string>;
+
+function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
+  const out = { en: {} as Table, ru: {} as Table };
+  for (const p of parts) {
+    Object.assign(out.en, p.en);
+    Object.assign(out.ru, p.ru);
+  }
+  return out;
+}
+
+export const catalog = merge(core);

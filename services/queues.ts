@@ -1,0 +1,196 @@
+/**
+ * BullMQ queues with typed, validated payloads. Producers (any role) and consumers (the
+ * worker role) are separate: `Queues.add` validates and enqueues; `Queues.startWorkers`
+ * consumes. Job data carries ids; Postgres holds the state, so every processor can be
+ * idempotent (BullMQ delivers at least once).
+ */
+import { Queue, Worker, UnrecoverableError, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Logger } from './logger.ts';
+
+export { UnrecoverableError, type Job };
+
+/** A processor: a plain function of the job. Throw UnrecoverableError to skip retries. */
+export type Processor<T> = (job: Job<T>) => Promise<unknown>;
+
+/** A queue's declaration: its name, payload schema and (on workers) processor. */
+export interface QueueDef<T = unknown> {
+  name: string;
+  schema: z.ZodType<T>;
+  processor?: Processor<T>;
+  concurrency?: number;
+  defaultJobOptions?: JobsOptions;
+  /** Extra worker options (lockDuration, limiter, ...). */
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency'>>;
+}
+
+/** Thrown by `add` when a payload does not match its queue's schema. */
+export class JobPayloadError extends Error {
+  constructor(queue: string, detail: string) {
+    super(`invalid payload for queue ${queue}: ${detail}`);
+    this.name = 'JobPayloadError';
+  }
+}
+
+export interface QueueHooks {
+  onCompleted?(queue: string, durationMs: number): void;
+  onFailed?(queue: string, durationMs: number, final: boolean): void;
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Parses a redis:// URL into ioredis options. */
+export function redisOptions(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined;
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(db !== undefined && Number.isFinite(db) ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** The queue registry of one process. */
+export class Queues {
+  private readonly defs = new Map<string, QueueDef<unknown>>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  /** Producer connection: fails fast (no offline queue) so HTTP can answer 503. */
+  readonly producer: Redis;
+  readonly prefix: string;
+
+  constructor(
+    private readonly opts: { redisUrl: string; prefix: string; logger: Logger; hooks?: QueueHooks },
+  ) {
+    this.prefix = opts.prefix;
+    this.producer = new Redis({
+      ...redisOptions(opts.redisUrl),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      connectionName: 'a2d2-producer',
+    });
+    this.producer.on('error', (err) => opts.logger.warn({ err: err.message }, 'redis producer error'));
+  }
+
+  /** Connects the producer; call once at start. */
+  async connect(): Promise<void> {
+    if (this.producer.status === 'wait') await this.producer.connect();
+  }
+
+  register<T>(def: QueueDef<T>): void {
+    if (this.defs.has(def.name)) throw new Error(`queue ${def.name} declared twice`);
+    this.defs.set(def.name, def as QueueDef<unknown>);
+  }
+
+  names(): string[] {
+    return [...this.defs.keys()];
+  }
+
+  /** The BullMQ Queue for a declared name. */
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      const def = this.defs.get(name);
+      if (!def) throw new Error(`queue ${name} is not declared`);
+      q = new Queue(name, {
+        connection: this.producer,
+        prefix: this.prefix,
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...def.defaultJobOptions },
+      });
+      q.on('error', (err) => this.opts.logger.warn({ err: err.message, queue: name }, 'queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Validates and enqueues. Returns the job id. `jobId` makes it idempotent. */
+  async add<T>(name: string, data: T, opts: JobsOptions = {}): Promise<string> {
+    const def = this.defs.get(name);
+    if (!def) throw new Error(`queue ${name} is not declared`);
+    const parsed = def.schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new JobPayloadError(name, `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+    }
+    const job = await this.queue(name).add(name, parsed.data, opts);
+    return job.id ?? '';
+  }
+
+  /** Starts consumers for the declared queues that have processors (or only `only`). */
+  startWorkers(only?: string[]): Worker[] {
+    for (const def of this.defs.values()) {
+      if (!def.processor || (only && !only.includes(def.name))) continue;
+      const processor = def.processor;
+      const schema = def.schema;
+      const log = this.opts.logger.child({ queue: def.name });
+      const worker = new Worker(
+        def.name,
+        async (job: Job) => {
+          const parsed = schema.safeParse(job.data);
+          if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues[0]?.message ?? ''}`);
+          job.data = parsed.data;
+          return processor(job);
+        },
+        {
+          ...def.workerOptions,
+          connection: new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: `a2d2-worker-${def.name}` }),
+          prefix: this.prefix,
+          concurrency: def.concurrency ?? 5,
+          autorun: true,
+        },
+      );
+      worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+      worker.on('completed', (job) => {
+        const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0;
+        this.opts.hooks?.onCompleted?.(def.name, ms);
+      });
+      worker.on('failed', (job, err) => {
+        if (!job) return;
+        const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : 0;
+        const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.opts.hooks?.onFailed?.(def.name, ms, final);
+        log[final ? 'error' : 'warn']({ jobId: job.id, attempt: job.attemptsMade, err: err.message }, final ? 'job failed' : 'job will retry');
+      });
+      this.workers.push(worker);
+    }
+    return this.workers;
+  }
+
+  /** Job counts per queue, for /metrics and `status`. */
+  async depths(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const name of this.defs.keys()) {
+      out[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    }
+    return out;
+  }
+
+  /** Stops taking new jobs; waits for running ones up to `graceMs`, then closes (they retry elsewhere). */
+  async stopWorkers(graceMs: number): Promise<void> {
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    const timeout = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
+    const result = await Promise.race([closing.then(() => 'done' as const), timeout]);
+    if (result === 'timeout') {
+      this.opts.logger.warn('running jobs did not finish in time; they will be retried by another worker');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+    this.workers.length = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorkers(5000);
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+    this.producer.disconnect();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Users, their platform identities and roles. Roles come from the YAML (platform:user-id
+ * lists); unknown users get the configured default. A user's role is re-derived from the
+ * file on every resolve, so editing the file and restarting changes access.
+ */
+import { randomInt } from 'node:crypto';
+import type { Db } from '../db.ts';
+import { isUniqueViolation } from '../db.ts';
+import type { YamlConfig } from '../config.ts';
+import { ROLES, type Role } from './roles.ts';
+import type { Clock } from '../clock.ts';
+
+export interface UserRow {
+  id: string;
+  role: Role;
+  locale: string | null;
+  displayName: string | null;
+}
+
+export interface UsersService {
+  /** Finds or creates the user behind a platform identity. */
+  resolve(platform: string, platformUserId: string, displayName?: string): Promise<UserRow>;
+  setLocale(userId: string, locale: string | null): Promise<void>;
+  /** Issues a one-time link code (10 minutes). */
+  createLinkCode(userId: string): Promise<string>;
+  /** Joins the identity of `userId` with the user who issued `code`. Returns the surviving user id or an error key. */
+  redeemLinkCode(userId: string, code: string): Promise<{ ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' | 'self' }>;
+  identities(userId: string): Promise<{ platform: string; platformUserId: string }[]>;
+}
+
+/** Highest role the YAML grants to any of these identities, or null. */
+export function roleFromFile(file: Pick<YamlConfig, 'roles'>, identities: { platform: string; platformUserId: string }[]): Role | null {
+  let best: Role | null = null;
+  for (const role of ROLES) {
+    const refs = file.roles[role] ?? [];
+    if (identities.some((i) => refs.includes(`${i.platform}:${i.platformUserId}`))) best = role;
+  }
+  return best;
+}
+
+export function createUsersService(deps: { db: Db; file: Pick<YamlConfig, 'roles' | 'defaultRole'>; clock: Clock }): UsersService {
+  const { db, file, clock } = deps;
+
+  async function effectiveRole(userId: string, stored: string): Promise<Role> {
+    const ids = await db.userIdentity.findMany({ where: { userId }, select: { platform: true, platformUserId: true } });
+    return roleFromFile(file, ids) ?? (ROLES.includes(stored as Role) && stored !== 'viewer' ? (stored as Role) : file.defaultRole);
+  }
+
+  return {
+    async resolve(platform, platformUserId, displayName) {
+      const found = await db.userIdentity.findUnique({
+        where: { platform_platformUserId: { platform, platformUserId } },
+        include: { user: true },
+      });
+      if (found) {
+        const role = await effectiveRole(found.userId, found.user.role);
+        return { id: found.user.id, role, locale: found.user.locale, displayName: found.user.displayName ?? displayName ?? null };
+      }
+      const role = roleFromFile(file, [{ platform, platformUserId }]) ?? file.defaultRole;
+      try {
+        const user = await db.user.create({
+          data: { displayName: displayName ?? null, role, identities: { create: { platform, platformUserId, displayName: displayName ?? null } } },
+        });
+        return { id: user.id, role, locale: null, displayName: user.displayName };
+      } catch (err) {
+        // Two deliveries from a new user at once: the other one created it.
+        if (!isUniqueViolation(err)) throw err;
+        return this.resolve(platform, platformUserId, displayName);
+      }
+    },
+
+    async setLocale(userId, locale) {
+      await db.user.update({ where: { id: userId }, data: { locale } });
+    },
+
+    async createLinkCode(userId) {
+      const code = String(randomInt(100000, 1000000));
+      await db.linkCode.create({ data: { code: `${code}`, userId, expiresAt: new Date(clock.now().getTime() + 10 * 60_000) } });
+      return code;
+    },
+
+    async redeemLinkCode(userId, code) {
+      return db.$transaction(async (tx) => {
+        const row = await tx.linkCode.findUnique({ where: { code } });
+        if (!row || row.usedAt) return { ok: false as const, reason: 'invalid' as const };
+        if (row.expiresAt < clock.now()) return { ok: false as const, reason: 'expired' as const };
+        if (row.userId === userId) return { ok: false as const, reason: 'self' as const };
+        await tx.linkCode.update({ where: { code }, data: { usedAt: clock.now() } });
+        // The issuer survives; the redeemer's identities move to it.
+        await tx.userIdentity.updateMany({ where: { userId }, data: { userId: row.userId } });
+        await tx.user.delete({ where: { id: userId } });
+        return { ok: true as const, userId: row.userId };
+      });
+    },
+
+    async identities(userId) {
+      return db.userIdentity.findMany({ where: { userId }, select: { platform: true, platformUserId: true } });
+    },
+  };
+}
