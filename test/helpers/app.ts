@@ -27,10 +27,15 @@ export interface TestAppOptions {
   modules?: FeatureModule[];
   clock?: AppOptions['clock'];
   intent?: AppOptions['intent'];
+  direct?: AppOptions['direct'];
+  /** Reuse a queue prefix (to restart "the same" deployment). */
+  queuePrefix?: string;
+  /** Keep this run's Redis keys on stop (a later app with the same prefix continues). */
+  keepRedis?: boolean;
 }
 
 /** Builds a validated config for tests (unique queue prefix, random port, quiet logs). */
-export function testConfig(opts: Pick<TestAppOptions, 'env' | 'yaml'> = {}) {
+export function testConfig(opts: Pick<TestAppOptions, 'env' | 'yaml' | 'queuePrefix'> = {}) {
   return loadConfig(
     {
       DATABASE_URL: TEST_DATABASE_URL,
@@ -38,7 +43,7 @@ export function testConfig(opts: Pick<TestAppOptions, 'env' | 'yaml'> = {}) {
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',
-      A2D2_QUEUE_PREFIX: `t-${randomUUID().slice(0, 8)}`,
+      A2D2_QUEUE_PREFIX: opts.queuePrefix ?? `t-${randomUUID().slice(0, 8)}`,
       A2D2_DATA_DIR: `/tmp/a2d2-test-${randomUUID().slice(0, 8)}`,
       ...opts.env,
     },
@@ -64,6 +69,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.intent ? { intent: opts.intent } : {}),
     ...(opts.modules ? { extraModules: opts.modules } : {}),
+    ...(opts.direct ? { direct: opts.direct } : {}),
   });
   const { url } = await app.start();
   return {
@@ -72,6 +78,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logs,
     async stop() {
       await app.stop();
+      if (opts.keepRedis) return;
       // Leave Redis clean: drop this run's keys.
       const redis = app.deps.queues.producer.duplicate();
       try {
