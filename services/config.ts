@@ -62,6 +62,8 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: urlString(['http:', 'https:']).optional(),
   /** polling | webhook; default webhook when a secret is set, else polling. */
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).optional(),
+  /** Public https URL of POST /telegram/webhook; when set, start-up registers it with setWebhook. */
+  TELEGRAM_WEBHOOK_URL: urlString(['https:']).optional(),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: urlString(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().optional(),

@@ -3,6 +3,7 @@
  * import and the spread here when you add a domain.
  */
 import { core } from './catalog/core.ts';
+import { telegram } from './catalog/telegram.ts';
 
 type Table = Record<string, string>;
 
@@ -15,4 +16,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core);
+export const catalog = merge(core, telegram);
