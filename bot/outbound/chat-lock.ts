@@ -1,0 +1,33 @@
+/**
+ * A short per-chat lock in Redis: at most one send to a chat is in flight across all workers.
+ * It expires by itself, so a worker that dies mid-send blocks its chat for `ttlMs` at most.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { redisScript } from './redis-script.ts';
+
+/** A held lock; `release` is safe to call more than once. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+// Deletes the key only if it still holds our token (it may have expired and been retaken).
+const RELEASE = redisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/** Takes the lock at `key` or returns null when someone else holds it. */
+export async function tryLock(redis: Redis, key: string, ttlMs: number): Promise<HeldLock | null> {
+  const token = randomUUID();
+  const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
+  if (ok !== 'OK') return null;
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await RELEASE.run(redis, [key], [token]);
+    },
+  };
+}
