@@ -1,0 +1,132 @@
+/**
+ * The Slack side of the outbound worker: posts, edits and ephemeral posts through the Web
+ * API, with a bounded retry policy (a few quick retries on network errors and 5xx only) so a
+ * job never hangs for the client's default half hour. Rate limits and permanent failures are
+ * handed back to the worker as {@link RateLimitedError} / {@link PermanentSendError}; it owns
+ * the waiting and the bookkeeping.
+ */
+import { webApi } from '@slack/bolt';
+import type { Logger } from '../../../services/logger.ts';
+import { PermanentSendError, RateLimitedError, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
+import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
+import { renderBlockKit } from './block-kit.renderer.ts';
+import { toSlackLogger } from './slack-logger.ts';
+
+type WebClient = webApi.WebClient;
+
+/** Options of {@link createSlackWebClient}. */
+export interface SlackWebClientOptions {
+  /** Bot token (xoxb-…). */
+  token: string;
+  /** Web API base (SLACK_API_URL); Slack's own when unset. */
+  apiUrl?: string;
+  logger?: Logger;
+  /** Per-request timeout; default 10 s. */
+  timeoutMs?: number;
+  /** Retries on network errors and 5xx; default 2 (about 1.5 s in all). */
+  retries?: number;
+}
+
+/** A Web API client with bounded retries that rejects rate-limited calls instead of sleeping. */
+export function createSlackWebClient(opts: SlackWebClientOptions): WebClient {
+  return new webApi.WebClient(opts.token, {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    ...(opts.logger ? { logger: toSlackLogger(opts.logger.child({ component: 'slack-web-api' })) } : {}),
+    timeout: opts.timeoutMs ?? 10_000,
+    retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 1000, randomize: true },
+    rejectRateLimitedCalls: true,
+  });
+}
+
+/** Slack error codes that the next attempt would only repeat. */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'team_added_to_org']);
+
+/** Default wait when Slack answers 429 without a usable Retry-After. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
+interface CodedLike {
+  code?: unknown;
+  retryAfter?: unknown;
+  data?: { error?: unknown };
+  statusCode?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Maps a Web API failure onto the outbound contract: 429 -> RateLimitedError (Retry-After in
+ * ms), platform errors other than Slack's own hiccups -> PermanentSendError, anything else
+ * (network, 5xx after retries) is returned as is for the queue to retry.
+ */
+export function classifySlackError(err: unknown): Error {
+  const e = (err ?? {}) as CodedLike;
+  if (e.code === webApi.ErrorCode.RateLimitedError) {
+    const seconds = typeof e.retryAfter === 'number' && e.retryAfter >= 0 ? e.retryAfter : DEFAULT_RETRY_AFTER_MS / 1000;
+    return new RateLimitedError(Math.round(seconds * 1000));
+  }
+  if (e.code === webApi.ErrorCode.PlatformError) {
+    const code = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
+    if (code === 'ratelimited') return new RateLimitedError(DEFAULT_RETRY_AFTER_MS);
+    if (!TRANSIENT_PLATFORM_ERRORS.has(code)) return new PermanentSendError(`slack: ${code}`);
+    return new Error(`slack: ${code}`);
+  }
+  // The client turns a 429 without a numeric Retry-After into a plain error.
+  if (typeof e.message === 'string' && e.message.startsWith('Retry header did not contain a valid timeout')) {
+    return new RateLimitedError(DEFAULT_RETRY_AFTER_MS);
+  }
+  if (e.code === webApi.ErrorCode.HTTPError && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new PermanentSendError(`slack: HTTP ${e.statusCode}`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Inputs to {@link SlackSender.post}: the common ones plus Slack-only ones. */
+export interface SlackPostOptions extends PostOptions {
+  /** The user an ephemeral reply is shown to; without one an ephemeral reply is posted normally. */
+  ephemeralUserId?: string;
+}
+
+/** The Slack {@link PlatformSender}; `post` also takes Slack-only options. */
+export interface SlackSender extends PlatformSender {
+  readonly platform: 'slack';
+  post(ref: ConversationRef, reply: Reply, opts?: SlackPostOptions): Promise<{ messageId: string }>;
+  /** The underlying client, for adapter-internal calls (auth.test, views.open). */
+  readonly client: WebClient;
+}
+
+async function call<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw classifySlackError(err);
+  }
+}
+
+/** Creates the Slack sender the outbound worker uses. */
+export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
+  const client = createSlackWebClient(opts);
+  return {
+    platform: 'slack',
+    client,
+    async post(ref, reply, postOpts = {}) {
+      const message = renderBlockKit(reply);
+      // Inside a thread the thread's root is the thread; otherwise answering a message starts one under it.
+      const threadTs = ref.threadId || postOpts.replyToMessageId;
+      const thread = threadTs ? { thread_ts: threadTs } : {};
+      if (reply.ephemeral && postOpts.ephemeralUserId) {
+        const res = await call(() =>
+          client.chat.postEphemeral({ channel: ref.chatId, user: postOpts.ephemeralUserId!, ...message, ...thread }),
+        );
+        return { messageId: res.message_ts ?? '' };
+      }
+      const res = await call(() =>
+        client.chat.postMessage({ channel: ref.chatId, ...message, ...thread, unfurl_links: false, unfurl_media: false }),
+      );
+      if (!res.ts) throw new Error('slack: chat.postMessage returned no ts');
+      return { messageId: res.ts };
+    },
+    async edit(ref, messageId, reply) {
+      const message = renderBlockKit(reply);
+      await call(() => client.chat.update({ channel: ref.chatId, ts: messageId, ...message }));
+    },
+  };
+}
