@@ -3,7 +3,10 @@
  * Add one line per feature module.
  */
 import type { CoreDeps, FeatureModule } from './core/module.ts';
+import { createSlackModule } from './adapters/slack/slack.adapter.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 
-export const moduleFactories: ModuleFactory[] = [];
+export const moduleFactories: ModuleFactory[] = [
+  createSlackModule,
+];
