@@ -3,6 +3,8 @@
  * import and the spread here when you add a domain.
  */
 import { core } from './catalog/core.ts';
+import { alerts } from './catalog/alerts.ts';
+import { agents } from './catalog/agents.ts';
 import { telegram } from './catalog/telegram.ts';
 
 type Table = Record<string, string>;
@@ -16,4 +18,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram);
+export const catalog = merge(core, telegram, agents, alerts);

@@ -1,0 +1,188 @@
+/**
+ * The understanding harness: runs labelled messages (test/fixtures/intents.json) through an
+ * intent engine and reports intent accuracy (overall, per language, per intent) and, for
+ * ticket requests, agreement on the suggested severity. The same harness measures the
+ * deterministic engine and any configured LLM endpoint:
+ *
+ *   node --import tsx agents/intent-eval.ts                 # deterministic, all installed modules
+ *   node --import tsx agents/intent-eval.ts --engine llm    # the configured LLM (env + YAML)
+ *   node --import tsx agents/intent-eval.ts --json          # machine-readable report
+ *   node --import tsx agents/intent-eval.ts --fixtures test/fixtures/intents-unseen.json
+ *
+ * intents.json is the set the deterministic rules were written against; intents-unseen.json
+ * was written afterwards and is never used to tune rules, so it shows how they generalise.
+ */
+import { readFileSync } from 'node:fs';
+import type { CommandContext, IntentEngine } from '../bot/core/registry.ts';
+import { translator, type Locale } from '../services/i18n/i18n.ts';
+import type { Logger } from '../services/logger.ts';
+import { intentLabel } from './intent-rules.ts';
+
+/** One labelled message. `severity` is set for ticket requests. */
+export interface IntentFixture {
+  text: string;
+  lang: Locale;
+  intent: string;
+  severity?: 'P0' | 'P1' | 'P2' | 'P3';
+}
+
+interface Tally {
+  total: number;
+  correct: number;
+}
+
+/** What {@link evaluateIntents} measured. */
+export interface IntentReport {
+  engine: string;
+  total: number;
+  correct: number;
+  accuracy: number;
+  byLang: Record<string, Tally & { accuracy: number }>;
+  byIntent: Record<string, Tally & { accuracy: number }>;
+  severity: { total: number; agree: number; agreement: number };
+  misses: { text: string; expected: string; got: string; expectedSeverity?: string; gotSeverity?: string }[];
+}
+
+/** Reads the fixture file (JSON array). */
+export function loadIntentFixtures(path = new URL('../test/fixtures/intents.json', import.meta.url)): IntentFixture[] {
+  return JSON.parse(readFileSync(path, 'utf8')) as IntentFixture[];
+}
+
+/** Severity named by a match's arguments: `severity`, `priority`, or a leading "P1" in the text. */
+export function severityOf(args: unknown): string | undefined {
+  if (!args || typeof args !== 'object') return undefined;
+  const a = args as Record<string, unknown>;
+  for (const key of ['severity', 'priority']) {
+    const v = a[key];
+    if (typeof v === 'string' && /^P[0-3]$/i.test(v)) return v.toUpperCase();
+  }
+  const text = typeof a.text === 'string' ? a.text : '';
+  const m = /^\s*(P[0-3])\b/i.exec(text);
+  return m ? m[1]!.toUpperCase() : undefined;
+}
+
+const silentLogger = {
+  child: () => silentLogger,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  trace: () => undefined,
+  fatal: () => undefined,
+} as unknown as Logger;
+
+/** A context for detection only: an addressed message from an admin in a scratch chat. */
+export function evalContext(lang: Locale, text: string): CommandContext {
+  const ref = { platform: 'terminal' as const, chatId: 'intent-eval' };
+  return {
+    event: { type: 'message', platform: 'terminal', eventId: 'intent-eval', ref, user: { platformUserId: 'eval', locale: lang }, text, addressed: true },
+    user: { id: '00000000-0000-0000-0000-000000000000', role: 'admin', locale: lang, displayName: 'eval', platform: 'terminal', platformUserId: 'eval' },
+    conversation: { id: '00000000-0000-0000-0000-000000000000', ref, locale: lang, state: {} },
+    replyRef: ref,
+    locale: lang,
+    t: translator(lang),
+    logger: silentLogger,
+    via: 'intent',
+    async reply() {},
+    async setState() {},
+  };
+}
+
+const ratio = (t: Tally) => (t.total ? t.correct / t.total : 0);
+
+/** Runs every fixture through `engine` and tallies the outcome. */
+export async function evaluateIntents(engine: IntentEngine, fixtures: IntentFixture[], ctxFor: (f: IntentFixture) => CommandContext = (f) => evalContext(f.lang, f.text)): Promise<IntentReport> {
+  const byLang: Record<string, Tally> = {};
+  const byIntent: Record<string, Tally> = {};
+  const misses: IntentReport['misses'] = [];
+  let correct = 0;
+  let sevTotal = 0;
+  let sevAgree = 0;
+  for (const f of fixtures) {
+    const match = await engine.detect(f.text, ctxFor(f));
+    const got = intentLabel(match?.commandId);
+    const ok = got === f.intent;
+    const lang = (byLang[f.lang] ??= { total: 0, correct: 0 });
+    const intent = (byIntent[f.intent] ??= { total: 0, correct: 0 });
+    lang.total++;
+    intent.total++;
+    let gotSeverity: string | undefined;
+    let sevOk = true;
+    if (f.severity) {
+      sevTotal++;
+      gotSeverity = ok ? severityOf(match?.args) : undefined;
+      sevOk = gotSeverity === f.severity;
+      if (sevOk) sevAgree++;
+    }
+    if (ok) {
+      correct++;
+      lang.correct++;
+      intent.correct++;
+    }
+    if (!ok || !sevOk) misses.push({ text: f.text, expected: f.intent, got, ...(f.severity ? { expectedSeverity: f.severity, gotSeverity: gotSeverity ?? '-' } : {}) });
+  }
+  const withRatio = (m: Record<string, Tally>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ...v, accuracy: ratio(v) }]));
+  return {
+    engine: engine.name,
+    total: fixtures.length,
+    correct,
+    accuracy: fixtures.length ? correct / fixtures.length : 0,
+    byLang: withRatio(byLang),
+    byIntent: withRatio(byIntent),
+    severity: { total: sevTotal, agree: sevAgree, agreement: sevTotal ? sevAgree / sevTotal : 0 },
+    misses,
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Human-readable report. */
+export function formatIntentReport(r: IntentReport): string {
+  const lines = [
+    `engine: ${r.engine}`,
+    `intent accuracy: ${pct(r.accuracy)} (${r.correct}/${r.total})`,
+    ...Object.entries(r.byLang).map(([k, v]) => `  ${k}: ${pct(v.accuracy)} (${v.correct}/${v.total})`),
+    `severity agreement (ticket requests): ${pct(r.severity.agreement)} (${r.severity.agree}/${r.severity.total})`,
+    'per intent:',
+    ...Object.entries(r.byIntent).map(([k, v]) => `  ${k.padEnd(14)} ${pct(v.accuracy).padStart(6)} (${v.correct}/${v.total})`),
+  ];
+  if (r.misses.length) {
+    lines.push('misses:');
+    for (const m of r.misses) lines.push(`  [${m.expected}${m.expectedSeverity ? ` ${m.expectedSeverity}` : ''} -> ${m.got}${m.gotSeverity ? ` ${m.gotSeverity}` : ''}] ${m.text}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const engineName = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1] : 'deterministic';
+  const { loadConfig } = await import('../services/config.ts');
+  const { createApp } = await import('../bot/app.ts');
+  const { createDeterministicEngine } = await import('../bot/core/intent.ts');
+  const { createLogger } = await import('../services/logger.ts');
+  const config = loadConfig();
+  // Built but never started: only the registry (every installed module's commands and rules) is needed.
+  const app = await createApp({ config, role: 'worker', logger: createLogger({ level: 'warn' }) });
+  try {
+    let engine: IntentEngine = createDeterministicEngine(app.deps.registry);
+    if (engineName === 'llm') {
+      const { createIntentEngine } = await import('./llm-intent.ts');
+      await app.deps.queues.connect();
+      engine = createIntentEngine(app.deps, { requireLlm: true });
+    }
+    const file = argv.includes('--fixtures') ? new URL(argv[argv.indexOf('--fixtures') + 1]!, `file://${process.cwd()}/`) : undefined;
+    const report = await evaluateIntents(engine, loadIntentFixtures(file));
+    process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report, null, 2) : formatIntentReport(report)}\n`);
+  } finally {
+    await app.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
