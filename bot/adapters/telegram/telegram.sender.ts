@@ -1,0 +1,145 @@
+/**
+ * The Telegram {@link PlatformSender}: posts and edits rendered replies through the Bot API and
+ * maps Telegram's errors onto the outbound worker's retry policy (429 -> RateLimitedError with
+ * retry_after, 4xx that retrying cannot fix -> PermanentSendError, the rest is retried).
+ */
+import type { AppConfig } from '../../../services/config.ts';
+import type { Logger } from '../../../services/logger.ts';
+import type { Queues } from '../../../services/queues.ts';
+import { PermanentSendError, RateLimitedError, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
+import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
+import { createCallbackCodec, redisCallbackStore, type CallbackCodec } from './telegram-callback-data.ts';
+import { createTelegramClient, telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
+import { parseTelegramThread } from './telegram-thread.ts';
+import { renderTelegramEdit, renderTelegramReply, type InlineKeyboard } from './telegram.renderer.ts';
+
+/** What the sender needs; `createTelegramSenderFromConfig` builds it from the app's config. */
+export interface TelegramSenderOptions {
+  client: TelegramClient;
+  callbacks: CallbackCodec;
+  logger?: Logger;
+  /** Per-message text limit (tests shrink it). */
+  textLimit?: number;
+  /**
+   * Longest Retry-After the sender waits out itself between the chunks of one split reply,
+   * so a half-sent reply is finished instead of being re-sent from the start. Default 5 s.
+   */
+  maxInlineWaitMs?: number;
+  /** Sleep used for that wait (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface SentMessage {
+  message_id: number;
+}
+
+/** Maps a Bot API failure to the outbound error types; returns other errors unchanged. */
+export function mapTelegramError(err: unknown): unknown {
+  const info = telegramErrorInfo(err);
+  if (!info) return err;
+  if (info.code === 429) return new RateLimitedError(Math.max(1, info.retryAfter ?? 1) * 1000);
+  // Bad request, blocked, kicked, chat not found, bad token: repeating the same call cannot succeed.
+  if (info.code >= 400 && info.code < 500) return new PermanentSendError(`telegram ${info.code}: ${info.description}`);
+  return err;
+}
+
+function isNotModified(err: unknown): boolean {
+  const info = telegramErrorInfo(err);
+  return info !== null && info.code === 400 && /message is not modified/i.test(info.description);
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Creates the sender over a client and a callback codec. */
+export function createTelegramSender(opts: TelegramSenderOptions): PlatformSender {
+  const { client, callbacks } = opts;
+  const maxInlineWait = opts.maxInlineWaitMs ?? 5000;
+  const sleep = opts.sleep ?? defaultSleep;
+  const limit = opts.textLimit !== undefined ? { limit: opts.textLimit } : {};
+
+  async function sendOne(chatId: string, ref: ConversationRef, text: string, markup: InlineKeyboard | undefined, replyTo: number | undefined): Promise<SentMessage> {
+    const { topicId } = parseTelegramThread(ref.threadId);
+    const payload: Record<string, unknown> = {
+      chat_id: chatId,
+      text,
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(topicId !== undefined ? { message_thread_id: topicId } : {}),
+      // A deleted original must not make the reply fail.
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+      ...(markup ? { reply_markup: markup } : {}),
+    };
+    return client.call<SentMessage>('sendMessage', payload);
+  }
+
+  return {
+    platform: 'telegram',
+
+    async post(ref, reply: Reply, postOpts?: PostOptions) {
+      const rendered = await renderTelegramReply(reply, callbacks, limit);
+      // An explicit parent (threadUnderKey) wins over the reply target carried in the ref.
+      const explicit = postOpts?.replyToMessageId !== undefined && /^[1-9][0-9]*$/.test(postOpts.replyToMessageId) ? Number(postOpts.replyToMessageId) : undefined;
+      const replyTo = explicit ?? parseTelegramThread(ref.threadId).replyTo;
+      let chatId = ref.chatId;
+      let last: SentMessage | undefined;
+      for (let i = 0; i < rendered.chunks.length; i++) {
+        const isLast = i === rendered.chunks.length - 1;
+        const markup = isLast ? rendered.replyMarkup : undefined;
+        // Only the first chunk replies to the original; the rest follow it.
+        const target = i === 0 ? replyTo : undefined;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            last = await sendOne(chatId, ref, rendered.chunks[i]!, markup, target);
+            break;
+          } catch (err) {
+            const info = telegramErrorInfo(err);
+            if (info?.migrateToChatId !== undefined && attempt === 0) {
+              // The group became a supergroup: the message belongs in the new chat.
+              opts.logger?.warn({ chat: chatId, to: info.migrateToChatId }, 'telegram chat migrated to a supergroup');
+              chatId = String(info.migrateToChatId);
+              continue;
+            }
+            const waitMs = info?.code === 429 ? Math.max(1, info.retryAfter ?? 1) * 1000 : Infinity;
+            // Mid-way through a split reply, a short wait beats re-sending the chunks already delivered.
+            if (i > 0 && waitMs <= maxInlineWait && attempt < 3) {
+              await sleep(waitMs);
+              continue;
+            }
+            throw mapTelegramError(err);
+          }
+        }
+      }
+      return { messageId: String(last!.message_id) };
+    },
+
+    async edit(ref, messageId, reply) {
+      const rendered = await renderTelegramEdit(reply, callbacks, limit);
+      try {
+        await client.call('editMessageText', {
+          chat_id: ref.chatId,
+          message_id: Number(messageId),
+          text: rendered.text,
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          // Without reply_markup Telegram removes the keyboard, which is what a reply without buttons means.
+          ...(rendered.replyMarkup ? { reply_markup: rendered.replyMarkup } : {}),
+        });
+      } catch (err) {
+        if (isNotModified(err)) return;
+        throw mapTelegramError(err);
+      }
+    },
+  };
+}
+
+/**
+ * Builds the sender from the app's configuration: Bot API root from TELEGRAM_API_ROOT, long
+ * button payloads in Redis (the queues' producer connection). `null` when Telegram is off.
+ */
+export function createTelegramSenderFromConfig(deps: { config: AppConfig; queues: Queues; logger: Logger }): PlatformSender | null {
+  const token = deps.config.env.TELEGRAM_BOT_TOKEN;
+  if (!token) return null;
+  const client = createTelegramClient({ token, ...(deps.config.env.TELEGRAM_API_ROOT ? { apiRoot: deps.config.env.TELEGRAM_API_ROOT } : {}) });
+  const callbacks = createCallbackCodec(redisCallbackStore(deps.queues.producer, deps.queues.prefix));
+  return createTelegramSender({ client, callbacks, logger: deps.logger.child({ platform: 'telegram' }) });
+}
