@@ -1,0 +1,269 @@
+/**
+ * A fake Slack Web API on a random local port, for tests. It records every call (method,
+ * time, parsed arguments, auth header), answers the methods the bot uses, serves file bytes,
+ * and can be told to answer the next calls of a method with a 429 or a Slack error.
+ * Also: request signing and payload builders for driving POST /slack/events.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { computeSlackSignature } from '../../bot/adapters/slack/slack-signature.ts';
+
+/** One recorded Web API call. */
+export interface FakeSlackCall {
+  method: string;
+  /** Date.now() when the request arrived. */
+  at: number;
+  args: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+}
+
+/** A file the fake serves at its own URL. */
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  bytes: Buffer;
+  /** Content-Type header to answer with (default: mimetype). */
+  contentType?: string;
+}
+
+export interface FakeSlack {
+  /** Base for SLACK_API_URL (ends with /api/). */
+  apiUrl: string;
+  /** Origin (http://127.0.0.1:port). */
+  origin: string;
+  token: string;
+  botUserId: string;
+  teamId: string;
+  calls: FakeSlackCall[];
+  /** Calls of one method, in arrival order. */
+  callsTo(method: string): FakeSlackCall[];
+  /** The next `times` calls of `method` get HTTP 429 with Retry-After (header omitted when null). */
+  rateLimit(method: string, retryAfterSec: number | null, times?: number): void;
+  /** The next `times` calls of `method` get `{ ok: false, error }`. */
+  failWith(method: string, error: string, times?: number): void;
+  /** The next `times` calls of `method` get HTTP 500. */
+  serverError(method: string, times?: number): void;
+  /** Serves a file; returns the URL Slack would put in url_private_download. */
+  addFile(file: FakeSlackFile): string;
+  /** Number of file downloads served. */
+  downloads: number;
+  close(): Promise<void>;
+}
+
+interface Scripted {
+  kind: '429' | 'error' | '500';
+  retryAfter?: number | null;
+  error?: string;
+}
+
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if ((contentType ?? '').includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // The client JSON-encodes nested arguments (blocks) inside the form.
+    if (v.startsWith('[') || v.startsWith('{')) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // keep the string
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Starts the fake. `token` is the bot token it accepts (anything else gets invalid_auth). */
+export async function startFakeSlack(opts: { token?: string; botUserId?: string; teamId?: string } = {}): Promise<FakeSlack> {
+  const token = opts.token ?? `xoxb-test-${randomUUID().slice(0, 8)}`;
+  const botUserId = opts.botUserId ?? 'UBOT0001';
+  const teamId = opts.teamId ?? 'T0001';
+  const calls: FakeSlackCall[] = [];
+  const scripts = new Map<string, Scripted[]>();
+  const files = new Map<string, FakeSlackFile>();
+  let tsCounter = 0;
+  let origin = '';
+
+  const fake: FakeSlack = {
+    apiUrl: '',
+    origin: '',
+    token,
+    botUserId,
+    teamId,
+    calls,
+    downloads: 0,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    rateLimit(method, retryAfterSec, times = 1) {
+      const list = scripts.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push({ kind: '429', retryAfter: retryAfterSec });
+      scripts.set(method, list);
+    },
+    failWith(method, error, times = 1) {
+      const list = scripts.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push({ kind: 'error', error });
+      scripts.set(method, list);
+    },
+    serverError(method, times = 1) {
+      const list = scripts.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push({ kind: '500' });
+      scripts.set(method, list);
+    },
+    addFile(file) {
+      files.set(file.id, file);
+      return `${origin}/files-pri/${teamId}-${file.id}/download/${encodeURIComponent(file.name)}`;
+    },
+    close: async () => undefined,
+  };
+
+  function fileJson(f: FakeSlackFile) {
+    return {
+      id: f.id,
+      name: f.name,
+      mimetype: f.mimetype,
+      size: f.bytes.length,
+      url_private: `${origin}/files-pri/${teamId}-${f.id}/${encodeURIComponent(f.name)}`,
+      url_private_download: `${origin}/files-pri/${teamId}-${f.id}/download/${encodeURIComponent(f.name)}`,
+    };
+  }
+
+  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'a2d2', team_id: teamId, user_id: botUserId, bot_id: 'BFAKE' };
+      case 'chat.postMessage': {
+        tsCounter += 1;
+        const ts = `1700000000.${String(tsCounter).padStart(6, '0')}`;
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        tsCounter += 1;
+        return { ok: true, message_ts: `1700000000.${String(tsCounter).padStart(6, '0')}` };
+      case 'views.open':
+        return { ok: true, view: { id: `V${randomUUID().slice(0, 8).toUpperCase()}` } };
+      case 'files.info': {
+        const f = files.get(String(args.file));
+        return f ? { ok: true, file: fileJson(f) } : { ok: false, error: 'file_not_found' };
+      }
+      case 'apps.connections.open':
+        return { ok: false, error: 'not_allowed_token_type' };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname.startsWith('/files-pri/')) {
+        const id = url.pathname.split('/')[2]?.split('-').slice(1).join('-') ?? '';
+        const f = files.get(id);
+        if (req.headers.authorization !== `Bearer ${token}`) {
+          // What Slack does without a valid token: a login page with status 200.
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>');
+          return;
+        }
+        if (!f) {
+          res.writeHead(404).end();
+          return;
+        }
+        fake.downloads += 1;
+        res.writeHead(200, { 'content-type': f.contentType ?? f.mimetype, 'content-length': String(f.bytes.length) }).end(f.bytes);
+        return;
+      }
+      const method = url.pathname.replace(/^\/api\//, '');
+      const args = parseArgs(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
+      calls.push({ method, at: Date.now(), args, headers: req.headers });
+      const script = scripts.get(method)?.shift();
+      if (script?.kind === '429') {
+        res.writeHead(429, { 'content-type': 'application/json', ...(script.retryAfter !== null ? { 'retry-after': String(script.retryAfter) } : {}) });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      if (script?.kind === '500') {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('oops');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (script?.kind === 'error') {
+        res.end(JSON.stringify({ ok: false, error: script.error }));
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+        return;
+      }
+      res.end(JSON.stringify(answer(method, args)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  fake.origin = origin;
+  fake.apiUrl = `${origin}/api/`;
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
+}
+
+/** Signature headers for a request body, as Slack would send them. `ts` is in seconds. */
+export function signSlackRequest(secret: string, body: string, ts: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return {
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': computeSlackSignature(secret, ts, body),
+  };
+}
+
+/** Form body of a slash command. */
+export function slashCommandBody(fields: { command: string; text: string; channel?: string; user?: string; team?: string; triggerId?: string }): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: fields.team ?? 'T0001',
+    team_domain: 'fake',
+    channel_id: fields.channel ?? 'C0001',
+    channel_name: 'general',
+    user_id: fields.user ?? 'U0001',
+    user_name: 'alice',
+    command: fields.command,
+    text: fields.text,
+    api_app_id: 'A0001',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
+    trigger_id: fields.triggerId ?? `${Date.now()}.${randomUUID().slice(0, 8)}`,
+  }).toString();
+}
+
+/** An Events API envelope around `event`. */
+export function eventCallbackBody(event: Record<string, unknown>, opts: { eventId?: string; botUserId?: string; team?: string } = {}): Record<string, unknown> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: opts.team ?? 'T0001',
+    api_app_id: 'A0001',
+    event,
+    type: 'event_callback',
+    event_id: opts.eventId ?? `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: opts.team ?? 'T0001', user_id: opts.botUserId ?? 'UBOT0001', is_bot: true }],
+    is_ext_shared_channel: false,
+  };
+}
+
+/** Form body of an interactivity payload (block_actions, view_submission, shortcuts). */
+export function interactivityBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
