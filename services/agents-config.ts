@@ -1,0 +1,95 @@
+/**
+ * YAML sections `llm` (providers, routes, prices, budgets) and `agents` (run limits,
+ * approvals, memory). The schema lives in services/ because config.ts validates the whole
+ * file at start-up; the agents code reads the parsed values.
+ */
+import { z } from 'zod';
+import { ROLES } from './users/roles.ts';
+
+/** Model routes: agents and the intent engine ask for a route, providers map it to a model. */
+export const LLM_ROUTES = ['fast', 'balanced', 'powerful'] as const;
+export type LlmRoute = (typeof LLM_ROUTES)[number];
+
+const providerSchema = z
+  .object({
+    /** Name used in logs and usage rows. */
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (up to 40)'),
+    /** OpenAI-compatible base URL (…/v1). Default: OPENAI_BASE_URL or the OpenAI API. */
+    baseUrl: z.string().url().optional(),
+    /**
+     * Where the API key comes from. 'env' = OPENAI_API_KEY; a path = a file holding the key
+     * (mounted secret); 'none' = no key (local servers). Keys never go into the YAML itself.
+     */
+    apiKey: z.union([z.literal('env'), z.literal('none'), z.object({ file: z.string().min(1) })]).default('env'),
+    /** Model per route; a missing route uses `balanced`, then any model given. */
+    models: z.partialRecord(z.enum(LLM_ROUTES), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'at least one model'),
+    /** Requests per minute this install may send to the provider (all processes together). */
+    rateLimitPerMinute: z.number().int().positive().default(60),
+    timeoutMs: z.number().int().positive().max(300_000).default(30_000),
+    /** Retries of one request on the same provider before falling back to the next. */
+    maxRetries: z.number().int().min(0).max(5).default(1),
+  })
+  .strict();
+export type LlmProviderConfig = z.infer<typeof providerSchema>;
+
+const priceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
+
+/** Default prices in USD per 1M tokens (input / output). */
+export const DEFAULT_PRICES: Record<string, { input: number; output: number }> = {
+  'gpt-4o': { input: 2.5, output: 10 },
+  'gpt-4o-mini': { input: 0.15, output: 0.6 },
+  'deepseek-chat': { input: 0.14, output: 0.28 },
+};
+
+/** The `llm:` section. */
+export const llmConfigSchema = z
+  .object({
+    /** Providers in fallback order. Empty: OPENAI_API_KEY / OPENAI_BASE_URL make one, or no LLM. */
+    providers: z.array(providerSchema).default([]),
+    /** Price table, USD per 1M tokens; merged over the defaults. */
+    prices: z.record(z.string(), priceSchema).default({}),
+    budgets: z
+      .object({
+        /** Daily spend cap per workspace (Slack team; Telegram/terminal: the platform), USD. 0 = none. */
+        workspaceDailyUsd: z.number().nonnegative().default(20),
+        /** Daily spend cap per user, USD. 0 = none. */
+        userDailyUsd: z.number().nonnegative().default(2),
+      })
+      .strict()
+      .prefault({}),
+    /** Use the LLM to understand free text (falls back to the deterministic rules on any failure). */
+    intent: z.boolean().default(true),
+  })
+  .strict()
+  .prefault({});
+export type LlmConfig = z.infer<typeof llmConfigSchema>;
+
+/** The `agents:` section. */
+export const agentsConfigSchema = z
+  .object({
+    maxToolCalls: z.number().int().positive().max(50).default(8),
+    /** Prompt + completion tokens one run may use. */
+    maxTokensPerRun: z.number().int().positive().default(60_000),
+    /** Wall-clock time one run may spend working (waiting for an approval does not count). */
+    runTimeoutMs: z.number().int().positive().max(600_000).default(60_000),
+    /** How long an approval stays valid. */
+    approvalTtlMs: z.number().int().positive().default(60 * 60_000),
+    /** Role that may approve a tool run for someone else (the requester may always approve their own). */
+    approverRole: z.enum(ROLES).default('admin'),
+    /** Messages kept verbatim per thread before older ones are summarised. */
+    memoryMaxMessages: z.number().int().min(4).max(200).default(20),
+    /** Schedule of the weekly ops report (cron, UTC) and where it goes; off when no destination. */
+    report: z
+      .object({
+        cron: z.string().default('0 8 * * 1'),
+        destination: z
+          .object({ platform: z.enum(['slack', 'telegram', 'terminal']), chatId: z.string().min(1), threadId: z.string().optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+export type AgentsConfig = z.infer<typeof agentsConfigSchema>;
