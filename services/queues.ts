@@ -64,6 +64,8 @@ export class Queues {
   private readonly defs = new Map<string, QueueDef<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** Worker connections we created: BullMQ does not close connections it was handed. */
+  private readonly workerConnections: Redis[] = [];
   /** Producer connection: fails fast (no offline queue) so HTTP can answer 503. */
   readonly producer: Redis;
   readonly prefix: string;
@@ -133,6 +135,9 @@ export class Queues {
       const processor = def.processor;
       const schema = def.schema;
       const log = this.opts.logger.child({ queue: def.name });
+      const connection = new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: `a2d2-worker-${def.name}` });
+      connection.on('error', (err) => log.warn({ err: err.message }, 'redis worker connection error'));
+      this.workerConnections.push(connection);
       const worker = new Worker(
         def.name,
         async (job: Job) => {
@@ -143,7 +148,7 @@ export class Queues {
         },
         {
           ...def.workerOptions,
-          connection: new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: `a2d2-worker-${def.name}` }),
+          connection,
           prefix: this.prefix,
           concurrency: def.concurrency ?? 5,
           autorun: true,
@@ -185,6 +190,7 @@ export class Queues {
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     this.workers.length = 0;
+    for (const c of this.workerConnections.splice(0)) c.disconnect();
   }
 
   async close(): Promise<void> {

@@ -69,6 +69,16 @@ function toRecord(row: { id: string; platform: string; chatId: string; threadId:
   };
 }
 
+/**
+ * A message written in Cyrillic is answered in Russian unless the user chose a language with
+ * `lang`; Latin text leaves the choice to the platform locale.
+ */
+export function scriptLocale(text: string): Locale | null {
+  const cyr = (text.match(/[а-яё]/gi) ?? []).length;
+  const lat = (text.match(/[a-z]/gi) ?? []).length;
+  return cyr > 0 && cyr >= lat ? 'ru' : null;
+}
+
 /** Splits "ticket P1 title" into the first word and the rest. */
 export function splitCommand(line: string): { word: string; rest: string } {
   const m = /^\s*[/!]?([^\s@]+)(?:@\S+)?\s*([\s\S]*)$/.exec(line);
@@ -102,7 +112,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const row = await deps.users.resolve(event.platform, event.user.platformUserId, event.user.displayName);
     const conversation = await loadConversation(event.ref);
     const locale: Locale =
-      normalizeLocale(row.locale, undefined as unknown as Locale) ??
+      (row.locale ? normalizeLocale(row.locale) : null) ??
+      (event.type === 'message' ? scriptLocale(event.text) : null) ??
       conversation.locale ??
       normalizeLocale(event.user.locale, deps.config.file.defaultLocale);
     const user: ResolvedUser = {

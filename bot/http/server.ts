@@ -27,8 +27,8 @@ const INTERNAL = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // Per-request lines would drown the log; errors still come through.
+    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }),
     bodyLimit: deps.http.bodyLimitBytes,
     requestTimeout: deps.http.requestTimeoutMs,
     connectionTimeout: deps.http.requestTimeoutMs * 2,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type YamlConfig } from '../../services/config.ts';
+import { Redis } from 'ioredis';
 import { createLogger } from '../../services/logger.ts';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
 import type { FeatureModule } from '../../bot/core/module.ts';
@@ -80,12 +81,12 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       await app.stop();
       if (opts.keepRedis) return;
       // Leave Redis clean: drop this run's keys.
-      const redis = app.deps.queues.producer.duplicate();
+      const redis = new Redis(TEST_REDIS_URL);
       try {
         const keys = await redis.keys(`${config.env.A2D2_QUEUE_PREFIX}:*`);
         if (keys.length) await redis.del(...keys);
       } finally {
-        redis.disconnect();
+        await redis.quit();
       }
     },
   };
