@@ -4,9 +4,13 @@
  */
 import type { CoreDeps, FeatureModule } from './core/module.ts';
 import { createSlackModule } from './adapters/slack/slack.adapter.ts';
+import { createAlertsModule } from './commands/alert.command.ts';
+import { createTicketsModule } from './commands/ticket.command.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,
+  (deps) => createAlertsModule(deps),
+  createTicketsModule,
 ];

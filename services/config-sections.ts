@@ -3,8 +3,14 @@
  * listed here, so the whole file is validated in one pass at start-up.
  */
 import { agentsConfigSchema, llmConfigSchema } from './agents-config.ts';
+import { alertsConfigSchema } from './alerts/alerts.config.ts';
+import { ticketsConfigSchema } from './tickets/tickets.config.ts';
+import { documentsConfigSchema } from './documents/documents.config.ts';
 
 export const configSections = {
   llm: llmConfigSchema,
   agents: agentsConfigSchema,
+  alerts: alertsConfigSchema,
+  tickets: ticketsConfigSchema,
+  documents: documentsConfigSchema,
 };

@@ -3,9 +3,11 @@
  * import and the spread here when you add a domain.
  */
 import { core } from './catalog/core.ts';
+import { documents } from './catalog/documents.ts';
 import { alerts } from './catalog/alerts.ts';
 import { agents } from './catalog/agents.ts';
 import { telegram } from './catalog/telegram.ts';
+import { tickets } from './catalog/tickets.ts';
 
 type Table = Record<string, string>;
 
@@ -18,4 +20,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents);

@@ -1,0 +1,252 @@
+/**
+ * The alerts feature module: webhooks (bot/http/alerts.route.ts), the notify and health check
+ * queues, commands (alerts, deploys, silences, subscribe, unsubscribe) and the card buttons
+ * (Acknowledge, Silence 1h/4h/24h, Resolve, Open ticket).
+ */
+import { z } from 'zod';
+import type { CoreDeps, FeatureModule } from '../core/module.ts';
+import { defineCommand, type ActionSpec } from '../core/registry.ts';
+import { UserError } from '../core/errors.ts';
+import { ROLES, atLeast } from '../../services/users/roles.ts';
+import { isUniqueViolation } from '../../services/db.ts';
+import { ALERTS_QUEUE, alertJobSchema, createAlertService, type AlertJob, type TicketOpener } from '../../services/alerts/alert.service.ts';
+import { createDeployService } from '../../services/alerts/deploy.service.ts';
+import { createHealthCheckService } from '../../services/alerts/health-check.service.ts';
+import { ALERT_ACTIONS, fmtTime } from '../../services/alerts/alert-render.ts';
+import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
+import { registerAlertRoutes } from '../http/alerts.route.ts';
+
+const operators = atLeast('operator');
+
+/** Builds the alerts module. `tickets` plugs in "Open ticket" when the tickets feature is present. */
+export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpener } = {}): FeatureModule {
+  const { db, queues, clock, logger, config } = deps;
+  const cfg = config.file.alerts;
+  const alerts = createAlertService({
+    db,
+    queues,
+    outbound: deps.outbound,
+    clock,
+    logger: logger.child({ module: 'alerts' }),
+    config: cfg,
+    locale: cfg.locale ?? config.file.defaultLocale,
+    redis: queues.producer,
+    ticketsAvailable: Boolean(opts.tickets),
+  });
+  const deploys = createDeployService({ db, queues, clock });
+  const health = createHealthCheckService({ db, queues, clock, logger, checks: cfg.healthChecks, alerts });
+
+  const list = defineCommand({
+    id: 'alerts.list',
+    aliases: { en: ['alerts'], ru: ['алерты'] },
+    slash: ['alerts'],
+    summaryKey: 'alerts.list.summary',
+    usageKey: 'alerts.list.usage',
+    args: z.object({ text: z.string().optional() }),
+    roles: ROLES,
+    async handler(ctx) {
+      const rows = await alerts.active();
+      if (rows.length === 0) return { text: ctx.t('alerts.list.empty') };
+      return {
+        title: ctx.t('alerts.list.title'),
+        text: rows
+          .map((g) =>
+            ctx.t('alerts.list.line', {
+              severity: g.severity,
+              title: g.title,
+              service: g.service ? ` (${g.service})` : '',
+              count: g.fireCount,
+              last: fmtTime(g.lastSeenAt),
+              ack: g.ackBy ? ctx.t('alerts.list.acked', { who: g.ackBy }) : '',
+            }),
+          )
+          .join('\n'),
+      };
+    },
+  });
+
+  const deployList = defineCommand({
+    id: 'alerts.deploys',
+    aliases: { en: ['deploys', 'deployments'], ru: ['деплои'] },
+    slash: ['deploys'],
+    summaryKey: 'alerts.deploys.summary',
+    usageKey: 'alerts.deploys.usage',
+    args: z.object({ text: z.string().max(100).default('') }),
+    roles: ROLES,
+    async handler(ctx, args) {
+      const env = args.text.trim().split(/\s+/)[0] || undefined;
+      const rows = await deploys.recent(env);
+      if (rows.length === 0) return { text: ctx.t('alerts.deploys.empty') };
+      const byEnv = new Map<string, string[]>();
+      for (const d of rows) {
+        const line = ctx.t('alerts.deploys.line', {
+          service: d.service,
+          version: d.version,
+          status: ctx.t(`alerts.deploy.state.${d.status}`),
+          at: fmtTime(d.updatedAt),
+          actor: d.actor ? ` · ${d.actor}` : '',
+        });
+        byEnv.set(d.environment, [...(byEnv.get(d.environment) ?? []), line]);
+      }
+      return {
+        title: ctx.t('alerts.deploys.title'),
+        text: [...byEnv.entries()].map(([e, lines]) => `${e}:\n${lines.map((l) => `  ${l}`).join('\n')}`).join('\n'),
+      };
+    },
+  });
+
+  const silences = defineCommand({
+    id: 'alerts.silences',
+    aliases: { en: ['silences'], ru: ['заглушки'] },
+    slash: ['silences'],
+    summaryKey: 'alerts.silences.summary',
+    args: z.object({ text: z.string().optional() }),
+    roles: ROLES,
+    async handler(ctx) {
+      const rows = await alerts.activeSilences();
+      if (rows.length === 0) return { text: ctx.t('alerts.silences.empty') };
+      return {
+        title: ctx.t('alerts.silences.title'),
+        text: rows
+          .map((s) =>
+            ctx.t('alerts.silences.line', {
+              what: s.groupId ? s.reason || s.groupId : matcherKey(s.matchers as Record<string, string>),
+              until: fmtTime(s.endsAt),
+              who: s.createdBy,
+            }),
+          )
+          .join('\n'),
+      };
+    },
+  });
+
+  const subscribe = defineCommand({
+    id: 'alerts.subscribe',
+    aliases: { en: ['subscribe'], ru: ['подписаться'] },
+    summaryKey: 'alerts.subscribe.summary',
+    usageKey: 'alerts.subscribe.usage',
+    args: z.object({ text: z.string().max(500).default('') }),
+    roles: operators,
+    mutates: true,
+    async handler(ctx, args) {
+      const matchers = parseMatchers(args.text);
+      if (!matchers) throw new UserError('alerts.subscribe.bad');
+      const key = matcherKey(matchers);
+      const shown = key || ctx.t('alerts.subscribe.all');
+      const ref = ctx.replyRef;
+      try {
+        await db.alertSubscription.create({
+          data: { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '', matchers, matchKey: key, createdBy: ctx.user.id },
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) return { text: ctx.t('alerts.subscribe.exists', { matchers: shown }) };
+        throw err;
+      }
+      return { text: ctx.t('alerts.subscribe.done', { matchers: shown }) };
+    },
+  });
+
+  const unsubscribe = defineCommand({
+    id: 'alerts.unsubscribe',
+    aliases: { en: ['unsubscribe'], ru: ['отписаться'] },
+    summaryKey: 'alerts.unsubscribe.summary',
+    usageKey: 'alerts.unsubscribe.usage',
+    args: z.object({ text: z.string().max(500).default('') }),
+    roles: operators,
+    mutates: true,
+    async handler(ctx, args) {
+      const matchers = parseMatchers(args.text);
+      if (!matchers) throw new UserError('alerts.subscribe.bad');
+      const ref = ctx.replyRef;
+      const key = matcherKey(matchers);
+      const { count } = await db.alertSubscription.deleteMany({
+        where: { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '', ...(key ? { matchKey: key } : {}) },
+      });
+      return { text: count ? ctx.t('alerts.unsubscribe.done', { count }) : ctx.t('alerts.unsubscribe.none') };
+    },
+  });
+
+  const actions: ActionSpec[] = [
+    {
+      id: ALERT_ACTIONS.ack,
+      roles: operators,
+      async handler(ctx, value) {
+        const r = await alerts.acknowledge(value, ctx.user.displayName);
+        if (!r) throw new UserError('alerts.notFound');
+        return { text: r.already ? ctx.t('alerts.ack.already') : ctx.t('alerts.ack.done', { who: ctx.user.displayName }), ephemeral: true };
+      },
+    },
+    {
+      id: ALERT_ACTIONS.silence,
+      roles: operators,
+      async handler(ctx, value) {
+        const m = /^([0-9a-f-]{36}):(1|4|24)$/.exec(value);
+        if (!m) throw new UserError('alerts.notFound');
+        const r = await alerts.silence(m[1]!, Number(m[2]), ctx.user.displayName);
+        if (!r) throw new UserError('alerts.notFound');
+        return { text: ctx.t('alerts.silence.done', { until: fmtTime(r.silence.endsAt) }), ephemeral: true };
+      },
+    },
+    {
+      id: ALERT_ACTIONS.resolve,
+      roles: operators,
+      async handler(ctx, value) {
+        const r = await alerts.resolve(value, ctx.user.displayName);
+        if (!r) throw new UserError('alerts.notFound');
+        return { text: r.already ? ctx.t('alerts.resolve.already') : ctx.t('alerts.resolve.done', { who: ctx.user.displayName }), ephemeral: true };
+      },
+    },
+  ];
+  const tickets = opts.tickets;
+  if (tickets) {
+    actions.push({
+      id: ALERT_ACTIONS.ticket,
+      roles: operators,
+      async handler(ctx, value) {
+        const g = await alerts.requireGroup(value);
+        if (!g) throw new UserError('alerts.notFound');
+        if (g.ticketId) return { text: ctx.t('alerts.ticket.already', { ticket: g.ticketId }), ephemeral: true };
+        const priority = alerts.ticketPriority(g.severity);
+        const ticket = await tickets.open({
+          title: g.title,
+          description: [g.summary, g.service && `service: ${g.service}`, g.environment && `environment: ${g.environment}`, g.url].filter(Boolean).join('\n'),
+          priority,
+          createdByUserId: ctx.user.id,
+          reference: `alert:${g.id}`,
+        });
+        await alerts.linkTicket(g.id, ticket.label);
+        return { text: ctx.t('alerts.ticket.done', { ticket: ticket.label, priority }) };
+      },
+    });
+  }
+
+  return {
+    name: 'alerts',
+    commands: [list, deployList, silences, subscribe, unsubscribe],
+    actions,
+    queues: [
+      {
+        name: ALERTS_QUEUE,
+        schema: alertJobSchema,
+        concurrency: 20,
+        processor: async (job) => alerts.process(job.data as AlertJob),
+      },
+      health.queueDef(),
+    ],
+    routes: (app) =>
+      registerAlertRoutes(app, {
+        db,
+        logger,
+        alerts,
+        deploys,
+        secrets: {
+          alertmanagerToken: config.env.ALERTMANAGER_TOKEN,
+          githubSecret: config.env.GITHUB_WEBHOOK_SECRET,
+          apiToken: config.env.A2D2_API_TOKEN,
+        },
+      }),
+    async start(role) {
+      if (role === 'all' || role === 'worker') await health.schedule();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * Neutral replies for alerts: the group card, its resolution note, the storm digest and the
+ * deployment card. Every word comes from the catalogue; the adapters render the result.
+ */
+import type { Translate } from '../i18n/i18n.ts';
+import type { Button, Field, LinkRef, Reply } from '../messaging/types.ts';
+
+/** What a card needs to know about a group. */
+export interface CardGroup {
+  id: string;
+  source: string;
+  fingerprint: string;
+  status: string;
+  severity: string;
+  service: string;
+  environment: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  fireCount: number;
+  flapping: boolean;
+  ackBy: string | null;
+  ackAt: Date | null;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  ticketId: string | null;
+  silencedUntil: Date | null;
+}
+
+/** The deploy an alert follows, when there is one. */
+export interface CardDeployment {
+  version: string;
+  actor: string;
+  url: string | null;
+  runbook?: string;
+}
+
+/** Time as "2026-11-26 17:05 UTC": unambiguous in any chat. */
+export function fmtTime(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Action ids of the card's buttons. */
+export const ALERT_ACTIONS = {
+  ack: 'alert.ack',
+  silence: 'alert.silence',
+  resolve: 'alert.resolve',
+  ticket: 'alert.ticket',
+} as const;
+
+export function renderAlertCard(g: CardGroup, deploy: CardDeployment | null, t: Translate, opts: { ticketsAvailable: boolean }): Reply {
+  const firing = g.status === 'firing';
+  const fields: Field[] = [
+    { label: t('alerts.card.status'), value: t(firing ? 'alerts.status.firing' : 'alerts.status.resolved') },
+    { label: t('alerts.card.severity'), value: g.severity },
+  ];
+  if (g.service) fields.push({ label: t('alerts.card.service'), value: g.service });
+  if (g.environment) fields.push({ label: t('alerts.card.environment'), value: g.environment });
+  fields.push({ label: t('alerts.card.count'), value: t('alerts.card.countValue', { count: g.fireCount, last: fmtTime(g.lastSeenAt) }) });
+  if (g.ackAt) fields.push({ label: t('alerts.card.acknowledged'), value: t('alerts.card.ackValue', { who: g.ackBy ?? '?', at: fmtTime(g.ackAt) }) });
+  if (g.silencedUntil) fields.push({ label: t('alerts.card.silenced'), value: fmtTime(g.silencedUntil) });
+  if (!firing && g.resolvedAt) {
+    fields.push({
+      label: t('alerts.card.resolved'),
+      value: g.resolvedBy ? t('alerts.card.resolvedBy', { who: g.resolvedBy, at: fmtTime(g.resolvedAt) }) : fmtTime(g.resolvedAt),
+    });
+  }
+  if (g.ticketId) fields.push({ label: t('alerts.card.ticket'), value: g.ticketId });
+
+  const lines: string[] = [];
+  if (g.summary) lines.push(g.summary);
+  if (deploy) lines.push(t('alerts.card.sinceDeploy', { version: deploy.version || '?', actor: deploy.actor || '?' }));
+  if (g.flapping) lines.push(t('alerts.card.flapping'));
+
+  const links: LinkRef[] = [];
+  if (g.url) links.push({ label: t('alerts.card.source'), url: g.url });
+  if (deploy?.url) links.push({ label: t('alerts.card.deployLink'), url: deploy.url });
+  if (deploy?.runbook) links.push({ label: t('alerts.card.runbook'), url: deploy.runbook });
+
+  const buttons: Button[] = [];
+  if (firing) {
+    if (!g.ackAt) buttons.push({ actionId: ALERT_ACTIONS.ack, label: t('alerts.btn.ack'), value: g.id, style: 'primary' });
+    for (const h of [1, 4, 24]) buttons.push({ actionId: ALERT_ACTIONS.silence, label: t('alerts.btn.silence', { hours: h }), value: `${g.id}:${h}` });
+    buttons.push({ actionId: ALERT_ACTIONS.resolve, label: t('alerts.btn.resolve'), value: g.id });
+  }
+  if (opts.ticketsAvailable && !g.ticketId) buttons.push({ actionId: ALERT_ACTIONS.ticket, label: t('alerts.btn.ticket'), value: g.id, style: 'danger' });
+
+  return {
+    title: t(firing ? 'alerts.card.titleFiring' : 'alerts.card.titleResolved', { severity: g.severity.toUpperCase(), title: g.title }),
+    text: lines.join('\n') || g.title,
+    fields,
+    ...(buttons.length ? { buttons } : {}),
+    ...(links.length ? { links } : {}),
+    context: t('alerts.card.context', { id: g.fingerprint, source: g.source, first: fmtTime(g.firstSeenAt) }),
+  };
+}
+
+export function renderResolvedNote(g: Pick<CardGroup, 'title' | 'resolvedAt' | 'resolvedBy' | 'firstSeenAt'>, t: Translate): Reply {
+  const at = g.resolvedAt ?? new Date();
+  const minutes = Math.max(0, Math.round((at.getTime() - g.firstSeenAt.getTime()) / 60_000));
+  return {
+    text: g.resolvedBy
+      ? t('alerts.note.resolvedBy', { title: g.title, who: g.resolvedBy, minutes })
+      : t('alerts.note.resolved', { title: g.title, minutes }),
+  };
+}
+
+export function renderDigest(d: { alertCount: number; groupCount: number; windowStart: Date }, t: Translate): Reply {
+  return {
+    title: t('alerts.digest.title'),
+    text: t('alerts.digest.text', { count: d.alertCount, groups: d.groupCount, minute: fmtTime(d.windowStart) }),
+    context: t('alerts.digest.context'),
+  };
+}
+
+/** What a deploy card needs. */
+export interface DeployView {
+  service: string;
+  environment: string;
+  version: string;
+  status: string;
+  url: string | null;
+  actor: string | null;
+  history: unknown;
+  createdAt: Date;
+}
+
+export function renderDeployCard(d: DeployView, t: Translate): Reply {
+  const history = Array.isArray(d.history) ? (d.history as Array<{ status: string; at: string }>) : [];
+  const fields: Field[] = [
+    { label: t('alerts.deploy.status'), value: t(`alerts.deploy.state.${d.status}`) },
+    { label: t('alerts.card.environment'), value: d.environment },
+  ];
+  if (d.version) fields.push({ label: t('alerts.deploy.version'), value: d.version });
+  if (d.actor) fields.push({ label: t('alerts.deploy.actor'), value: d.actor });
+  return {
+    title: t('alerts.deploy.title', { service: d.service, version: d.version || '?', environment: d.environment, status: t(`alerts.deploy.state.${d.status}`) }),
+    text: history.map((h) => `${t(`alerts.deploy.state.${h.status}`)} ${fmtTime(new Date(h.at))}`).join('\n') || t(`alerts.deploy.state.${d.status}`),
+    fields,
+    ...(d.url ? { links: [{ label: t('alerts.deploy.open'), url: d.url }] } : {}),
+  };
+}
