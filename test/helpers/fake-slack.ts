@@ -45,6 +45,8 @@ export interface FakeSlack {
   failWith(method: string, error: string, times?: number): void;
   /** The next `times` calls of `method` get HTTP 500. */
   serverError(method: string, times?: number): void;
+  /** Drops every scripted answer not used yet. */
+  resetScripts(): void;
   /** Serves a file; returns the URL Slack would put in url_private_download. */
   addFile(file: FakeSlackFile): string;
   /** Number of file downloads served. */
@@ -116,6 +118,9 @@ export async function startFakeSlack(opts: { token?: string; botUserId?: string;
       const list = scripts.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push({ kind: '500' });
       scripts.set(method, list);
+    },
+    resetScripts() {
+      scripts.clear();
     },
     addFile(file) {
       files.set(file.id, file);

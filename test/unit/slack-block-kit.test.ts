@@ -27,9 +27,9 @@ test('fields become section fields, ten per section, labels bold and escaped', (
   const blocks = renderBlockKit({ text: 'x', fields }).blocks as AnyBlock[];
   const sections = blocks.filter((b) => b.fields);
   assert.equal(sections.length, 2);
-  assert.equal(sections[0].fields.length, 10);
-  assert.equal(sections[1].fields.length, 2);
-  assert.deepEqual(sections[0].fields[0], { type: 'mrkdwn', text: '*L&lt;0&gt;*\nv&amp;0' });
+  assert.equal(sections[0]!.fields.length, 10);
+  assert.equal(sections[1]!.fields.length, 2);
+  assert.deepEqual(sections[0]!.fields[0], { type: 'mrkdwn', text: '*L&lt;0&gt;*\nv&amp;0' });
 });
 
 test('buttons become an actions block carrying our action id, value and style', () => {
