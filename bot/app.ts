@@ -153,15 +153,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
         const r = await deps.pipeline().handle(event);
         return r === 'duplicate' ? 'duplicate' : 'queued';
       }
+      // One round trip: BullMQ ignores a job id it still holds, and the pipeline's delivery
+      // ledger drops any redelivery that arrives after the job is gone.
       const jobId = sanitizeJobId(`in-${event.platform}-${event.eventId}`);
-      const existing = await queues.queue(INBOUND_QUEUE).getJob(jobId);
-      if (existing) {
-        metrics.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'duplicate' });
-        return 'duplicate';
-      }
       await queues.add(INBOUND_QUEUE, event, { jobId, attempts: 3 });
       metrics.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'queued' });
       return 'queued';
+    },
+    fileFetcher(platform) {
+      return modules.find((m) => m.fileFetcher?.platform === platform)?.fileFetcher;
     },
   };
 

@@ -15,7 +15,8 @@ import type { UsersService } from '../../services/users/users.service.ts';
 import type { AuditService } from '../../services/audit/audit.service.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { ActionSpec, CommandRegistry, CommandSpec, IntentRule, Middleware } from './registry.ts';
-import type { InboundEvent } from '../../services/messaging/types.ts';
+import type { InboundEvent, Platform } from '../../services/messaging/types.ts';
+import type { FileFetcher } from '../../services/documents/file-fetcher.ts';
 import type { PlatformSender } from '../../services/messaging/outbound.service.ts';
 
 /** Process roles: http receives, worker processes, all does both. */
@@ -37,6 +38,8 @@ export interface CoreDeps {
   pipeline(): Pipeline;
   /** Hands a normalized inbound event to the workers (de-duplicated by platform + eventId). */
   ingest(event: InboundEvent): Promise<'queued' | 'duplicate'>;
+  /** The file fetcher a chat adapter module offers for its platform, if any (call lazily). */
+  fileFetcher(platform: Platform): FileFetcher | undefined;
 }
 
 export interface FeatureModule {
@@ -57,6 +60,8 @@ export interface FeatureModule {
   stop?(): Promise<void>;
   /** The platform sender this module provides (chat adapters), used by the outbound worker. */
   sender?: PlatformSender;
+  /** Downloads files users share on this module's platform (chat adapters). */
+  fileFetcher?: FileFetcher;
   /** Readiness contributions (name -> ok). */
   ready?(): Promise<Record<string, boolean>>;
 }
