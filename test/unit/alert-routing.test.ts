@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alertsConfigSchema } from '../../services/alerts/alerts.config.ts';
-import { heldByQuietHours, inQuietHours, labelsMatch, matcherKey, parseMatchers, refFromKey, routeAlert } from '../../services/alerts/alert-routing.ts';
+import { heldByQuietHours, inQuietHours, labelsMatch, matcherKey, parseMatchers, refFromKey, routeAlert, type SubscriptionMatch } from '../../services/alerts/alert-routing.ts';
 import { refKey } from '../../services/messaging/types.ts';
 
 const cfg = alertsConfigSchema.parse({
@@ -37,9 +37,9 @@ test('first matching route wins unless it continues; lists match any value', () 
 
 test('subscriptions add chats, duplicates collapse, defaults only when nothing matched', () => {
   const routes = cfg.routes.slice(0, 1);
-  const subs = [
-    { ref: { platform: 'slack' as const, chatId: 'CCRIT' }, matchers: { severity: 'critical' } },
-    { ref: { platform: 'telegram' as const, chatId: '42' }, matchers: { service: 'api' } },
+  const subs: SubscriptionMatch[] = [
+    { ref: { platform: 'slack', chatId: 'CCRIT' }, matchers: { severity: 'critical' } },
+    { ref: { platform: 'telegram', chatId: '42' }, matchers: { service: 'api' } },
   ];
   const r = routeAlert({ severity: 'critical', environment: 'prod', service: 'api' }, routes, subs, [{ platform: 'slack', chatId: 'CDEF' }]);
   assert.deepEqual(r.map((d) => refKey(d.ref)), ['slack:CCRIT:', 'telegram:-100200:7', 'telegram:42:']);
