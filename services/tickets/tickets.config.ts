@@ -1,0 +1,154 @@
+/**
+ * The `tickets` section of the YAML file: SLA policy per severity (defaults from the support
+ * process: first response P0 1 h, P1 4 h, P2 24 h, P3 48 h; resolution P0 4 h, P1 24 h,
+ * P2 1 week, P3 none), business hours and time zone, the triage destination, and escalation
+ * chains per severity.
+ *
+ * Durations stay as written ('4h', '90m', '5s', or a number of seconds) and are converted with
+ * {@link durationMs} where used: the whole file may be validated more than once (overrides are
+ * merged and re-parsed), so the parsed form must parse to itself.
+ */
+import { z } from 'zod';
+import { ROLES } from '../users/roles.ts';
+
+/** Ticket severities, most urgent first. */
+export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** True for 'P0'..'P3'. */
+export function isSeverity(v: unknown): v is Severity {
+  return typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v);
+}
+
+/**
+ * Maps a "critical/high/medium/low" style level (alerts, other systems) onto a severity:
+ * critical -> P1 (a person confirms before it becomes P0), high -> P1, warning/medium -> P2,
+ * info/low -> P3.
+ */
+export function severityFromLevel(level: string | null | undefined): Severity {
+  switch ((level ?? '').toLowerCase()) {
+    case 'critical':
+    case 'high':
+    case 'error':
+      return 'P1';
+    case 'warning':
+    case 'warn':
+    case 'medium':
+      return 'P2';
+    default:
+      return 'P3';
+  }
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A duration as written in the YAML: '4h', '30m', '1w', '5s', '250ms', or a number of seconds. */
+export const durationSchema = z.union([
+  z.number().nonnegative(),
+  z.string().trim().regex(DURATION, "a duration such as '30m', '4h', '1w' or a number of seconds"),
+]);
+export type Duration = z.infer<typeof durationSchema>;
+
+/** Converts a {@link Duration} to milliseconds. */
+export function durationMs(d: Duration): number {
+  if (typeof d === 'number') return d * 1000;
+  const m = DURATION.exec(d.trim());
+  if (!m) throw new Error(`bad duration ${d}`);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A chat destination: a Slack channel, a Telegram chat, or a Telegram forum topic. */
+export const destinationSchema = z
+  .object({
+    platform: z.enum(['slack', 'telegram', 'terminal']),
+    chatId: z.string().min(1),
+    /** Slack thread_ts or Telegram topic id. */
+    threadId: z.string().min(1).optional(),
+    /** Language of messages posted there; default: the file's defaultLocale. */
+    locale: z.enum(['en', 'ru']).optional(),
+  })
+  .strict();
+export type Destination = z.infer<typeof destinationSchema>;
+
+function policy(firstResponse: Duration | null, resolution: Duration | null, businessHours: boolean) {
+  return z
+    .object({
+      /** Time to the first response (acknowledge or assign); null: no target. */
+      firstResponse: durationSchema.nullable().default(firstResponse),
+      /** Time to resolution; null: no target (e.g. "next release"). */
+      resolution: durationSchema.nullable().default(resolution),
+      /** Count only business hours (see `businessHours`); false: around the clock. */
+      businessHours: z.boolean().default(businessHours),
+    })
+    .strict()
+    .prefault({});
+}
+
+/** One escalation step: where to post, whom to mention, how long after the breach. */
+export const escalationStepSchema = z
+  .object({
+    /** Delay after the breach; the first step always goes out with the breach notice. */
+    after: durationSchema.default(0),
+    /** Destination; default: the triage destination (in the ticket's thread). */
+    to: destinationSchema.optional(),
+    /** Text put in front of the notice, e.g. '<!subteam^S0123>' or '@oncall'. */
+    mention: z.string().max(200).optional(),
+  })
+  .strict();
+export type EscalationStep = z.infer<typeof escalationStepSchema>;
+
+/** The `tickets` YAML section. */
+export const ticketsConfigSchema = z
+  .object({
+    /** IANA time zone for business hours and shown times. */
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow').default('Europe/Moscow'),
+    businessHours: z
+      .object({
+        /** Working days, 0 = Sunday ... 6 = Saturday. */
+        days: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]),
+        start: hhmm.default('09:00'),
+        end: hhmm.default('18:00'),
+        /** Non-working dates, YYYY-MM-DD, in the time zone above. */
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')).default([]),
+      })
+      .strict()
+      .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
+      .prefault({}),
+    sla: z
+      .object({
+        P0: policy('1h', '4h', false),
+        P1: policy('4h', '24h', false),
+        P2: policy('24h', '1w', true),
+        P3: policy('48h', null, true),
+      })
+      .strict()
+      .prefault({}),
+    /** Share of a window after which a ticket is "at risk". */
+    atRiskRatio: z.number().gt(0).lt(1).default(0.8),
+    /** How often the sweep looks for timers a lost job missed. */
+    sweepEvery: durationSchema.default('1m'),
+    /** Where new tickets are posted as a card for the support team. */
+    triage: destinationSchema.optional(),
+    /** Escalation chain per severity, applied when a clock breaches. */
+    escalation: z.partialRecord(z.enum(SEVERITIES), z.array(escalationStepSchema).max(10)).default({}),
+    /** Trigram similarity above which an open ticket is suggested as a duplicate. */
+    duplicateThreshold: z.number().min(0).max(1).default(0.45),
+    /** Lowest role that may handle tickets (acknowledge, assign, resolve, change severity). */
+    handlerRole: z.enum(ROLES).default('operator'),
+  })
+  .strict()
+  .prefault({});
+
+export type TicketsConfig = z.infer<typeof ticketsConfigSchema>;

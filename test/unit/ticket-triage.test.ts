@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { triage, PROBLEM_REPORT_PATTERNS } from '../../services/tickets/triage.ts';
+import { parseTicketText, titleFromText } from '../../bot/commands/ticket.command.ts';
+import { matchRules } from '../../bot/core/intent.ts';
+
+test('triage suggests P0 for outages in Russian and English, with the words that matched', () => {
+  const ru = triage('у нас упал прод, ничего не открывается');
+  assert.equal(ru.severity, 'P0');
+  assert.equal(ru.reasonKey, 'tickets.triage.outage');
+  assert.match(ru.matched, /упал/);
+  assert.equal(triage('Production is down for all EU users').severity, 'P0');
+  assert.equal(triage('Possible data loss after migration').reasonKey, 'tickets.triage.dataLoss');
+  assert.equal(triage('Мы заметили утечку токенов').reasonKey, 'tickets.triage.security');
+});
+
+test('triage: P1 for broken features, P3 for requests, P2 otherwise', () => {
+  assert.equal(triage('Checkout returns 500 for EU users').severity, 'P1');
+  assert.equal(triage('Не могу оплатить заказ картой').severity, 'P1');
+  assert.equal(triage('Please add dark mode').severity, 'P3');
+  assert.equal(triage('Опечатка в документации').severity, 'P3');
+  const plain = triage('The avatar is misaligned on the profile page');
+  assert.equal(plain.severity, 'P2');
+  assert.equal(plain.reasonKey, 'tickets.triage.default');
+});
+
+test('ticket text parsing: severity, title | description, show, operations', () => {
+  assert.deepEqual(parseTicketText('P1 Checkout returns 500 for EU users'), { op: 'create', title: 'Checkout returns 500 for EU users', severity: 'P1' });
+  assert.deepEqual(parseTicketText('p3 Dark mode | would be nice'), { op: 'create', title: 'Dark mode', severity: 'P3', description: 'would be nice' });
+  assert.deepEqual(parseTicketText('Login slow'), { op: 'create', title: 'Login slow' });
+  assert.deepEqual(parseTicketText(''), { op: 'guided' });
+  assert.deepEqual(parseTicketText('#42'), { op: 'show', id: 42 });
+  assert.deepEqual(parseTicketText('resolve 42 fixed the cache'), { op: 'resolve', id: 42, text: 'fixed the cache' });
+  assert.deepEqual(parseTicketText('приоритет 7 p0'), { op: 'severity', id: 7, severity: 'P0' });
+  assert.equal(titleFromText('Everything is down. Users see 502 since 10:00'), 'Everything is down.');
+});
+
+test('free-text problem reports match the intent patterns; small talk does not', () => {
+  const rule = { commandId: 'ticket.propose', patterns: PROBLEM_REPORT_PATTERNS, toArgs: (text: string) => ({ text }) };
+  assert.equal(matchRules([rule], 'у нас упал прод, ничего не открывается')?.commandId, 'ticket.propose');
+  assert.equal(matchRules([rule], 'the checkout is broken again')?.commandId, 'ticket.propose');
+  assert.equal(matchRules([rule], 'thanks, have a nice day'), null);
+});
