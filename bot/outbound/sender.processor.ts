@@ -32,6 +32,7 @@ import {
   OUTBOUND_QUEUE,
   PermanentSendError,
   RateLimitedError,
+  outboundJobId,
   outboundJobSchema,
   type OutboundJob,
   type PlatformSender,
@@ -188,7 +189,7 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       if (!head) return 0;
       const young = clock.now().getTime() - head.createdAt.getTime() < opts.orphanGraceMs;
       if (young) return db.outboundMessage.count({ where });
-      const state = await jobState(job, `out:${head.id}`);
+      const state = await jobState(job, outboundJobId(head.id));
       if (LIVE_JOB_STATES.has(state)) return db.outboundMessage.count({ where });
       // Its job is gone (enqueue failed, Redis lost data, stalled out): waiting would block the chat for good.
       await markFailed(head.id, 0, `queue job ${state}; skipped so later messages to the chat can go`);

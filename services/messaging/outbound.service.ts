@@ -13,6 +13,11 @@ export const OUTBOUND_QUEUE = 'outbound';
 export const outboundJobSchema = z.object({ outboundId: z.string().uuid() });
 export type OutboundJob = z.infer<typeof outboundJobSchema>;
 
+/** The queue job id of an outbound row (one job per row; the sender looks jobs up by it). */
+export function outboundJobId(outboundId: string): string {
+  return `out-${outboundId}`;
+}
+
 /** Options for {@link PlatformSender.post}. */
 export interface PostOptions {
   /**
@@ -75,7 +80,7 @@ export function createOutbound(deps: { db: Db; queues: Queues; direct?: Partial<
         },
         select: { id: true },
       });
-      await deps.queues.add<OutboundJob>(OUTBOUND_QUEUE, { outboundId: row.id }, { jobId: `out-${row.id}` });
+      await deps.queues.add<OutboundJob>(OUTBOUND_QUEUE, { outboundId: row.id }, { jobId: outboundJobId(row.id) });
       return row.id;
     },
   };
