@@ -37,7 +37,6 @@ export function wrapTelegram(telegram: Telegram, opts: { token: string; apiRoot?
     async call<T>(method: string, payload: Record<string, unknown> = {}, callOpts: { timeoutMs?: number } = {}): Promise<T> {
       const signal = AbortSignal.timeout(callOpts.timeoutMs ?? defaultTimeout);
       // telegraf's method map lags the Bot API (reply_parameters, newer fields): the payload is ours to validate.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const result: unknown = await telegram.callApi(method as any, payload as any, { signal } as any);
       return result as T;
     },

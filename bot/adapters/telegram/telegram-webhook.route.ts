@@ -59,6 +59,9 @@ export function telegramWebhookRoute(opts: TelegramWebhookOptions): (app: Fastif
   }
 
   return async (app) => {
+    // Telegram posts JSON only; in this plugin's scope other bodies get 415 instead of being parsed.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     app.post(
       TELEGRAM_WEBHOOK_PATH,
       { bodyLimit: opts.bodyLimit ?? 1_048_576, onRequest: verify },
