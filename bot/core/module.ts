@@ -45,12 +45,10 @@ export interface CoreDeps {
 export interface FeatureModule {
   name: string;
   // Specs are heterogeneous in their argument types.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   commands?: CommandSpec<any>[];
   actions?: ActionSpec[];
   intents?: IntentRule[];
   middleware?: Middleware[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   queues?: QueueDef<any>[];
   /** HTTP routes, registered as an encapsulated Fastify plugin. */
   routes?: (app: FastifyInstance) => Promise<void>;
