@@ -4,6 +4,7 @@
  */
 import type { CoreDeps, FeatureModule } from './core/module.ts';
 import { createSlackModule } from './adapters/slack/slack.adapter.ts';
+import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
 import { createAlertsModule } from './commands/alert.command.ts';
 import { createTicketsModule } from './commands/ticket.command.ts';
 
@@ -11,6 +12,7 @@ export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<F
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,
+  createTelegramModule,
   (deps) => createAlertsModule(deps),
   createTicketsModule,
 ];
