@@ -1,0 +1,106 @@
+/**
+ * REST for documents, bearer-authenticated with A2D2_API_TOKEN:
+ * - POST /api/v1/documents (multipart, one file field): 202 {intakeId}; 413 over the limit,
+ *   415 for an unsupported type, 400 for a missing or empty file.
+ * - GET /api/v1/documents/intakes/:id: the intake's status and resulting document.
+ * - GET /api/v1/documents/:number: the document card data.
+ * - GET /api/v1/documents?q=words: search (or recent without q).
+ * The multipart parser is registered inside this plugin only.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { Db } from '../../services/db.ts';
+import type { DocumentService } from '../../services/documents/document.service.ts';
+import { DocumentInputError } from '../../services/documents/errors.ts';
+
+export interface DocumentsRouteOptions {
+  service(): DocumentService;
+  /** A2D2_API_TOKEN; without it every request is 401 (the API is off). */
+  token: string | undefined;
+  uploadLimitBytes: number;
+  db: Db;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time bearer check (hashing first makes the lengths equal). */
+function authorized(req: FastifyRequest, token: string | undefined): boolean {
+  if (!token) return false;
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m) return false;
+  return timingSafeEqual(digest(m[1]!.trim()), digest(token));
+}
+
+const STATUS: Record<string, number> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
+
+export function documentsRoute(opts: DocumentsRouteOptions) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    await app.register(multipart, {
+      limits: { fileSize: opts.uploadLimitBytes, files: 1, fields: 10, parts: 12, fieldSize: 10_000 },
+      throwFileSizeLimit: true,
+    });
+
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!authorized(req, opts.token)) return reply.status(401).send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+    });
+
+    app.post('/api/v1/documents', { bodyLimit: opts.uploadLimitBytes + 64 * 1024 }, async (req, reply) => {
+      if (!req.isMultipart()) return reply.status(415).send({ error: 'unsupported_media_type', message: 'send multipart/form-data with one file field' });
+      let file;
+      try {
+        file = await req.file();
+      } catch (err) {
+        return reply.status(400).send({ error: 'bad_request', message: (err as Error).message });
+      }
+      if (!file) return reply.status(400).send({ error: 'no_file', message: 'the form has no file field' });
+      let bytes: Buffer;
+      try {
+        bytes = await file.toBuffer();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'FST_REQ_FILE_TOO_LARGE') return reply.status(413).send({ error: 'too_large', message: `the file is larger than ${opts.uploadLimitBytes} bytes` });
+        throw err;
+      }
+      try {
+        const result = await opts.service().intakeUpload({ bytes, fileName: file.filename || 'document' });
+        return reply.status(202).send(result);
+      } catch (err) {
+        if (err instanceof DocumentInputError) {
+          return reply.status(STATUS[err.code] ?? 400).send({ error: err.code, message: `refused: ${err.code}` });
+        }
+        throw err;
+      }
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/api/v1/documents/intakes/:id',
+      { schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } } },
+      async (req, reply) => {
+        const status = await opts.service().intakeStatus(req.params.id);
+        if (!status) return reply.status(404).send({ error: 'not_found', message: 'no such intake' });
+        return status;
+      },
+    );
+
+    app.get<{ Params: { number: string } }>(
+      '/api/v1/documents/:number',
+      { schema: { params: { type: 'object', properties: { number: { type: 'string', pattern: '^[0-9]{1,9}$' } }, required: ['number'] } } },
+      async (req, reply) => {
+        const view = await opts.service().loadView({ number: Number(req.params.number) });
+        if (!view) return reply.status(404).send({ error: 'not_found', message: 'no such document' });
+        return view;
+      },
+    );
+
+    app.get<{ Querystring: { q?: string } }>(
+      '/api/v1/documents',
+      { schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 500 } } } } },
+      async (req) => {
+        const q = req.query.q?.trim();
+        return { documents: q ? await opts.service().search(q) : await opts.service().recent(20) };
+      },
+    );
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Picks the extractor for a detected kind. Every failure that retrying cannot fix is a
+ * DocumentInputError (the job turns it into an unrecoverable one).
+ */
+import { IMAGE_KINDS, type DocKind } from '../sniff.ts';
+import type { ZipLimits } from '../zip.ts';
+import { extractPdf } from './pdf.extract.ts';
+import { extractDocx, extractXlsx } from './ooxml.extract.ts';
+import { extractCsv, extractHtml, extractText } from './text.extract.ts';
+import { extractImage } from './image.extract.ts';
+import type { Extracted } from './types.ts';
+
+/** Limits and OCR set-up for extraction. */
+export interface ExtractOptions {
+  maxPages: number;
+  zip: ZipLimits;
+  ocrLanguages: Map<string, string>;
+}
+
+export async function extract(buf: Buffer, kind: DocKind, opts: ExtractOptions): Promise<Extracted> {
+  if (kind === 'pdf') return extractPdf(buf, { maxPages: opts.maxPages });
+  if (kind === 'docx') return extractDocx(buf, opts.zip);
+  if (kind === 'xlsx') return extractXlsx(buf, opts.zip);
+  if (kind === 'csv') return extractCsv(buf);
+  if (kind === 'html') return extractHtml(buf);
+  if (kind === 'text') return extractText(buf);
+  if (IMAGE_KINDS.has(kind)) return extractImage(buf, { languages: opts.ocrLanguages });
+  throw new Error(`no extractor for ${kind}`);
+}
