@@ -7,6 +7,7 @@ import { createSlackModule } from './adapters/slack/slack.adapter.ts';
 import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
 import { createAlertsModule } from './commands/alert.command.ts';
 import { createTicketsModule } from './commands/ticket.command.ts';
+import { createDocumentsModule } from './commands/doc.command.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 
@@ -15,4 +16,5 @@ export const moduleFactories: ModuleFactory[] = [
   createTelegramModule,
   (deps) => createAlertsModule(deps),
   createTicketsModule,
+  (deps) => createDocumentsModule(deps),
 ];
