@@ -1,0 +1,127 @@
+/**
+ * The shared outbound rate limiter on real Redis: windows per chat, per group and per
+ * platform, the 429 block, and two processes' limiters sharing one state.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createRateLimiter, type OutboundLimits } from '../../bot/outbound/rate-limiter.ts';
+import { tryLock } from '../../bot/outbound/chat-lock.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `t-rl-${randomUUID().slice(0, 8)}`;
+let redis: Redis;
+let other: Redis;
+
+before(() => {
+  redis = new Redis(REDIS_URL);
+  other = new Redis(REDIS_URL);
+});
+after(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  other.disconnect();
+});
+
+const limits: OutboundLimits = {
+  telegram: {
+    perChat: { count: 1, windowMs: 1000 },
+    group: { count: 3, windowMs: 60_000, chatIdPattern: '^-' },
+    global: { count: 5, windowMs: 60_000 },
+  },
+  slack: {
+    perChat: { count: 2, windowMs: 60_000 },
+    global: { count: 100, windowMs: 1000 },
+  },
+};
+
+const ns = () => `${prefix}:${randomUUID().slice(0, 6)}`;
+
+test('one send per chat window; the answer says how long to wait', async () => {
+  const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
+  const chat = { platform: 'telegram' as const, chatId: '42' };
+  assert.equal(await rl.acquire(chat), 0);
+  const wait = await rl.acquire(chat);
+  assert.ok(wait > 900 && wait <= 1000, `wait ${wait}`);
+  // Another chat is not affected.
+  assert.equal(await rl.acquire({ platform: 'telegram', chatId: '43' }), 0);
+});
+
+test('a window allows `count` sends, then waits for the oldest to leave it', async () => {
+  const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
+  const chat = { platform: 'slack' as const, chatId: 'C1' };
+  assert.equal(await rl.acquire(chat), 0);
+  assert.equal(await rl.acquire(chat), 0);
+  const wait = await rl.acquire(chat);
+  assert.ok(wait > 59_000 && wait <= 60_000, `wait ${wait}`);
+});
+
+test('group chats (matching the pattern) also count against the group window', async () => {
+  const rl = createRateLimiter({ redis, keyPrefix: ns(), limits: { telegram: { ...limits.telegram!, perChat: { count: 10, windowMs: 1000 } } } });
+  const group = { platform: 'telegram' as const, chatId: '-1001' };
+  const direct = { platform: 'telegram' as const, chatId: '1001' };
+  for (let i = 0; i < 3; i++) assert.equal(await rl.acquire(group), 0);
+  assert.ok((await rl.acquire(group)) > 59_000, 'fourth group message in a minute waits');
+  for (let i = 0; i < 2; i++) assert.equal(await rl.acquire(direct), 0, 'a private chat has no group window');
+});
+
+test('the platform-wide window spans chats, and a refused send takes no slot', async () => {
+  const key = ns();
+  const rl = createRateLimiter({ redis, keyPrefix: key, limits });
+  for (let i = 0; i < 5; i++) assert.equal(await rl.acquire({ platform: 'telegram', chatId: `${i + 1}` }), 0);
+  assert.ok((await rl.acquire({ platform: 'telegram', chatId: '99' })) > 0, 'sixth chat waits for the global window');
+  // Slack has its own window.
+  assert.equal(await rl.acquire({ platform: 'slack', chatId: 'C9' }), 0);
+  // The refused chat 99 took nothing: neither its own window nor a global slot.
+  assert.equal(await redis.zcard(`${key}:chat:telegram:99`), 0);
+  assert.equal(await redis.zcard(`${key}:global:telegram`), 5);
+  assert.equal(await redis.zcard(`${key}:chat:telegram:1`), 1);
+});
+
+test('a 429 block holds the chat back for its duration and is never shortened', async () => {
+  const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
+  const chat = { platform: 'telegram' as const, chatId: '7' };
+  await rl.block(chat, 5000);
+  await rl.block(chat, 100);
+  const wait = await rl.acquire(chat);
+  assert.ok(wait > 4800 && wait <= 5000, `wait ${wait}`);
+  // A platform without limits is still held back by a block.
+  const free = createRateLimiter({ redis, keyPrefix: ns(), limits: {} });
+  const term = { platform: 'terminal' as const, chatId: 's' };
+  assert.equal(await free.acquire(term), 0);
+  assert.equal(await free.acquire(term), 0);
+  await free.block(term, 2000);
+  assert.ok((await free.acquire(term)) > 1800);
+});
+
+test('limiters on two connections (two workers) share one state', async () => {
+  const key = ns();
+  const a = createRateLimiter({ redis, keyPrefix: key, limits });
+  const b = createRateLimiter({ redis: other, keyPrefix: key, limits });
+  const chat = { platform: 'telegram' as const, chatId: '5' };
+  const results = await Promise.all([a.acquire(chat), b.acquire(chat), a.acquire(chat), b.acquire(chat)]);
+  assert.equal(results.filter((w) => w === 0).length, 1, `exactly one send granted: ${results.join(', ')}`);
+});
+
+test('the chat lock admits one holder and only the holder releases it', async () => {
+  const key = `${ns()}:lock`;
+  const first = await tryLock(redis, key, 5000);
+  assert.ok(first);
+  assert.equal(await tryLock(other, key, 5000), null);
+  await first.release();
+  const second = await tryLock(other, key, 5000);
+  assert.ok(second, 'a released lock can be taken');
+  await second.release();
+
+  // A holder whose lock expired must not free the next holder's lock.
+  const stale = await tryLock(redis, key, 50);
+  assert.ok(stale);
+  await new Promise((r) => setTimeout(r, 120));
+  const next = await tryLock(other, key, 5000);
+  assert.ok(next, 'an expired lock can be taken');
+  await stale.release();
+  assert.equal(await tryLock(redis, key, 5000), null);
+  await next.release();
+});
