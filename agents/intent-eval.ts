@@ -13,7 +13,7 @@
  * was written afterwards and is never used to tune rules, so it shows how they generalise.
  */
 import { readFileSync } from 'node:fs';
-import type { CommandContext, IntentEngine } from '../bot/core/registry.ts';
+import type { CommandContext, IntentEngine, IntentMatch } from '../bot/core/registry.ts';
 import { translator, type Locale } from '../services/i18n/i18n.ts';
 import type { Logger } from '../services/logger.ts';
 import { intentLabel } from './intent-rules.ts';
@@ -90,8 +90,17 @@ export function evalContext(lang: Locale, text: string): CommandContext {
 
 const ratio = (t: Tally) => (t.total ? t.correct / t.total : 0);
 
-/** Runs every fixture through `engine` and tallies the outcome. */
-export async function evaluateIntents(engine: IntentEngine, fixtures: IntentFixture[], ctxFor: (f: IntentFixture) => CommandContext = (f) => evalContext(f.lang, f.text)): Promise<IntentReport> {
+/**
+ * Runs every fixture through `engine` and tallies the outcome. `severityFor` says which
+ * severity the user would be offered for a matched ticket request (default: the match's args).
+ */
+export async function evaluateIntents(
+  engine: IntentEngine,
+  fixtures: IntentFixture[],
+  opts: { ctxFor?: (f: IntentFixture) => CommandContext; severityFor?: (match: IntentMatch, f: IntentFixture) => string | undefined } = {},
+): Promise<IntentReport> {
+  const ctxFor = opts.ctxFor ?? ((f: IntentFixture) => evalContext(f.lang, f.text));
+  const severityFor = opts.severityFor ?? ((m: IntentMatch) => severityOf(m.args));
   const byLang: Record<string, Tally> = {};
   const byIntent: Record<string, Tally> = {};
   const misses: IntentReport['misses'] = [];
@@ -100,7 +109,7 @@ export async function evaluateIntents(engine: IntentEngine, fixtures: IntentFixt
   let sevAgree = 0;
   for (const f of fixtures) {
     const match = await engine.detect(f.text, ctxFor(f));
-    const got = intentLabel(match?.commandId);
+    const got = intentLabel(match?.commandId, match?.args);
     const ok = got === f.intent;
     const lang = (byLang[f.lang] ??= { total: 0, correct: 0 });
     const intent = (byIntent[f.intent] ??= { total: 0, correct: 0 });
@@ -110,7 +119,7 @@ export async function evaluateIntents(engine: IntentEngine, fixtures: IntentFixt
     let sevOk = true;
     if (f.severity) {
       sevTotal++;
-      gotSeverity = ok ? severityOf(match?.args) : undefined;
+      gotSeverity = ok && match ? severityFor(match, f) : undefined;
       sevOk = gotSeverity === f.severity;
       if (sevOk) sevAgree++;
     }
@@ -170,7 +179,15 @@ async function main(argv: string[]): Promise<void> {
       engine = createIntentEngine(app.deps, { requireLlm: true });
     }
     const file = argv.includes('--fixtures') ? new URL(argv[argv.indexOf('--fixtures') + 1]!, `file://${process.cwd()}/`) : undefined;
-    const report = await evaluateIntents(engine, loadIntentFixtures(file));
+    // A free-text ticket becomes a proposal whose severity the tickets triage picks: measure that.
+    let severityFor: ((m: IntentMatch) => string | undefined) | undefined;
+    try {
+      const { triage } = await import('../services/tickets/triage.ts');
+      severityFor = (m) => severityOf(m.args) ?? (m.commandId === 'ticket.propose' ? triage(String((m.args as { text?: string }).text ?? '')).severity : undefined);
+    } catch {
+      severityFor = undefined;
+    }
+    const report = await evaluateIntents(engine, loadIntentFixtures(file), severityFor ? { severityFor } : {});
     process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report, null, 2) : formatIntentReport(report)}\n`);
   } finally {
     await app.stop();

@@ -80,22 +80,27 @@ export function ticketNumber(text: string): number | undefined {
 
 /** Candidate command ids per intent label: the first one registered is used. */
 export const INTENT_CANDIDATES: Record<string, string[]> = {
-  'ticket.create': ['ticket.create', 'tickets.create', 'ticket.new', 'ticket.open'],
-  'ticket.list': ['ticket.list', 'tickets.list', 'tickets', 'ticket.mine'],
-  'ticket.show': ['ticket.show', 'ticket.get', 'ticket.view', 'tickets.show'],
-  'sla.report': ['sla.report', 'ticket.sla', 'tickets.sla', 'sla', 'sla.show'],
-  'alert.list': ['alert.list', 'alerts.list', 'alerts', 'alert.active'],
-  'deploy.list': ['deploy.list', 'deploys.list', 'deploys', 'alert.deploys'],
-  'doc.search': ['doc.search', 'docs.search', 'document.search', 'documents.search'],
-  'doc.list': ['doc.list', 'docs.list', 'document.list', 'documents.list', 'docs'],
+  // A proposal (Confirm / Change / Cancel with a triaged severity) is how free text becomes a ticket.
+  'ticket.create': ['ticket.propose', 'ticket.create', 'tickets.create', 'ticket.new'],
+  'ticket.list': ['ticket.list', 'tickets.list', 'ticket.mine'],
+  // The ticket command shows one ticket with op 'show'.
+  'ticket.show': ['ticket.show', 'ticket.get', 'ticket.view', 'ticket.create'],
+  'sla.report': ['ticket.sla', 'sla.report', 'tickets.sla', 'sla.show'],
+  'alert.list': ['alerts.list', 'alert.list', 'alert.active'],
+  'deploy.list': ['alerts.deploys', 'deploy.list', 'deploys.list', 'alert.deploys'],
+  'doc.list': ['doc.list', 'docs.list', 'document.list', 'documents.list'],
+  // The docs command searches with "search <words>".
+  'doc.search': ['doc.search', 'docs.search', 'document.search', 'doc.list'],
   'agent.ask': ['agent.ask'],
   'core.help': ['core.help'],
   'core.status': ['core.status'],
 };
 
-/** Maps a registered command id back to its intent label (for the evaluation harness). */
-export function intentLabel(commandId: string | null | undefined): string {
+/** Maps a matched command (id and arguments) back to its intent label (for the evaluation harness). */
+export function intentLabel(commandId: string | null | undefined, args?: unknown): string {
   if (!commandId) return 'none';
+  if (args && typeof args === 'object' && (args as { op?: unknown }).op === 'show') return 'ticket.show';
+  if (args && typeof args === 'object' && /^search\s/.test(String((args as { text?: unknown }).text ?? ''))) return 'doc.search';
   for (const [label, ids] of Object.entries(INTENT_CANDIDATES)) if (ids.includes(commandId)) return label;
   return commandId;
 }
@@ -129,7 +134,7 @@ const RULES: RuleDef[] = [
     ],
     toArgs: (text) => {
       const id = ticketNumber(text);
-      return { text: id !== undefined ? String(id) : text.trim(), ...(id !== undefined ? { id } : {}) };
+      return { op: 'show', text: id !== undefined ? String(id) : text.trim(), ...(id !== undefined ? { id } : {}) };
     },
   },
   {
@@ -147,7 +152,11 @@ const RULES: RuleDef[] = [
       /открыт[a-zа-я0-9_]* p[0-3]/,
       /очеред[a-zа-я0-9_]* поддержки/,
     ],
-    toArgs: rest,
+    toArgs: (text) => {
+      const t = fold(text);
+      const view = /(breach|overdue|просроч)/.test(t) ? 'breached' : /(at risk|risk|под угрозой|риск)/.test(t) ? 'at_risk' : /\b(my|mine|me)\b|(мои|на мне|мне)/.test(t) ? 'mine' : 'open';
+      return { view, text: view };
+    },
   },
   {
     label: 'ticket.create',
@@ -170,7 +179,11 @@ const RULES: RuleDef[] = [
     label: 'sla.report',
     weight: 0.72,
     patterns: [/\bsla\b/, /\b(mean|average) time to (resolve|acknowledge|respond)\b/, /\bmttr\b/, /(среднее время (решения|реакции|ответа))/, /\b(response|resolution) times?\b/, /(срок[a-zа-я]* (реакции|решения|ответа))/],
-    toArgs: rest,
+    toArgs: (text) => {
+      const t = fold(text);
+      const days = /(week|недел)/.test(t) ? 7 : /(quarter|квартал)/.test(t) ? 90 : /(today|сегодня)/.test(t) ? 1 : 30;
+      return { days, text: String(days) };
+    },
   },
   {
     label: 'alert.list',
@@ -198,7 +211,8 @@ const RULES: RuleDef[] = [
       /\bwhen was the last release\b/,
       /(последн[a-zа-я0-9_]* (деплой|деплои|выкладк|релиз)|деплоил|выкатил|выкатили|выкладк[a-zа-я0-9_]* на|когда был[a-zа-я0-9_]* последн[a-zа-я0-9_]* релиз)/,
     ],
-    toArgs: rest,
+    // Environment names are the install's own, so no filter is guessed from free text.
+    toArgs: () => ({ text: '' }),
   },
   {
     label: 'doc.search',

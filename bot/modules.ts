@@ -8,6 +8,7 @@ import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
 import { createAlertsModule } from './commands/alert.command.ts';
 import { createTicketsModule } from './commands/ticket.command.ts';
 import { createDocumentsModule } from './commands/doc.command.ts';
+import { createAgentsModule } from './commands/agent.command.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 
@@ -17,4 +18,5 @@ export const moduleFactories: ModuleFactory[] = [
   (deps) => createAlertsModule(deps),
   createTicketsModule,
   (deps) => createDocumentsModule(deps),
+  (deps) => createAgentsModule(deps),
 ];
