@@ -9,6 +9,7 @@ import type { CoreDeps, FeatureModule } from '../../core/module.ts';
 import { createSlackDispatcher } from './slack-dispatcher.ts';
 import { SLACK_EVENTS_PATH, slackEventsRoute } from './slack-receiver.ts';
 import { createSlackSender } from './slack.sender.ts';
+import { createSlackFileFetcher } from './slack-files.ts';
 import { createSlackSocketMode } from './slack-socket.ts';
 
 /** Builds the Slack module, or returns null (with one log line) when Slack is not configured. */
@@ -33,7 +34,8 @@ export function createSlackModule(deps: CoreDeps): FeatureModule | null {
   /** Learns the bot's own user id (to strip its mentions and skip its own messages). */
   async function identify(): Promise<void> {
     try {
-      const res = await sender.client.auth.test();
+      const client = await sender.client();
+      const res = await client.auth.test();
       botUserId = res.user_id ?? undefined;
       logger.info({ botUserId, team: res.team }, 'slack: token verified');
     } catch (err) {
@@ -45,6 +47,11 @@ export function createSlackModule(deps: CoreDeps): FeatureModule | null {
   return {
     name: 'slack',
     sender,
+    // Files shared with the bot (documents feature): url_private_download with the bot token.
+    fileFetcher: {
+      platform: 'slack',
+      fetch: async (file, o) => (await createSlackFileFetcher({ token, maxBytes: o.maxBytes, ...(apiUrl ? { apiUrl } : {}) })(file)).bytes,
+    },
     routes: async (app) => {
       await app.register(
         slackEventsRoute({
