@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { createTelegramClient, type TelegramClient } from '../../bot/adapters/telegram/telegram-client.ts';
-import { fetchTelegramFile, TelegramFileError, TELEGRAM_FILE_MAX_BYTES } from '../../bot/adapters/telegram/telegram-files.ts';
+import { createTelegramFileFetcher, fetchTelegramFile, TelegramFileError, TELEGRAM_FILE_MAX_BYTES } from '../../bot/adapters/telegram/telegram-files.ts';
 
 let fake: FakeTelegram;
 let client: TelegramClient;
@@ -49,4 +49,14 @@ test('telegram files: an unknown file_id is file_not_found and the error does no
     assert.ok(!err.message.includes(fake.token));
     return true;
   });
+});
+
+test('telegram files: the neutral fetcher returns the bytes and caps the limit at 20 MB', async () => {
+  const bytes = randomBytes(2048);
+  fake.addFile('NEUTRAL', bytes);
+  const fetcher = createTelegramFileFetcher(client);
+  assert.equal(fetcher.platform, 'telegram');
+  assert.ok((await fetcher.fetch({ id: 'NEUTRAL' }, { maxBytes: 100 * 1024 * 1024 })).equals(bytes));
+  fake.addFile('HUGE', Buffer.from('x'), { reportedSize: TELEGRAM_FILE_MAX_BYTES + 10 });
+  await assert.rejects(fetcher.fetch({ id: 'HUGE' }, { maxBytes: 100 * 1024 * 1024 }), (err: unknown) => (err as { code?: string }).code === 'file_too_big');
 });

@@ -4,8 +4,8 @@
  * (or, if the size was not reported, while) downloading.
  */
 import { basename } from 'node:path';
-import type { AppConfig } from '../../../services/config.ts';
-import { createTelegramClient, telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
+import type { FileFetcher } from '../../../services/documents/file-fetcher.ts';
+import { telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
 
 /** The Bot API's download limit. */
 export const TELEGRAM_FILE_MAX_BYTES = 20 * 1024 * 1024;
@@ -76,10 +76,16 @@ export async function fetchTelegramFile(
   return { bytes: Buffer.concat(parts), size, name: basename(file.file_path), filePath: file.file_path };
 }
 
-/** A fetcher bound to the configured bot, or null when Telegram is off. */
-export function createTelegramFileFetcher(config: AppConfig): ((fileId: string) => Promise<FetchedTelegramFile>) | null {
-  const token = config.env.TELEGRAM_BOT_TOKEN;
-  if (!token) return null;
-  const client = createTelegramClient({ token, ...(config.env.TELEGRAM_API_ROOT ? { apiRoot: config.env.TELEGRAM_API_ROOT } : {}) });
-  return (fileId) => fetchTelegramFile(client, fileId);
+/**
+ * The neutral {@link FileFetcher} for Telegram (the documents feature uses it). Its errors carry
+ * stable codes: file_too_big and file_not_found are final, download_failed may be retried.
+ */
+export function createTelegramFileFetcher(client: TelegramClient): FileFetcher {
+  return {
+    platform: 'telegram',
+    async fetch(file, opts) {
+      const maxBytes = Math.min(opts.maxBytes, TELEGRAM_FILE_MAX_BYTES);
+      return (await fetchTelegramFile(client, file.id, { maxBytes })).bytes;
+    },
+  };
 }

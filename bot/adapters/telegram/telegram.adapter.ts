@@ -19,6 +19,7 @@ import { telegramErrorInfo, wrapTelegram, type TelegramClient, DEFAULT_TELEGRAM_
 import { buildTelegramMenu, type TelegramMenu } from './telegram-menu.ts';
 import { normalizeTelegramUpdate, type TelegramBotIdentity } from './telegram-normalize.ts';
 import { createTelegramSender } from './telegram.sender.ts';
+import { createTelegramFileFetcher } from './telegram-files.ts';
 import { telegramWebhookRoute, TELEGRAM_WEBHOOK_PATH, type TelegramUpdateOutcome } from './telegram-webhook.route.ts';
 
 /** Update types the bot asks Telegram for. */
@@ -176,6 +177,8 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
   return {
     name: 'telegram',
     sender: createTelegramSender({ client, callbacks, logger }),
+    // Files users send (documents feature): getFile, capped at the Bot API's 20 MB.
+    fileFetcher: createTelegramFileFetcher(client),
     ...(mode === 'webhook'
       ? {
           routes: telegramWebhookRoute({
