@@ -1,0 +1,67 @@
+/**
+ * The `processes` section of the YAML file: where definitions live, which hosts http steps may
+ * call, which environment variables definitions may reference as secrets, values definitions
+ * read as `{{ vars.name }}`, and defaults for retries, approvals and the step queue.
+ */
+import { z } from 'zod';
+
+/** Durations as `500ms`, `10s`, `5m`, `1h`, `2d` or milliseconds. */
+export const durationText = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 500ms, 10s, 5m, 1h or 2d'),
+]);
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration value (see {@link durationText}). */
+export function toMs(d: number | string): number {
+  if (typeof d === 'number') return d;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(d.trim());
+  if (!m) throw new Error(`not a duration: ${d}`);
+  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+}
+
+/** A host pattern: `example.com`, `*.example.com`, optionally `:port` or `:*`. */
+const hostPattern = z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?$|^\[[0-9a-fA-F:]+\](:(\d+|\*))?$/, 'a host such as api.example.com, *.example.com or 127.0.0.1:8080');
+
+export const processesConfigSchema = z
+  .object({
+    /** Folder of process definitions (*.yaml, *.yml). */
+    folder: z.string().default('./processes'),
+    /** Also load the processes shipped with a2d2 (a name in `folder` overrides a shipped one). */
+    includeShipped: z.boolean().default(true),
+    http: z
+      .object({
+        /** Hosts http steps may call; nothing else is reached. */
+        allowHosts: z.array(hostPattern).default([]),
+        timeoutMs: z.number().int().positive().max(300_000).default(10_000),
+        /** Bodies longer than this are cut before they are stored. */
+        maxResponseBytes: z.number().int().positive().default(65_536),
+      })
+      .prefault({}),
+    /** Environment variables definitions may reference as `${env.NAME}` (http steps only). */
+    secretEnv: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DEPLOY_HOOK_TOKEN')).default([]),
+    /** Values definitions read as `{{ vars.name }}` (URLs, destinations, on-call names). */
+    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    defaults: z
+      .object({
+        /** Tries per step (the first one included). */
+        attempts: z.number().int().min(1).max(20).default(3),
+        backoff: durationText.default('2s'),
+        approvalTimeout: durationText.default('1h'),
+        /** Where runs not started from a chat show their progress (platform:chat[/thread]). */
+        notify: z.string().optional(),
+        locale: z.enum(['en', 'ru']).optional(),
+      })
+      .prefault({}),
+    /** Step queue tuning (tests shorten the stall detection). */
+    queue: z
+      .object({
+        concurrency: z.number().int().min(1).max(200).default(20),
+        lockDurationMs: z.number().int().min(500).default(30_000),
+        stalledIntervalMs: z.number().int().min(200).default(30_000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type ProcessesConfig = z.infer<typeof processesConfigSchema>;
