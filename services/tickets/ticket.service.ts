@@ -769,9 +769,9 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     },
 
     async sweep() {
-      const now = clock.now();
+      const late = new Date(clock.now().getTime() - durationMs(config.sweepGrace));
       const due = await db.ticket.findMany({
-        where: { ...OPEN_WHERE, nextSlaCheckAt: { lte: now } },
+        where: { ...OPEN_WHERE, nextSlaCheckAt: { lte: late } },
         select: { id: true },
         orderBy: { nextSlaCheckAt: 'asc' },
         take: 500,

@@ -139,6 +139,8 @@ export const ticketsConfigSchema = z
     atRiskRatio: z.number().gt(0).lt(1).default(0.8),
     /** How often the sweep looks for timers a lost job missed. */
     sweepEvery: durationSchema.default('1m'),
+    /** The sweep leaves a check point alone until it is this late, so it never races a healthy timer job. */
+    sweepGrace: durationSchema.default('30s'),
     /** Where new tickets are posted as a card for the support team. */
     triage: destinationSchema.optional(),
     /** Escalation chain per severity, applied when a clock breaches. */
