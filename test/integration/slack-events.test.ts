@@ -108,7 +108,7 @@ test('the same event_id delivered 3 times with retry headers gets one reply, in 
   const eventId = `Ev${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const body = JSON.stringify(eventCallbackBody({ type: 'app_mention', user: 'U0RETRY', text: `<@${fake.botUserId}> help`, ts, channel: chat }, { eventId }));
   for (let i = 0; i < 3; i++) {
-    const retry = i === 0 ? {} : { 'x-slack-retry-num': String(i), 'x-slack-retry-reason': 'http_timeout' };
+    const retry: Record<string, string> = i === 0 ? {} : { 'x-slack-retry-num': String(i), 'x-slack-retry-reason': 'http_timeout' };
     const res = await post(body, JSON_CT, { ...signSlackRequest(SECRET, body), ...retry });
     assert.equal(res.status, 200);
   }

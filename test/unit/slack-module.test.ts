@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { createRequire } from 'node:module';
 import { loadConfig } from '../../services/config.ts';
 import { createLogger } from '../../services/logger.ts';
 import { createMetrics } from '../../services/metrics.ts';
@@ -22,7 +23,8 @@ function depsWith(env: Record<string, string>) {
 }
 
 test('without SLACK_SIGNING_SECRET or SLACK_BOT_TOKEN the module is off and says so in one line', async () => {
-  for (const env of [{}, { SLACK_BOT_TOKEN: 'xoxb-1' }, { SLACK_SIGNING_SECRET: 'sig' }]) {
+  const envs: Record<string, string>[] = [{}, { SLACK_BOT_TOKEN: 'xoxb-1' }, { SLACK_SIGNING_SECRET: 'sig' }];
+  for (const env of envs) {
     const { deps, lines } = depsWith(env);
     assert.equal(createSlackModule(deps), null);
     await new Promise((r) => setImmediate(r));
@@ -41,4 +43,11 @@ test('with both set it provides the route, the Slack sender and lifecycle hooks'
   assert.equal(typeof m.routes, 'function');
   assert.equal(typeof m.start, 'function');
   assert.equal(typeof m.stop, 'function');
+});
+
+test('the Slack SDK is not loaded by importing the adapter or while Slack is off', () => {
+  const { deps } = depsWith({});
+  createSlackModule(deps);
+  const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/@slack/'));
+  assert.deepEqual(loaded, []);
 });

@@ -68,11 +68,11 @@ async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
 export function createSlackFileFetcher(opts: SlackFileFetcherOptions): SlackFileFetcher {
   const apiOrigin = opts.apiUrl ? new URL(opts.apiUrl).origin : null;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const client = createSlackWebClient({ token: opts.token, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), timeoutMs });
 
   return async function fetchSlackFile(file) {
     let { url, size, name, mimeType } = file;
     if (!url) {
+      const client = await createSlackWebClient({ token: opts.token, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), timeoutMs });
       const info = await client.files.info({ file: file.id });
       url = info.file?.url_private_download ?? info.file?.url_private;
       size = size ?? info.file?.size;

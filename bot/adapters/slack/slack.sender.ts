@@ -5,7 +5,7 @@
  * handed back to the worker as {@link RateLimitedError} / {@link PermanentSendError}; it owns
  * the waiting and the bookkeeping.
  */
-import { webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../../services/logger.ts';
 import { PermanentSendError, RateLimitedError, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
 import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
@@ -27,9 +27,21 @@ export interface SlackWebClientOptions {
   retries?: number;
 }
 
+let sdk: Promise<typeof webApi> | null = null;
+
+/**
+ * The Slack SDK is loaded on first use: a process with Slack switched off never pays its
+ * start-up time and memory, and the HTTP receiving path does not need it at all.
+ */
+function loadWebApi(): Promise<typeof webApi> {
+  sdk ??= import('@slack/bolt').then((m) => m.webApi);
+  return sdk;
+}
+
 /** A Web API client with bounded retries that rejects rate-limited calls instead of sleeping. */
-export function createSlackWebClient(opts: SlackWebClientOptions): WebClient {
-  return new webApi.WebClient(opts.token, {
+export async function createSlackWebClient(opts: SlackWebClientOptions): Promise<WebClient> {
+  const { WebClient } = await loadWebApi();
+  return new WebClient(opts.token, {
     ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
     ...(opts.logger ? { logger: toSlackLogger(opts.logger.child({ component: 'slack-web-api' })) } : {}),
     timeout: opts.timeoutMs ?? 10_000,
@@ -43,6 +55,11 @@ const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'ser
 
 /** Default wait when Slack answers 429 without a usable Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
+
+// The SDK's error codes (ErrorCode), spelled out so classifying needs no SDK load.
+const RATE_LIMITED_CODE = 'slack_webapi_rate_limited_error';
+const PLATFORM_ERROR_CODE = 'slack_webapi_platform_error';
+const HTTP_ERROR_CODE = 'slack_webapi_http_error';
 
 interface CodedLike {
   code?: unknown;
@@ -59,11 +76,11 @@ interface CodedLike {
  */
 export function classifySlackError(err: unknown): Error {
   const e = (err ?? {}) as CodedLike;
-  if (e.code === webApi.ErrorCode.RateLimitedError) {
+  if (e.code === RATE_LIMITED_CODE) {
     const seconds = typeof e.retryAfter === 'number' && e.retryAfter >= 0 ? e.retryAfter : DEFAULT_RETRY_AFTER_MS / 1000;
     return new RateLimitedError(Math.round(seconds * 1000));
   }
-  if (e.code === webApi.ErrorCode.PlatformError) {
+  if (e.code === PLATFORM_ERROR_CODE) {
     const code = typeof e.data?.error === 'string' ? e.data.error : 'unknown_error';
     if (code === 'ratelimited') return new RateLimitedError(DEFAULT_RETRY_AFTER_MS);
     if (!TRANSIENT_PLATFORM_ERRORS.has(code)) return new PermanentSendError(`slack: ${code}`);
@@ -73,7 +90,7 @@ export function classifySlackError(err: unknown): Error {
   if (typeof e.message === 'string' && e.message.startsWith('Retry header did not contain a valid timeout')) {
     return new RateLimitedError(DEFAULT_RETRY_AFTER_MS);
   }
-  if (e.code === webApi.ErrorCode.HTTPError && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+  if (e.code === HTTP_ERROR_CODE && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new PermanentSendError(`slack: HTTP ${e.statusCode}`);
   }
   return err instanceof Error ? err : new Error(String(err));
@@ -89,8 +106,8 @@ export interface SlackPostOptions extends PostOptions {
 export interface SlackSender extends PlatformSender {
   readonly platform: 'slack';
   post(ref: ConversationRef, reply: Reply, opts?: SlackPostOptions): Promise<{ messageId: string }>;
-  /** The underlying client, for adapter-internal calls (auth.test, views.open). */
-  readonly client: WebClient;
+  /** The underlying client (created on first use), for adapter-internal calls (auth.test, views.open). */
+  client(): Promise<WebClient>;
 }
 
 async function call<T>(run: () => Promise<T>): Promise<T> {
@@ -103,11 +120,19 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 
 /** Creates the Slack sender the outbound worker uses. */
 export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
-  const client = createSlackWebClient(opts);
+  let pending: Promise<WebClient> | null = null;
+  const getClient = (): Promise<WebClient> => {
+    pending ??= createSlackWebClient(opts).catch((err: unknown) => {
+      pending = null;
+      throw err;
+    });
+    return pending;
+  };
   return {
     platform: 'slack',
-    client,
+    client: getClient,
     async post(ref, reply, postOpts = {}) {
+      const client = await getClient();
       const message = renderBlockKit(reply);
       // Inside a thread the thread's root is the thread; otherwise answering a message starts one under it.
       const threadTs = ref.threadId || postOpts.replyToMessageId;
@@ -125,6 +150,7 @@ export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
       return { messageId: res.ts };
     },
     async edit(ref, messageId, reply) {
+      const client = await getClient();
       const message = renderBlockKit(reply);
       await call(() => client.chat.update({ channel: ref.chatId, ts: messageId, ...message }));
     },
