@@ -7,7 +7,9 @@ import { createSlackModule } from './adapters/slack/slack.adapter.ts';
 import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
 import { createAlertsModule } from './commands/alert.command.ts';
 import { createTicketsModule } from './commands/ticket.command.ts';
+import { createSlackTicketModalModule } from './adapters/slack/ticket-modal.ts';
 import { createDocumentsModule } from './commands/doc.command.ts';
+import { createProcessesModule } from './commands/process.command.ts';
 import { createAgentsModule } from './commands/agent.command.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
@@ -17,6 +19,9 @@ export const moduleFactories: ModuleFactory[] = [
   createTelegramModule,
   (deps) => createAlertsModule(deps),
   createTicketsModule,
+  createSlackTicketModalModule,
   (deps) => createDocumentsModule(deps),
+  // Secrets of http steps come from the environment, filtered by processes.secretEnv.
+  (deps) => createProcessesModule(deps, { secretEnv: process.env }),
   (deps) => createAgentsModule(deps),
 ];
