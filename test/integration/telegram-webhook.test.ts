@@ -51,6 +51,19 @@ after(async () => {
   await fake.close();
 });
 
+test('telegram: neither the bot token nor the webhook secret appears in any log line', async () => {
+  // Provoke logging with a rejected request and a handled one first.
+  await deliver(privateMessage(newChatId(), '/help'), 'wrong');
+  const chat = newChatId();
+  await deliver(privateMessage(chat, '/whoami'));
+  await waitForSent(chat, () => true, 'a reply');
+  assert.ok(t.logs.length > 0);
+  for (const line of t.logs) {
+    assert.ok(!line.includes(fake.token), 'token in a log line');
+    assert.ok(!line.includes(SECRET), 'secret in a log line');
+  }
+});
+
 function privateMessage(chatId: number, text: string, updateId = newUpdateId(), languageCode = 'en') {
   const command = /^\/\S+/.exec(text);
   return {

@@ -94,10 +94,10 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
   }
 
   /** Normalize + ingest one update; the one path for both modes. */
-  async function processUpdate(update: Record<string, unknown>): Promise<TelegramUpdateOutcome> {
+  async function processUpdate(update: Record<string, unknown>, answer = true): Promise<TelegramUpdateOutcome> {
     const normalized = await normalizeTelegramUpdate(update, { bot: await botIdentity(), callbacks, commandNames: currentMenu().names });
     if (normalized.kind === 'ignored') {
-      if (normalized.callbackQueryId) {
+      if (normalized.callbackQueryId && answer) {
         const locale = normalizeLocale(normalized.locale, config.file.defaultLocale);
         answerCallback(normalized.callbackQueryId, normalized.expired ? translate(locale, 'telegram.buttonExpired') : undefined);
       }
@@ -106,7 +106,7 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
       return 'ignored';
     }
     // Stop the spinner now; the handler's answer arrives as a message.
-    if (normalized.callbackQueryId) answerCallback(normalized.callbackQueryId);
+    if (normalized.callbackQueryId && answer) answerCallback(normalized.callbackQueryId);
     return deps.ingest(normalized.event as InboundEvent);
   }
 
@@ -125,7 +125,8 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
     // Polling has no redelivery: once getUpdates moves past an update it is gone, so keep trying.
     for (let attempt = 0; ; attempt++) {
       try {
-        await processUpdate(update);
+        // Answer the callback query once, not on every retry.
+        await processUpdate(update, attempt === 0);
         return;
       } catch (err) {
         if (stopping) throw err;
