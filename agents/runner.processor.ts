@@ -23,9 +23,14 @@ import { DATA_RULE, neutralizeOutput, redactSecrets } from './safety.ts';
 
 export const AGENT_RUN_QUEUE = 'agent-run';
 export const AGENT_EXPIRE_QUEUE = 'agent-expire';
+export const AGENT_REPORT_QUEUE = 'agent-report';
+/** Platform user id the scheduled reporter runs as (a viewer unless the YAML says otherwise). */
+export const REPORTER_USER = 'a2d2-reporter';
+const REPORT_INPUT = 'Write the weekly operations report for the last 7 days.';
 
 const runJob = z.object({ runId: z.string().uuid() });
 const expireJob = z.object({ approvalId: z.string().uuid() });
+const reportJob = z.object({}).passthrough();
 
 /** Where a run came from, enough to rebuild the requester's context in any worker. */
 interface RunOrigin {
@@ -45,6 +50,10 @@ export interface AgentRuntime {
   decide(ctx: CommandContext, approvalId: string, decision: 'approve' | 'reject'): Promise<Reply | undefined>;
   /** Processes one run step (exported for tests and child runs). */
   process(runId: string): Promise<string>;
+  /** Starts a run with no person behind it (the scheduled report) in a conversation. */
+  startSystem(agent: string, input: string, ref: ConversationRef): Promise<string>;
+  /** Installs the weekly report schedule when a destination is configured (worker roles). */
+  schedule(): Promise<void>;
 }
 
 export interface RuntimeDeps extends CoreDeps {
@@ -118,6 +127,18 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
       },
     });
     await ctx.reply({ text: ctx.t('agents.ask.started') }, { messageKey: answerKey(id) });
+    await enqueue(id, 'start');
+    return id;
+  }
+
+  async function startSystem(agent: string, input: string, ref: ConversationRef): Promise<string> {
+    const user = await deps.users.resolve(ref.platform, REPORTER_USER, 'a2d2 reporter');
+    const id = randomUUID();
+    const origin: RunOrigin = { platform: ref.platform, ref, user: { platformUserId: REPORTER_USER, displayName: 'a2d2 reporter' } };
+    const locale = normalizeLocale(config.file.defaultLocale);
+    await db.agentRun.create({
+      data: { id, agent, userId: user.id, ref: origin as unknown as object, replyRef: ref as unknown as object, locale, input, messages: [{ role: 'user', content: input }] as unknown as object },
+    });
     await enqueue(id, 'start');
     return id;
   }
@@ -336,8 +357,32 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
     processor: async (job) => ((await expire(job.data.approvalId)) ? 'expired' : 'noop'),
   };
 
+  const reportQueue: QueueDef<z.infer<typeof reportJob>> = {
+    name: AGENT_REPORT_QUEUE,
+    schema: reportJob,
+    concurrency: 1,
+    /** Starts the scheduled weekly report run (the run itself is an ordinary agent run). */
+    processor: async (job) => {
+      const dest = cfg.report.destination;
+      if (!dest || !llm.configured) return 'off';
+      // One report per scheduled firing, even if the job is delivered twice.
+      const key = `agent-report:${job.id ?? ''}:${job.timestamp}`;
+      const fresh = await queues.producer.set(`${queues.prefix}:${key}`, '1', 'EX', 7 * 86_400, 'NX');
+      if (fresh !== 'OK') return 'duplicate';
+      return startSystem('reporter', REPORT_INPUT, dest as ConversationRef);
+    },
+  };
+
+  async function schedule(): Promise<void> {
+    const q = queues.queue(AGENT_REPORT_QUEUE);
+    if (cfg.report.destination && llm.configured) await q.upsertJobScheduler('weekly-ops-report', { pattern: cfg.report.cron, tz: 'UTC' }, { name: AGENT_REPORT_QUEUE, data: {} });
+    else await q.removeJobScheduler('weekly-ops-report');
+  }
+
   return {
-    queues: [runQueue as QueueDef<unknown>, expireQueue as QueueDef<unknown>],
+    queues: [runQueue as QueueDef<unknown>, expireQueue as QueueDef<unknown>, reportQueue as QueueDef<unknown>],
+    startSystem,
+    schedule,
     start,
     decide,
     process: processRun,

@@ -63,5 +63,8 @@ export function createAgentsModule(deps: CoreDeps, opts: { llm?: LlmService } = 
     actions,
     intents: generalIntentRules(deps.registry),
     queues: runtime.queues,
+    async start(role) {
+      if (role !== 'http') await runtime.schedule();
+    },
   };
 }

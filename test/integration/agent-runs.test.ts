@@ -319,3 +319,22 @@ test('without an LLM the assistant says what is missing and how to configure it'
   await ask(app, OPERATOR, chat, 'summarize this thread please');
   await waitFor(() => said(chat, 'OPENAI_API_KEY'), 'needs-LLM reply');
 });
+
+test('the weekly report is scheduled and posts to its destination', async () => {
+  const chat = `reports-${randomUUID()}`;
+  const app = await start({ agents: { report: { cron: '0 8 * * 1', destination: { platform: 'terminal', chatId: chat } } } });
+  fake.setHandler((req) =>
+    req.body.messages.some((m) => m.role === 'tool') ? { content: 'Weekly report: 3 tickets, no breaches.' } : { toolCalls: [{ name: 'list_alerts', arguments: {} }] },
+  );
+  const scheduler = await app.app.deps.queues.queue('agent-report').getJobScheduler('weekly-ops-report');
+  assert.equal(scheduler?.pattern, '0 8 * * 1');
+  // Fire it now instead of waiting for Monday.
+  await app.app.deps.queues.add('agent-report', {}, { jobId: `report-now-${randomUUID()}` });
+  const run = await waitFor(async () => {
+    const r = await db(app).agentRun.findFirst({ where: { agent: 'reporter', replyRef: { path: ['chatId'], equals: chat } } });
+    return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
+  }, 'report run');
+  assert.equal(run.status, 'done', run.result ?? '');
+  assert.equal(run.toolCalls, 1);
+  await waitFor(() => said(chat, 'Weekly report: 3 tickets'), 'report posted');
+});
