@@ -20,7 +20,7 @@ const runBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    inputs: { type: 'object', maxProperties: 100, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    inputs: { type: 'object', maxProperties: 100, additionalProperties: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'number' }, { type: 'boolean' }] } },
     dryRun: { type: 'boolean' },
   },
 } as const;
@@ -96,9 +96,9 @@ export async function registerProcessRoutes(app: FastifyInstance, deps: { engine
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: { id: string } }>(
     '/api/v1/processes/runs/:id',
-    { onRequest: auth, schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } } } } },
+    { onRequest: auth, schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } } } } },
     async (req, reply) => {
       const run = await engine.get(Number(req.params.id));
       if (!run) return reply.status(404).send({ error: 'runNotFound', message: `there is no run ${req.params.id}` });
