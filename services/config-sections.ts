@@ -6,6 +6,7 @@ import { agentsConfigSchema, llmConfigSchema } from './agents-config.ts';
 import { alertsConfigSchema } from './alerts/alerts.config.ts';
 import { ticketsConfigSchema } from './tickets/tickets.config.ts';
 import { documentsConfigSchema } from './documents/documents.config.ts';
+import { processesConfigSchema } from './processes/processes.config.ts';
 
 export const configSections = {
   llm: llmConfigSchema,
@@ -13,4 +14,5 @@ export const configSections = {
   alerts: alertsConfigSchema,
   tickets: ticketsConfigSchema,
   documents: documentsConfigSchema,
+  processes: processesConfigSchema,
 };

@@ -8,6 +8,7 @@ import { alerts } from './catalog/alerts.ts';
 import { agents } from './catalog/agents.ts';
 import { telegram } from './catalog/telegram.ts';
 import { tickets } from './catalog/tickets.ts';
+import { processes } from './catalog/processes.ts';
 
 type Table = Record<string, string>;
 
@@ -20,4 +21,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes);
