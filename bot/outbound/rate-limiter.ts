@@ -6,8 +6,10 @@
  * chat's own, its group's if the chat id matches the platform's group pattern, and the
  * platform-wide one) plus a "blocked until" mark set after a 429, and either takes a slot in
  * all of them at once or answers how long to wait. Nothing is reserved ahead of time, so a
- * chat that must wait never holds back other chats. Times come from the Redis server clock,
- * so workers with skewed clocks agree.
+ * chat that must wait never holds back other chats. When the platform call returns, the
+ * chat's slots are moved to that moment, so the spacing holds as the platform sees it even
+ * when one call was slow on the wire. Times come from the Redis server clock, so workers
+ * with skewed clocks agree.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -102,13 +104,26 @@ export interface ChatTarget {
   chatId: string;
 }
 
+/** The answer of {@link RateLimiter.acquire}. */
+export type Acquired =
+  | {
+      granted: true;
+      /**
+       * Call when the platform call has returned (either way): the chat's windows then count
+       * the send from its end, so the next message to the chat leaves at least a window after
+       * the platform has seen this one, whatever the network latency was.
+       */
+      finish(): Promise<void>;
+    }
+  | { granted: false; waitMs: number };
+
 /** Shared rate limiter for outbound sends. */
 export interface RateLimiter {
   /**
-   * Takes a send slot for the chat now, in every window that applies, or takes nothing.
-   * @returns 0 when the send may go now, else the milliseconds to wait before asking again.
+   * Takes a send slot for the chat now, in every window that applies, or takes nothing and
+   * says how many milliseconds to wait before asking again.
    */
-  acquire(chat: ChatTarget): Promise<number>;
+  acquire(chat: ChatTarget): Promise<Acquired>;
   /** After a 429: no send to this chat for `ms` from now (never shortens an earlier block). */
   block(chat: ChatTarget, ms: number): Promise<void>;
 }
@@ -139,6 +154,18 @@ end
 return 0
 `);
 
+// KEYS = the chat's own windows; ARGV[1] = member; ARGV[1 + i] = windowMs of KEYS[i].
+// Plain ZADD (not XX): a send slower than the window may have outlived its key.
+const FINISH = redisScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1 + i]))
+end
+return now
+`);
+
 // KEYS[1] = blocked-until mark; ARGV[1] = milliseconds from now.
 const BLOCK = redisScript(`
 local t = redis.call('TIME')
@@ -163,21 +190,37 @@ export function createRateLimiter(opts: { redis: Redis; keyPrefix: string; limit
 
   return {
     async acquire(chat) {
+      const member = randomUUID();
       const keys = [blockKey(chat)];
-      const args: Array<string | number> = [randomUUID()];
+      const args: Array<string | number> = [member];
+      // The chat's own windows are re-stamped at finish; the platform-wide one counts starts.
+      const own: Array<{ key: string; windowMs: number }> = [];
       const l = opts.limits[chat.platform];
       if (l) {
-        keys.push(`${opts.keyPrefix}:chat:${chat.platform}:${chat.chatId}`);
+        own.push({ key: `${opts.keyPrefix}:chat:${chat.platform}:${chat.chatId}`, windowMs: l.perChat.windowMs });
+        keys.push(own[0]!.key);
         args.push(l.perChat.count, l.perChat.windowMs);
         if (l.group && patterns.get(chat.platform)?.test(chat.chatId)) {
-          keys.push(`${opts.keyPrefix}:group:${chat.platform}:${chat.chatId}`);
+          own.push({ key: `${opts.keyPrefix}:group:${chat.platform}:${chat.chatId}`, windowMs: l.group.windowMs });
+          keys.push(own[1]!.key);
           args.push(l.group.count, l.group.windowMs);
         }
         keys.push(`${opts.keyPrefix}:global:${chat.platform}`);
         args.push(l.global.count, l.global.windowMs);
       }
       const wait = Number(await ACQUIRE.run(opts.redis, keys, args));
-      return Number.isFinite(wait) && wait > 0 ? wait : 0;
+      if (Number.isFinite(wait) && wait > 0) return { granted: false, waitMs: wait };
+      return {
+        granted: true,
+        async finish() {
+          if (own.length === 0) return;
+          await FINISH.run(
+            opts.redis,
+            own.map((o) => o.key),
+            [member, ...own.map((o) => o.windowMs)],
+          );
+        },
+      };
     },
     async block(chat, ms) {
       if (ms <= 0) return;

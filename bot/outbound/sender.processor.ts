@@ -16,6 +16,7 @@
  *    else a new post, threaded under the MessageLink of `threadUnderKey` when there is one.
  * 5. Take a slot from the shared rate limiter; when it says wait, the job is moved to the
  *    delayed set (no worker slot is held) unless the wait is a few hundred milliseconds.
+ *    The slot is re-stamped when the platform call returns (spacing as the platform sees it).
  * 6. Send, then mark the row sent and upsert the MessageLink in one transaction.
  *    429: the chat is blocked for Retry-After and the job is delayed as long; a permanent
  *    error or the last attempt marks the row failed and ends the job without retries.
@@ -255,8 +256,8 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       }
       const op = editId ? 'edit' : 'post';
 
-      const waitMs = await limiterFor(ns).acquire(chat);
-      if (waitMs > 0) return { kind: 'wait', ms: waitMs, reason: 'rate limit' };
+      const slot = await limiterFor(ns).acquire(chat);
+      if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit' };
 
       const attempts = fresh.attempts + 1;
       let messageId: string;
@@ -269,8 +270,10 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
           messageId = posted.messageId;
         }
       } catch (err) {
+        await slot.finish().catch((e: unknown) => log.warn({ err: errorText(e) }, 'outbound limiter finish failed'));
         return await onSendError(job, { id, platform, op, attempts, chat, ns }, err);
       }
+      await slot.finish().catch((e: unknown) => log.warn({ err: errorText(e) }, 'outbound limiter finish failed'));
       deps.metrics.outboundMessages.inc({ platform, op, outcome: 'sent' });
 
       const linkThread = (op === 'post' ? postRef.threadId : req.ref.threadId) ?? '';

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRateLimiter, type OutboundLimits } from '../../bot/outbound/rate-limiter.ts';
+import { createRateLimiter, type ChatTarget, type OutboundLimits, type RateLimiter } from '../../bot/outbound/rate-limiter.ts';
 import { tryLock } from '../../bot/outbound/chat-lock.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -39,22 +39,41 @@ const limits: OutboundLimits = {
 
 const ns = () => `${prefix}:${randomUUID().slice(0, 6)}`;
 
+/** 0 when granted (the send is finished at once), else the wait. */
+async function take(rl: RateLimiter, chat: ChatTarget): Promise<number> {
+  const a = await rl.acquire(chat);
+  if (!a.granted) return a.waitMs;
+  await a.finish();
+  return 0;
+}
+
 test('one send per chat window; the answer says how long to wait', async () => {
   const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
   const chat = { platform: 'telegram' as const, chatId: '42' };
-  assert.equal(await rl.acquire(chat), 0);
-  const wait = await rl.acquire(chat);
+  assert.equal(await take(rl, chat), 0);
+  const wait = await take(rl, chat);
   assert.ok(wait > 900 && wait <= 1000, `wait ${wait}`);
   // Another chat is not affected.
-  assert.equal(await rl.acquire({ platform: 'telegram', chatId: '43' }), 0);
+  assert.equal(await take(rl, { platform: 'telegram', chatId: '43' }), 0);
+});
+
+test('the chat window counts a send from when the platform call returned', async () => {
+  const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
+  const chat = { platform: 'telegram' as const, chatId: '77' };
+  const slot = await rl.acquire(chat);
+  assert.equal(slot.granted, true);
+  await new Promise((r) => setTimeout(r, 400)); // a slow call
+  if (slot.granted) await slot.finish();
+  const wait = await take(rl, chat);
+  assert.ok(wait > 900 && wait <= 1000, `wait ${wait} counted from the end of the slow call`);
 });
 
 test('a window allows `count` sends, then waits for the oldest to leave it', async () => {
   const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
   const chat = { platform: 'slack' as const, chatId: 'C1' };
-  assert.equal(await rl.acquire(chat), 0);
-  assert.equal(await rl.acquire(chat), 0);
-  const wait = await rl.acquire(chat);
+  assert.equal(await take(rl, chat), 0);
+  assert.equal(await take(rl, chat), 0);
+  const wait = await take(rl, chat);
   assert.ok(wait > 59_000 && wait <= 60_000, `wait ${wait}`);
 });
 
@@ -62,18 +81,18 @@ test('group chats (matching the pattern) also count against the group window', a
   const rl = createRateLimiter({ redis, keyPrefix: ns(), limits: { telegram: { ...limits.telegram!, perChat: { count: 10, windowMs: 1000 } } } });
   const group = { platform: 'telegram' as const, chatId: '-1001' };
   const direct = { platform: 'telegram' as const, chatId: '1001' };
-  for (let i = 0; i < 3; i++) assert.equal(await rl.acquire(group), 0);
-  assert.ok((await rl.acquire(group)) > 59_000, 'fourth group message in a minute waits');
-  for (let i = 0; i < 2; i++) assert.equal(await rl.acquire(direct), 0, 'a private chat has no group window');
+  for (let i = 0; i < 3; i++) assert.equal(await take(rl, group), 0);
+  assert.ok((await take(rl, group)) > 59_000, 'fourth group message in a minute waits');
+  for (let i = 0; i < 2; i++) assert.equal(await take(rl, direct), 0, 'a private chat has no group window');
 });
 
 test('the platform-wide window spans chats, and a refused send takes no slot', async () => {
   const key = ns();
   const rl = createRateLimiter({ redis, keyPrefix: key, limits });
-  for (let i = 0; i < 5; i++) assert.equal(await rl.acquire({ platform: 'telegram', chatId: `${i + 1}` }), 0);
-  assert.ok((await rl.acquire({ platform: 'telegram', chatId: '99' })) > 0, 'sixth chat waits for the global window');
+  for (let i = 0; i < 5; i++) assert.equal(await take(rl, { platform: 'telegram', chatId: `${i + 1}` }), 0);
+  assert.ok((await take(rl, { platform: 'telegram', chatId: '99' })) > 0, 'sixth chat waits for the global window');
   // Slack has its own window.
-  assert.equal(await rl.acquire({ platform: 'slack', chatId: 'C9' }), 0);
+  assert.equal(await take(rl, { platform: 'slack', chatId: 'C9' }), 0);
   // The refused chat 99 took nothing: neither its own window nor a global slot.
   assert.equal(await redis.zcard(`${key}:chat:telegram:99`), 0);
   assert.equal(await redis.zcard(`${key}:global:telegram`), 5);
@@ -85,15 +104,15 @@ test('a 429 block holds the chat back for its duration and is never shortened', 
   const chat = { platform: 'telegram' as const, chatId: '7' };
   await rl.block(chat, 5000);
   await rl.block(chat, 100);
-  const wait = await rl.acquire(chat);
+  const wait = await take(rl, chat);
   assert.ok(wait > 4800 && wait <= 5000, `wait ${wait}`);
   // A platform without limits is still held back by a block.
   const free = createRateLimiter({ redis, keyPrefix: ns(), limits: {} });
   const term = { platform: 'terminal' as const, chatId: 's' };
-  assert.equal(await free.acquire(term), 0);
-  assert.equal(await free.acquire(term), 0);
+  assert.equal(await take(free, term), 0);
+  assert.equal(await take(free, term), 0);
   await free.block(term, 2000);
-  assert.ok((await free.acquire(term)) > 1800);
+  assert.ok((await take(free, term)) > 1800);
 });
 
 test('limiters on two connections (two workers) share one state', async () => {
@@ -101,7 +120,7 @@ test('limiters on two connections (two workers) share one state', async () => {
   const a = createRateLimiter({ redis, keyPrefix: key, limits });
   const b = createRateLimiter({ redis: other, keyPrefix: key, limits });
   const chat = { platform: 'telegram' as const, chatId: '5' };
-  const results = await Promise.all([a.acquire(chat), b.acquire(chat), a.acquire(chat), b.acquire(chat)]);
+  const results = await Promise.all([take(a, chat), take(b, chat), take(a, chat), take(b, chat)]);
   assert.equal(results.filter((w) => w === 0).length, 1, `exactly one send granted: ${results.join(', ')}`);
 });
 
