@@ -232,7 +232,8 @@ export function createDocumentsModule(deps: CoreDeps, opts: DocumentsModuleOptio
   /** Files shared with the bot start an intake; the message is consumed. */
   const intake: Middleware = async (ctx, next) => {
     const event = ctx.event;
-    if (!isMessage(event) || !event.files?.length) return next();
+    // Only files given to the bot (DMs, mentions, commands), not every file in every channel it sits in.
+    if (!isMessage(event) || !event.files?.length || !event.addressed) return next();
     if (!WRITERS.includes(ctx.user.role)) {
       await ctx.reply({ text: ctx.t('core.denied', { command: 'upload', role: ctx.user.role }) });
       return;

@@ -496,7 +496,8 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         const stage = v.stage as Stage;
         await deps.beforeStage?.(stage, versionId);
         const intake = (await db.documentIntake.findFirst({ where: { versionId, status: 'stored' } })) as IntakeRow | null;
-        if (intake && stage !== 'notify') await stageProgress(intake, stage, v.fileName);
+        // The analysis stages take milliseconds: one "analysing" edit is enough (each edit costs a rate-limited platform call).
+        if (intake && stage === 'language') await stageProgress(intake, stage, v.fileName);
         const next = STAGES[STAGES.indexOf(stage) + 1]!;
         // Each stage writes its result and the next stage in one statement: a crash repeats at most this stage.
         if (stage === 'language') {

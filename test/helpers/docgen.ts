@@ -62,7 +62,8 @@ export function makePdf(text: string, opts: PdfOptions = {}): Buffer {
   if (pages.length === 0) pages.push([]);
 
   const contents = pages.map((lines) => {
-    if (opts.imageOnly) return '0.5 g 50 500 300 200 re f\n';
+    // A "scan": no text operators at all (the text only varies the bytes, as a comment).
+    if (opts.imageOnly) return `% ${Buffer.from(text).toString('hex')}\n0.5 g 50 500 300 200 re f\n`;
     const body = lines.map((l) => `<${encode(l)}> Tj T*`).join('\n');
     return `BT /F1 11 Tf 14 TL 50 800 Td\n${body}\nET\n`;
   });
