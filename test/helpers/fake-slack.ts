@@ -5,8 +5,8 @@
  * Also: request signing and payload builders for driving POST /slack/events.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import { createHash, randomUUID } from 'node:crypto';
 import { computeSlackSignature } from '../../bot/adapters/slack/slack-signature.ts';
 
 /** One recorded Web API call. */
@@ -28,12 +28,23 @@ export interface FakeSlackFile {
   contentType?: string;
 }
 
+/** The Socket Mode side of the fake: a WebSocket endpoint handed out by apps.connections.open. */
+export interface FakeSocketMode {
+  /** App-level token apps.connections.open accepts. */
+  appToken: string;
+  /** Open connections that got their hello. */
+  connections(): number;
+  /** Sends an envelope ({type, payload, ...}) to every connection; resolves with the client's ack. */
+  send(envelope: { type: string; payload: unknown; retry_attempt?: number; retry_reason?: string; accepts_response_payload?: boolean }): Promise<{ envelope_id: string; payload?: unknown }>;
+}
+
 export interface FakeSlack {
   /** Base for SLACK_API_URL (ends with /api/). */
   apiUrl: string;
   /** Origin (http://127.0.0.1:port). */
   origin: string;
   token: string;
+  socket: FakeSocketMode;
   botUserId: string;
   teamId: string;
   calls: FakeSlackCall[];
@@ -85,8 +96,11 @@ function parseArgs(raw: string, contentType: string | undefined): Record<string,
 }
 
 /** Starts the fake. `token` is the bot token it accepts (anything else gets invalid_auth). */
-export async function startFakeSlack(opts: { token?: string; botUserId?: string; teamId?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(opts: { token?: string; appToken?: string; botUserId?: string; teamId?: string } = {}): Promise<FakeSlack> {
   const token = opts.token ?? `xoxb-test-${randomUUID().slice(0, 8)}`;
+  const appToken = opts.appToken ?? `xapp-test-${randomUUID().slice(0, 8)}`;
+  const sockets = new Set<Socket>();
+  const acks = new Map<string, (ack: { envelope_id: string; payload?: unknown }) => void>();
   const botUserId = opts.botUserId ?? 'UBOT0001';
   const teamId = opts.teamId ?? 'T0001';
   const calls: FakeSlackCall[] = [];
@@ -102,6 +116,17 @@ export async function startFakeSlack(opts: { token?: string; botUserId?: string;
     botUserId,
     teamId,
     calls,
+    socket: {
+      appToken,
+      connections: () => sockets.size,
+      send(envelope) {
+        const envelope_id = randomUUID();
+        const acked = new Promise<{ envelope_id: string; payload?: unknown }>((resolve) => acks.set(envelope_id, resolve));
+        const frame = wsFrame(0x1, Buffer.from(JSON.stringify({ envelope_id, accepts_response_payload: false, ...envelope })));
+        for (const sock of sockets) sock.write(frame);
+        return acked;
+      },
+    },
     downloads: 0,
     callsTo: (method) => calls.filter((c) => c.method === method),
     rateLimit(method, retryAfterSec, times = 1) {
@@ -161,7 +186,7 @@ export async function startFakeSlack(opts: { token?: string; botUserId?: string;
         return f ? { ok: true, file: fileJson(f) } : { ok: false, error: 'file_not_found' };
       }
       case 'apps.connections.open':
-        return { ok: false, error: 'not_allowed_token_type' };
+        return { ok: true, url: `ws://127.0.0.1:${new URL(origin).port}/link/?ticket=${randomUUID()}` };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -206,12 +231,49 @@ export async function startFakeSlack(opts: { token?: string; botUserId?: string;
         res.end(JSON.stringify({ ok: false, error: script.error }));
         return;
       }
-      if (req.headers.authorization !== `Bearer ${token}`) {
+      const expected = method === 'apps.connections.open' ? appToken : token;
+      if (req.headers.authorization !== `Bearer ${expected}`) {
         res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
         return;
       }
       res.end(JSON.stringify(answer(method, args)));
     });
+  });
+  // Socket Mode: a minimal WebSocket server (handshake, text frames, ping/pong, close).
+  server.on('upgrade', (req, socket: Socket) => {
+    const key = req.headers['sec-websocket-key'];
+    if (!key || !(req.url ?? '').startsWith('/link/')) {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => sockets.delete(socket));
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const frame = readFrame(buffered);
+        if (!frame) break;
+        buffered = buffered.subarray(frame.size);
+        if (frame.opcode === 0x8) {
+          socket.end(wsFrame(0x8, Buffer.alloc(0)));
+          sockets.delete(socket);
+        } else if (frame.opcode === 0x9) {
+          socket.write(wsFrame(0xa, frame.payload));
+        } else if (frame.opcode === 0x1) {
+          try {
+            const msg = JSON.parse(frame.payload.toString('utf8')) as { envelope_id?: string; payload?: unknown };
+            if (msg.envelope_id) acks.get(msg.envelope_id)?.({ envelope_id: msg.envelope_id, payload: msg.payload });
+          } catch {
+            // not JSON: ignore, as Slack would
+          }
+        }
+      }
+    });
+    socket.write(wsFrame(0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' } }))));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -220,10 +282,51 @@ export async function startFakeSlack(opts: { token?: string; botUserId?: string;
   fake.apiUrl = `${origin}/api/`;
   fake.close = () =>
     new Promise<void>((resolve) => {
+      for (const sock of sockets) sock.destroy();
       server.closeAllConnections();
       server.close(() => resolve());
     });
   return fake;
+}
+
+/** Encodes one unmasked server-to-client WebSocket frame. */
+function wsFrame(opcode: number, payload: Buffer): Buffer {
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([0x80 | opcode, len]) : len < 65_536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  if (len >= 126 && len < 65_536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 126;
+    head.writeUInt16BE(len, 2);
+  } else if (len >= 65_536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 127;
+    head.writeBigUInt64BE(BigInt(len), 2);
+  }
+  return Buffer.concat([head, payload]);
+}
+
+/** Decodes one (masked) client frame from the front of `buf`, or null if it is not complete yet. */
+function readFrame(buf: Buffer): { opcode: number; payload: Buffer; size: number } | null {
+  if (buf.length < 2) return null;
+  const opcode = buf[0]! & 0x0f;
+  const masked = (buf[1]! & 0x80) !== 0;
+  let len = buf[1]! & 0x7f;
+  let offset = 2;
+  if (len === 126) {
+    if (buf.length < 4) return null;
+    len = buf.readUInt16BE(2);
+    offset = 4;
+  } else if (len === 127) {
+    if (buf.length < 10) return null;
+    len = Number(buf.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskLen = masked ? 4 : 0;
+  if (buf.length < offset + maskLen + len) return null;
+  const mask = masked ? buf.subarray(offset, offset + 4) : null;
+  const payload = Buffer.from(buf.subarray(offset + maskLen, offset + maskLen + len));
+  if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
+  return { opcode, payload, size: offset + maskLen + len };
 }
 
 /** Signature headers for a request body, as Slack would send them. `ts` is in seconds. */
