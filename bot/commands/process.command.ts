@@ -302,9 +302,13 @@ export async function createProcessesModule(deps: CoreDeps, opts: ProcessesModul
     },
   ];
 
-  const module: FeatureModule & { engine: Engine } = {
+  const module: FeatureModule & { engine: Engine; halt(): void } = {
     name: 'processes',
     engine,
+    /** From now on step results of this process are discarded (shutdown; tests simulate a dying worker). */
+    halt() {
+      stopping = true;
+    },
     commands: [run, runs, list],
     actions,
     queues: engine.queueDefs(),
