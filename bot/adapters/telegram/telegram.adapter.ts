@@ -70,8 +70,9 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
   /** getMe, cached on success only (telegraf would cache a failed call forever). */
   function botIdentity(): Promise<TelegramBotIdentity> {
     if (identity) return Promise.resolve(identity);
-    identityCall ??= bot.telegram
-      .getMe()
+    // Through the bounded client: telegraf's own call would wait minutes on a dead network.
+    identityCall ??= client
+      .call<Awaited<ReturnType<Telegraf['telegram']['getMe']>>>('getMe')
       .then((me) => {
         bot.botInfo = me;
         identity = { id: me.id, username: me.username };
