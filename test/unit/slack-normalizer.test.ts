@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeActionId, normalizeSlackPayload, stripBotMention, type SlackNormalized } from '../../bot/adapters/slack/slack-normalizer.ts';
+import { decodeActionId, normalizeSlackPayload, slackTextToPlain, stripBotMention, type SlackNormalized } from '../../bot/adapters/slack/slack-normalizer.ts';
 import type { InboundAction, InboundMessage } from '../../services/messaging/types.ts';
 import { eventCallbackBody } from '../helpers/fake-slack.ts';
 
@@ -255,4 +255,23 @@ test('unknown payloads, view_closed and non-objects are ignored', () => {
   ignoredReason(normalizeSlackPayload(null));
   ignoredReason(normalizeSlackPayload([1, 2]));
   ignoredReason(normalizeSlackPayload({ type: 'event_callback', event: { type: 'app_mention' } }));
+});
+
+test('Slack markup in message text becomes plain text', () => {
+  assert.equal(slackTextToPlain('a &lt; b &amp;&amp; c &gt; d'), 'a < b && c > d');
+  assert.equal(slackTextToPlain('literal &amp;lt; stays'), 'literal &lt; stays');
+  assert.equal(slackTextToPlain('see <https://example.com/x|the docs> and <https://example.com/y>'), 'see the docs (https://example.com/x) and https://example.com/y');
+  assert.equal(slackTextToPlain('<http://example.com|example.com> <mailto:a@b.c|a@b.c>'), 'example.com a@b.c');
+  assert.equal(slackTextToPlain('in <#C123|ops> ask <@U42> or <@U43|bob>'), 'in #ops ask @U42 or @U43');
+  assert.equal(slackTextToPlain('<!here> <!channel> <!subteam^S1|@oncall> <!date^1700000000^{date}|Nov 14>'), '@here @channel @oncall Nov 14');
+});
+
+test('normalized text is plain in mentions, DMs, thread replies and slash commands', () => {
+  const mention = message(normalizeSlackPayload(eventCallbackBody({ type: 'app_mention', user: 'U1', text: `<@${BOT}> ticket P1 disk &gt; 90% on <#C9|db>`, ts: '1.1', channel: 'C1' })));
+  assert.equal(mention.text, 'ticket P1 disk > 90% on #db');
+  const dm = message(normalizeSlackPayload(eventCallbackBody({ type: 'message', channel_type: 'im', user: 'U1', text: 'a &amp; b', ts: '1.1', channel: 'D1' })));
+  assert.equal(dm.text, 'a & b');
+  const thread = message(normalizeSlackPayload(eventCallbackBody({ type: 'message', channel_type: 'channel', user: 'U1', text: 'x &lt;y&gt;', ts: '1.2', thread_ts: '1.1', channel: 'C1' })));
+  assert.equal(thread.text, 'x <y>');
+  assert.equal(message(normalizeSlackPayload(slash('/ticket', 'P2 a &amp; b'))).text, 'P2 a & b');
 });

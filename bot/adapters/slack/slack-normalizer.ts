@@ -55,6 +55,30 @@ export function stripBotMention(text: string, botUserId?: string): string {
   return text.replace(mentionPattern(botUserId), ' ').replace(/[ \t]{2,}/g, ' ').trim();
 }
 
+/**
+ * Slack message markup -> the plain text the core works with: `&lt; &gt; &amp;` unescaped,
+ * `<url|label>` -> `label (url)` (just the label when it is the url), `<#C1|name>` -> `#name`,
+ * `<@U1>` -> `@U1`, `<!here>` -> `@here`, `<!subteam^S1|@team>` -> `@team`, `<!date^…|text>` -> text.
+ */
+export function slackTextToPlain(text: string): string {
+  const plain = text.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? '' : inner.slice(bar + 1);
+    if (target.startsWith('@')) return `@${target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label || target.slice(1)}`;
+    if (target.startsWith('!')) {
+      const word = target.slice(1).split('^')[0] ?? '';
+      if (word === 'here' || word === 'channel' || word === 'everyone') return `@${word}`;
+      return label || `@${word}`;
+    }
+    if (!label) return target.replace(/^mailto:/, '');
+    const bare = target.replace(/^(?:https?:\/\/|mailto:)/, '').replace(/\/$/, '');
+    return label === target || label === bare ? label : `${label} (${target})`;
+  });
+  return plain.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 function files(event: Obj): InboundFile[] | undefined {
   if (!Array.isArray(event.files)) return undefined;
   const out: InboundFile[] = [];
@@ -120,7 +144,7 @@ function fromEventCallback(body: Obj, opts: SlackNormalizeOptions): SlackNormali
       ...base,
       // Conversation = the thread the answer goes to (a new one under a top-level mention).
       ref: ref(channel, threadTs ?? ts, teamId),
-      text: stripBotMention(rawText, botUserId),
+      text: slackTextToPlain(stripBotMention(rawText, botUserId)),
       addressed: true,
     };
     return { kind: 'event', event: msg };
@@ -131,7 +155,7 @@ function fromEventCallback(body: Obj, opts: SlackNormalizeOptions): SlackNormali
     const msg: InboundMessage = {
       ...base,
       ref: ref(channel, inThread ? threadTs : undefined, teamId),
-      text: stripBotMention(rawText, botUserId),
+      text: slackTextToPlain(stripBotMention(rawText, botUserId)),
       addressed: true,
     };
     return { kind: 'event', event: msg };
@@ -140,7 +164,7 @@ function fromEventCallback(body: Obj, opts: SlackNormalizeOptions): SlackNormali
   // is not ours, and a message naming the bot also arrives as app_mention, which wins.
   if (!inThread) return ignored('top-level channel message');
   if (botUserId && rawText.includes(`<@${botUserId}`)) return ignored('mention (handled as app_mention)');
-  const msg: InboundMessage = { ...base, ref: ref(channel, threadTs, teamId), text: rawText.trim(), addressed: false };
+  const msg: InboundMessage = { ...base, ref: ref(channel, threadTs, teamId), text: slackTextToPlain(rawText).trim(), addressed: false };
   return { kind: 'event', event: msg };
 }
 
@@ -158,7 +182,7 @@ function fromSlashCommand(body: Obj): SlackNormalized {
     eventId: `cmd:${eventId}`,
     ref: ref(channel, undefined, str(body.team_id)),
     user: userOf(user, str(body.user_name)),
-    text: typeof body.text === 'string' ? body.text.trim() : '',
+    text: typeof body.text === 'string' ? slackTextToPlain(body.text).trim() : '',
     command,
     addressed: true,
     platformData: { triggerId: eventId, ...(responseUrl ? { responseUrl } : {}), channelName: str(body.channel_name) ?? null },
@@ -344,7 +368,7 @@ function fromShortcut(body: Obj, type: 'message_action' | 'shortcut'): SlackNorm
     user,
     actionId: callbackId,
     value: JSON.stringify({
-      text: typeof message.text === 'string' ? message.text : '',
+      text: typeof message.text === 'string' ? slackTextToPlain(message.text) : '',
       ts,
       channel,
       ...(threadTs ? { threadTs } : {}),
