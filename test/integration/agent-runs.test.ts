@@ -10,6 +10,9 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startFakeOpenAI, sequence, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
 import { waitFor } from '../helpers/wait.ts';
+
+/** Runs go through queues and workers; under a loaded machine allow them time (no timing is asserted). */
+const until = <T,>(check: () => T | Promise<T>, what: string) => waitFor(check, what, 45_000);
 import { defineCommand } from '../../bot/core/registry.ts';
 import type { FeatureModule } from '../../bot/core/module.ts';
 import { ROLES } from '../../services/users/roles.ts';
@@ -115,7 +118,7 @@ test('a multi-step tool run answers and records usage with tokens and cost', asy
   const chat = `c-${randomUUID()}`;
   const input = `what is a? ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, input);
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'run to finish');
@@ -128,7 +131,7 @@ test('a multi-step tool run answers and records usage with tokens and cost', asy
   const toolNames = (fake.requests[base]!.body.tools ?? []).map((t) => t.function.name);
   assert.ok(toolNames.includes('test_lookup') && toolNames.includes('test_closeall') && toolNames.includes('health'), toolNames.join(','));
   assert.ok(!toolNames.includes('agent_ask'), 'the agent must not call itself');
-  await waitFor(() => said(chat, 'The value is 42'), 'answer in the chat');
+  await until(() => said(chat, 'The value is 42'), 'answer in the chat');
   const usage = await db(app).llmUsage.findMany({ where: { runId: run.id } });
   assert.equal(usage.length, 3);
   for (const u of usage) {
@@ -146,12 +149,12 @@ test('a changing tool pauses for approval, and the run resumes after the worker 
   const chat = `c-${randomUUID()}`;
   const input = `close everything ${randomUUID()}`;
   await ask(first, OPERATOR, chat, `ai ${input}`);
-  const approval = await waitFor(async () => {
+  const approval = await until(async () => {
     const r = await runOf(first, input);
     return r?.status === 'waiting_approval' ? db(first).agentApproval.findFirst({ where: { runId: r.id } }) : null;
   }, 'approval');
   assert.equal(approval.status, 'pending');
-  await waitFor(() => sender.delivered.some((c) => c.ref.chatId === chat && c.reply.buttons?.some((b) => b.actionId === 'agent.approve' && b.value === approval.id)), 'approve button');
+  await until(() => sender.delivered.some((c) => c.ref.chatId === chat && c.reply.buttons?.some((b) => b.actionId === 'agent.approve' && b.value === approval.id)), 'approve button');
   assert.equal(closed, before, 'nothing ran before approval');
 
   // Restart: the first process stops (Redis keeps its keys), a new one takes over.
@@ -159,7 +162,7 @@ test('a changing tool pauses for approval, and the run resumes after the worker 
   apps.splice(apps.indexOf(first), 1);
   const second = await start({ prefix });
   await press(second, OPERATOR, chat, 'agent.approve', approval.id);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(second, input);
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'resumed run to finish');
@@ -169,7 +172,7 @@ test('a changing tool pauses for approval, and the run resumes after the worker 
   assert.equal((await db(second).agentApproval.findUniqueOrThrow({ where: { id: approval.id } })).status, 'approved');
   // A second click changes nothing.
   await press(second, OPERATOR, chat, 'agent.approve', approval.id);
-  await waitFor(() => said(chat, translate('en', 'agents.approval.done')), 'already decided');
+  await until(() => said(chat, translate('en', 'agents.approval.done')), 'already decided');
   assert.equal(closed, before + 1);
 });
 
@@ -180,19 +183,19 @@ test('a rejection changes nothing and ends the run', async () => {
   const chat = `c-${randomUUID()}`;
   const input = `close all please ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const approval = await waitFor(async () => {
+  const approval = await until(async () => {
     const r = await runOf(app, input);
     return r?.status === 'waiting_approval' ? db(app).agentApproval.findFirst({ where: { runId: r.id } }) : null;
   }, 'approval');
   const requests = fake.requests.length;
   await press(app, OPERATOR, chat, 'agent.reject', approval.id);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, input);
     return r?.status === 'rejected' ? r : null;
   }, 'rejected run');
   assert.ok(run.finishedAt);
   assert.equal(closed, before);
-  await waitFor(() => said(chat, 'Nothing was changed'), 'rejection notice');
+  await until(() => said(chat, 'Nothing was changed'), 'rejection notice');
   assert.equal(fake.requests.length, requests, 'no model call after a rejection');
 });
 
@@ -203,15 +206,15 @@ test('an approval nobody decides expires; a late click changes nothing', async (
   const chat = `c-${randomUUID()}`;
   const input = `close soon ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, input);
     return r?.status === 'expired' ? r : null;
   }, 'expired run');
   const approval = await db(app).agentApproval.findFirstOrThrow({ where: { runId: run.id } });
   assert.equal(approval.status, 'expired');
-  await waitFor(() => said(chat, translate('en', 'agents.approval.expired')), 'expiry notice');
+  await until(() => said(chat, translate('en', 'agents.approval.expired')), 'expiry notice');
   await press(app, OPERATOR, chat, 'agent.approve', approval.id);
-  await waitFor(() => textsIn(chat).filter((t) => t === translate('en', 'agents.approval.expired')).length >= 2, 'late click answered');
+  await until(() => textsIn(chat).filter((t) => t === translate('en', 'agents.approval.expired')).length >= 2, 'late click answered');
   assert.equal(closed, before);
 });
 
@@ -222,14 +225,14 @@ test('a model that keeps calling tools is stopped at 8', async () => {
   const chat = `c-${randomUUID()}`;
   const input = `loop forever ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, input);
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'stopped run');
   assert.equal(run.status, 'stopped');
   assert.equal(run.toolCalls, 8);
   assert.equal(fake.requests.length - requestsBefore, 9, 'eight tool rounds and the ninth ask that was refused');
-  await waitFor(() => said(chat, translate('en', 'agents.run.limitTools', { count: 8 })), 'limit notice');
+  await until(() => said(chat, translate('en', 'agents.run.limitTools', { count: 8 })), 'limit notice');
 });
 
 test('a hanging model is stopped at the run timeout', async () => {
@@ -238,12 +241,12 @@ test('a hanging model is stopped at the run timeout', async () => {
   const chat = `c-${randomUUID()}`;
   const input = `hang ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, input);
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'timed-out run');
   assert.equal(run.status, 'stopped');
-  await waitFor(() => said(chat, translate('en', 'agents.run.timeout', { seconds: 2 })), 'timeout notice');
+  await until(() => said(chat, translate('en', 'agents.run.timeout', { seconds: 2 })), 'timeout notice');
 });
 
 test('a budget cap refuses further calls with a clear reply', async () => {
@@ -253,18 +256,18 @@ test('a budget cap refuses further calls with a clear reply', async () => {
   const user = `budget-${randomUUID().slice(0, 8)}`;
   const first = `first ${randomUUID()}`;
   await ask(app, user, chat, `ai ${first}`);
-  await waitFor(async () => (await runOf(app, first))?.status === 'done', 'first run');
+  await until(async () => (await runOf(app, first))?.status === 'done', 'first run');
   const requests = fake.requests.length;
   const second = `second ${randomUUID()}`;
   await ask(app, user, chat, `ai ${second}`);
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await runOf(app, second);
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'refused run');
   assert.equal(run.status, 'failed');
   assert.equal(run.error, 'budget');
   assert.equal(fake.requests.length, requests, 'the refused call never left');
-  await waitFor(() => textsIn(chat).some((t) => /daily AI budget is used up/.test(t)), 'budget reply');
+  await until(() => textsIn(chat).some((t) => /daily AI budget is used up/.test(t)), 'budget reply');
 });
 
 test('an injected "close all tickets" changes nothing without an authorised approval', async () => {
@@ -280,7 +283,7 @@ test('an injected "close all tickets" changes nothing without an authorised appr
   // An operator asks for a summary: the change the document asks for waits for approval.
   const input = `summarize the doc ${randomUUID()}`;
   await ask(app, OPERATOR, chat, `ai ${input}`);
-  const approval = await waitFor(async () => {
+  const approval = await until(async () => {
     const r = await runOf(app, input);
     return r?.status === 'waiting_approval' ? db(app).agentApproval.findFirst({ where: { runId: r.id } }) : null;
   }, 'approval');
@@ -293,7 +296,7 @@ test('an injected "close all tickets" changes nothing without an authorised appr
 
   // Someone else without the approver role presses Approve: refused.
   await press(app, VIEWER, chat, 'agent.approve', approval.id);
-  await waitFor(() => said(chat, translate('en', 'agents.approval.notAllowed', { role: 'viewer' })), 'refusal');
+  await until(() => said(chat, translate('en', 'agents.approval.notAllowed', { role: 'viewer' })), 'refusal');
   assert.equal((await db(app).agentApproval.findUniqueOrThrow({ where: { id: approval.id } })).status, 'pending');
   assert.equal(closed, before);
 
@@ -301,7 +304,7 @@ test('an injected "close all tickets" changes nothing without an authorised appr
   const viewerInput = `summarize for viewer ${randomUUID()}`;
   const requestsBefore = fake.requests.length;
   await ask(app, VIEWER, chat, `ai ${viewerInput}`);
-  const vrun = await waitFor(async () => {
+  const vrun = await until(async () => {
     const r = await runOf(app, viewerInput);
     return r && ['done', 'failed', 'stopped', 'waiting_approval'].includes(r.status) ? r : null;
   }, 'viewer run');
@@ -317,7 +320,7 @@ test('without an LLM the assistant says what is missing and how to configure it'
   apps.push(app);
   const chat = `c-${randomUUID()}`;
   await ask(app, OPERATOR, chat, 'summarize this thread please');
-  await waitFor(() => said(chat, 'OPENAI_API_KEY'), 'needs-LLM reply');
+  await until(() => said(chat, 'OPENAI_API_KEY'), 'needs-LLM reply');
 });
 
 test('the weekly report is scheduled and posts to its destination', async () => {
@@ -330,11 +333,11 @@ test('the weekly report is scheduled and posts to its destination', async () => 
   assert.equal(scheduler?.pattern, '0 8 * * 1');
   // Fire it now instead of waiting for Monday.
   await app.app.deps.queues.add('agent-report', {}, { jobId: `report-now-${randomUUID()}` });
-  const run = await waitFor(async () => {
+  const run = await until(async () => {
     const r = await db(app).agentRun.findFirst({ where: { agent: 'reporter', replyRef: { path: ['chatId'], equals: chat } } });
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'report run');
   assert.equal(run.status, 'done', run.result ?? '');
   assert.equal(run.toolCalls, 1);
-  await waitFor(() => said(chat, 'Weekly report: 3 tickets'), 'report posted');
+  await until(() => said(chat, 'Weekly report: 3 tickets'), 'report posted');
 });
