@@ -14,14 +14,55 @@ import { createDeployService } from '../../services/alerts/deploy.service.ts';
 import { createHealthCheckService } from '../../services/alerts/health-check.service.ts';
 import { ALERT_ACTIONS, fmtTime } from '../../services/alerts/alert-render.ts';
 import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
+import type { ConversationRef, InboundEvent } from '../../services/messaging/types.ts';
 import { registerAlertRoutes } from '../http/alerts.route.ts';
+import { createTicketService } from '../../services/tickets/ticket.service.ts';
+import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 
 const operators = atLeast('operator');
 
-/** Builds the alerts module. `tickets` plugs in "Open ticket" when the tickets feature is present. */
-export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpener } = {}): FeatureModule {
+/**
+ * The chat (or forum topic / existing thread) a subscribe command was said in. A top-level
+ * message that opens a thread under itself (threadId = its own id) subscribes the whole chat.
+ */
+export function subscriptionRef(event: InboundEvent): ConversationRef {
+  const { threadId, ...chat } = event.ref;
+  return threadId && threadId !== event.messageId ? { ...chat, threadId } : chat;
+}
+
+/** "Open ticket" through the tickets service: idempotent per alert group (sourceKey). */
+export function ticketOpener(deps: CoreDeps): TicketOpener {
+  const service = createTicketService({
+    db: deps.db,
+    queues: deps.queues,
+    outbound: deps.outbound,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'alerts-tickets' }),
+    config: deps.config.file.tickets,
+    defaultLocale: deps.config.file.defaultLocale,
+  });
+  return {
+    async open(input) {
+      const severity = (SEVERITIES as readonly string[]).includes(input.priority) ? (input.priority as Severity) : 'P2';
+      const { ticket } = await service.create({
+        title: input.title,
+        description: input.description,
+        severity,
+        source: 'alert',
+        sourceKey: input.reference,
+        severityConfirmed: true,
+        reporter: { userId: input.reporter.userId, name: input.reporter.name, ref: input.reporter.ref },
+      });
+      return { id: String(ticket.id), label: `#${ticket.id}` };
+    },
+  };
+}
+
+/** Builds the alerts module. `tickets` plugs in "Open ticket" (default: the tickets service). */
+export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpener | null } = {}): FeatureModule {
   const { db, queues, clock, logger, config } = deps;
   const cfg = config.file.alerts;
+  opts = { tickets: opts.tickets === undefined ? ticketOpener(deps) : opts.tickets };
   const alerts = createAlertService({
     db,
     queues,
@@ -133,7 +174,7 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
       if (!matchers) throw new UserError('alerts.subscribe.bad');
       const key = matcherKey(matchers);
       const shown = key || ctx.t('alerts.subscribe.all');
-      const ref = ctx.replyRef;
+      const ref = subscriptionRef(ctx.event);
       try {
         await db.alertSubscription.create({
           data: { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '', matchers, matchKey: key, createdBy: ctx.user.id },
@@ -157,7 +198,7 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
     async handler(ctx, args) {
       const matchers = parseMatchers(args.text);
       if (!matchers) throw new UserError('alerts.subscribe.bad');
-      const ref = ctx.replyRef;
+      const ref = subscriptionRef(ctx.event);
       const key = matcherKey(matchers);
       const { count } = await db.alertSubscription.deleteMany({
         where: { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '', ...(key ? { matchKey: key } : {}) },
@@ -211,8 +252,8 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
           title: g.title,
           description: [g.summary, g.service && `service: ${g.service}`, g.environment && `environment: ${g.environment}`, g.url].filter(Boolean).join('\n'),
           priority,
-          createdByUserId: ctx.user.id,
           reference: `alert:${g.id}`,
+          reporter: { userId: ctx.user.id, name: ctx.user.displayName, ref: ctx.replyRef },
         });
         await alerts.linkTicket(g.id, ticket.label);
         return { text: ctx.t('alerts.ticket.done', { ticket: ticket.label, priority }) };

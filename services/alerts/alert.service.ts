@@ -126,7 +126,14 @@ export function groupFingerprint(source: string, groupKey: string): string {
 
 /** Opens a ticket for an alert, when the tickets feature is present. */
 export interface TicketOpener {
-  open(input: { title: string; description: string; priority: string; createdByUserId: string; reference: string }): Promise<{ id: string; label: string }>;
+  /** Opens (or, for the same `reference`, returns the already opened) ticket. */
+  open(input: {
+    title: string;
+    description: string;
+    priority: string;
+    reference: string;
+    reporter: { userId: string; name: string; ref: ConversationRef };
+  }): Promise<{ id: string; label: string }>;
 }
 
 export interface AlertServiceDeps {

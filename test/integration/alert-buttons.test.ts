@@ -1,0 +1,149 @@
+/**
+ * The card's buttons and the alert commands through the real Slack route: role checks,
+ * Acknowledge (who and when on the card), Silence (stored but quiet), Open ticket (priority
+ * from severity: critical -> P1), Resolve (edit + thread note), subscribe / alerts / silences.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { eventCallbackBody, interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const SECRET = `slack-secret-${randomUUID()}`;
+const AM_TOKEN = `am-${randomUUID()}`;
+const run = randomUUID().slice(0, 8);
+const service = `btn-${run}`;
+const channel = `CBT${run.toUpperCase()}`;
+const subChannel = `CSB${run.toUpperCase()}`;
+const OPERATOR = `UOP${run.toUpperCase()}`;
+const VIEWER = `UVW${run.toUpperCase()}`;
+
+let slack: FakeSlack;
+let t: TestApp;
+
+before(async () => {
+  slack = await startFakeSlack();
+  t = await startTestApp({
+    env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl, ALERTMANAGER_TOKEN: AM_TOKEN },
+    yaml: {
+      roles: { operator: [`slack:${OPERATOR}`] },
+      alerts: { routes: [{ match: { service }, destinations: [`slack:${channel}`] }] },
+    } as never,
+  });
+});
+
+after(async () => {
+  await t?.stop();
+  await slack?.close();
+});
+
+const text = (c: { args: unknown }) => JSON.stringify(c.args);
+const callsIn = (chat: string, method: string) => slack.callsTo(method).filter((c) => c.args.channel === chat);
+
+async function slackPost(body: string, contentType: string) {
+  const res = await fetch(`${t.url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...signSlackRequest(SECRET, body) }, body });
+  assert.equal(res.status, 200);
+  await res.arrayBuffer();
+}
+
+async function press(user: string, actionId: string, value: string, messageTs: string) {
+  await slackPost(
+    interactivityBody({
+      type: 'block_actions',
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
+      team: { id: 'T0001' },
+      channel: { id: channel },
+      container: { type: 'message', message_ts: messageTs, channel_id: channel },
+      message: { ts: messageTs },
+      trigger_id: `trg-${randomUUID()}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
+    }),
+    'application/x-www-form-urlencoded',
+  );
+}
+
+async function say(user: string, chat: string, words: string) {
+  await slackPost(
+    JSON.stringify(eventCallbackBody({ type: 'app_mention', user, text: `<@${slack.botUserId}> ${words}`, ts: `${Date.now() / 1000}`, channel: chat })),
+    'application/json',
+  );
+}
+
+async function fire(groupKey: string, alertname: string, status: 'firing' | 'resolved' = 'firing') {
+  const labels = { alertname, service, severity: 'critical', environment: 'production' };
+  const res = await fetch(`${t.url}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` },
+    body: JSON.stringify({ version: '4', groupKey, status, commonLabels: labels, alerts: [{ status, labels, annotations: { summary: `${alertname} summary` } }] }),
+  });
+  assert.equal(res.status, 202);
+  return (await res.json()) as { groupId: string };
+}
+
+test('buttons: role check, acknowledge, silence, open ticket, resolve', async () => {
+  const { groupId } = await fire(`{}:{alertname="Btn",run="${run}"}`, 'Btn');
+  const card = await waitFor(() => callsIn(channel, 'chat.postMessage').find((c) => text(c).includes('CRITICAL: Btn')), 'the card');
+  const ts = String((await waitFor(() => t.app.deps.db.messageLink.findFirst({ where: { messageKey: `alert:${groupId}` } }), 'link')).platformMessageId);
+  assert.match(text(card), /Acknowledge/);
+  const db = t.app.deps.db;
+
+  // A viewer may not acknowledge.
+  await press(VIEWER, 'alert.ack', groupId, ts);
+  await waitFor(() => db.auditLog.findFirst({ where: { action: 'action:alert.ack', outcome: 'denied', chatId: channel } }), 'the denial');
+  assert.equal((await db.alertGroup.findUniqueOrThrow({ where: { id: groupId } })).ackAt, null);
+
+  await press(OPERATOR, 'alert.ack', groupId, ts);
+  await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && /Acknowledged[^]*by uop/i.test(text(c))), 'the card to show who acknowledged');
+
+  await press(OPERATOR, 'alert.ticket', groupId, ts);
+  const withTicket = await waitFor(async () => (await db.alertGroup.findUniqueOrThrow({ where: { id: groupId } })).ticketId, 'the ticket link');
+  const ticket = await db.ticket.findUniqueOrThrow({ where: { id: Number(withTicket.slice(1)) } });
+  assert.equal(ticket.severity, 'P1', 'critical alerts open P1 tickets');
+  await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && text(c).includes(withTicket)), 'the card to show the ticket');
+
+  await press(OPERATOR, 'alert.silence', `${groupId}:4`, ts);
+  await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && text(c).includes('Silenced until')), 'the card to show the silence');
+  const silence = await db.silence.findFirstOrThrow({ where: { groupId } });
+  assert.equal(Math.round((silence.endsAt.getTime() - silence.startsAt.getTime()) / 3_600_000), 4);
+
+  // Silenced: the repeat is stored, the chat hears nothing (a later group acts as a barrier, since the sender keeps a chat's order).
+  const before = slack.calls.length;
+  await fire(`{}:{alertname="Btn",run="${run}"}`, 'Btn');
+  await fire(`{}:{alertname="Barrier",run="${run}"}`, 'Barrier');
+  await waitFor(() => callsIn(channel, 'chat.postMessage').some((c) => text(c).includes('CRITICAL: Barrier')), 'the barrier card');
+  assert.deepEqual(
+    slack.calls.slice(before).filter((c) => c.args.channel === channel).map((c) => c.method),
+    ['chat.postMessage'],
+    'nothing about the silenced group',
+  );
+  assert.equal(await db.alert.count({ where: { groupId } }), 2, 'the silenced repeat is stored');
+
+  await press(OPERATOR, 'alert.resolve', groupId, ts);
+  await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && text(c).includes('RESOLVED: Btn')), 'the card edited to resolved');
+  await waitFor(() => callsIn(channel, 'chat.postMessage').some((c) => c.args.thread_ts === ts && /Resolved by uop/i.test(text(c))), 'the note in the thread');
+});
+
+test('subscribe routes matching alerts to the chat; alerts lists them; unsubscribe needs an operator', async () => {
+  const other = `sub-${run}`;
+  await say(OPERATOR, subChannel, `subscribe service=${other} severity=warning`);
+  await waitFor(() => t.app.deps.db.alertSubscription.findFirst({ where: { chatId: subChannel } }), 'the subscription');
+  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes(`service=${other},severity=warning`)), 'the confirmation');
+
+  const labels = { alertname: 'SubAlert', service: other, severity: 'warning' };
+  const res = await fetch(`${t.url}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` },
+    body: JSON.stringify({ version: '4', groupKey: `{}:{sub="${run}"}`, status: 'firing', commonLabels: labels, alerts: [{ status: 'firing', labels }] }),
+  });
+  assert.equal(res.status, 202);
+  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('WARNING: SubAlert')), 'the alert in the subscribed chat');
+
+  await say(VIEWER, subChannel, 'alerts');
+  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('Active alerts') && text(c).includes('SubAlert')), 'the alerts view');
+  await say(VIEWER, subChannel, `unsubscribe service=${other} severity=warning`);
+  await waitFor(() => t.app.deps.db.auditLog.findFirst({ where: { action: 'command:alerts.unsubscribe', outcome: 'denied', chatId: subChannel } }), 'viewers may not unsubscribe');
+  await say(OPERATOR, subChannel, `unsubscribe service=${other} severity=warning`);
+  await waitFor(async () => (await t.app.deps.db.alertSubscription.count({ where: { chatId: subChannel } })) === 0, 'the subscription removed');
+  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('Removed 1 subscription.')), 'the confirmation');
+});
