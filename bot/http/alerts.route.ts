@@ -208,7 +208,8 @@ export async function registerAlertRoutes(app: FastifyInstance, deps: AlertRoute
       });
     }
   } else {
-    log.info('/webhooks/alertmanager and /webhooks/grafana off (ALERTMANAGER_TOKEN unset)');
+    log.info('/webhooks/alertmanager off (ALERTMANAGER_TOKEN unset)');
+    log.info('/webhooks/grafana off (ALERTMANAGER_TOKEN unset)');
   }
 
   const ghSecret = secrets.githubSecret;
