@@ -3,17 +3,15 @@
  * maps Telegram's errors onto the outbound worker's retry policy (429 -> RateLimitedError with
  * retry_after, 4xx that retrying cannot fix -> PermanentSendError, the rest is retried).
  */
-import type { AppConfig } from '../../../services/config.ts';
 import type { Logger } from '../../../services/logger.ts';
-import type { Queues } from '../../../services/queues.ts';
 import { PermanentSendError, RateLimitedError, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
 import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
-import { createCallbackCodec, redisCallbackStore, type CallbackCodec } from './telegram-callback-data.ts';
-import { createTelegramClient, telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
+import type { CallbackCodec } from './telegram-callback-data.ts';
+import { telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
 import { parseTelegramThread } from './telegram-thread.ts';
 import { renderTelegramEdit, renderTelegramReply, type InlineKeyboard } from './telegram.renderer.ts';
 
-/** What the sender needs; `createTelegramSenderFromConfig` builds it from the app's config. */
+/** What the sender needs (the adapter module builds it from the app's config). */
 export interface TelegramSenderOptions {
   client: TelegramClient;
   callbacks: CallbackCodec;
@@ -130,16 +128,4 @@ export function createTelegramSender(opts: TelegramSenderOptions): PlatformSende
       }
     },
   };
-}
-
-/**
- * Builds the sender from the app's configuration: Bot API root from TELEGRAM_API_ROOT, long
- * button payloads in Redis (the queues' producer connection). `null` when Telegram is off.
- */
-export function createTelegramSenderFromConfig(deps: { config: AppConfig; queues: Queues; logger: Logger }): PlatformSender | null {
-  const token = deps.config.env.TELEGRAM_BOT_TOKEN;
-  if (!token) return null;
-  const client = createTelegramClient({ token, ...(deps.config.env.TELEGRAM_API_ROOT ? { apiRoot: deps.config.env.TELEGRAM_API_ROOT } : {}) });
-  const callbacks = createCallbackCodec(redisCallbackStore(deps.queues.producer, deps.queues.prefix));
-  return createTelegramSender({ client, callbacks, logger: deps.logger.child({ platform: 'telegram' }) });
 }
