@@ -256,9 +256,10 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
   async function schedule(t: Ticket, previousVersion: number | null): Promise<void> {
     const maxStage = 1 + Math.max(1, stepsFor(t.severity).length);
     const queue = queues.queue(TICKETS_SLA_QUEUE);
+    const ops: Promise<unknown>[] = [];
     if (previousVersion !== null) {
       for (const clk of ['response', 'resolution'] as const) {
-        for (let s = 1; s <= maxStage; s++) await queue.remove(jobId(t.id, previousVersion, clk, s)).catch(() => 0);
+        for (let s = 1; s <= maxStage; s++) ops.push(queue.remove(jobId(t.id, previousVersion, clk, s)).catch(() => 0));
       }
     }
     const now = clock.now().getTime();
@@ -269,13 +270,17 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       const current = clk === 'response' ? t.responseStage : t.resolutionStage;
       for (let s = current + 1; s <= times.length; s++) {
         const at = times[s - 1]!.getTime();
-        await queues.add<SlaJob>(
-          TICKETS_SLA_QUEUE,
-          { ticketId: t.id },
-          { jobId: jobId(t.id, t.slaVersion, clk, s), delay: Math.max(0, at - now), removeOnComplete: true, removeOnFail: { count: 1000 } },
+        ops.push(
+          queues.add<SlaJob>(
+            TICKETS_SLA_QUEUE,
+            { ticketId: t.id },
+            { jobId: jobId(t.id, t.slaVersion, clk, s), delay: Math.max(0, at - now), removeOnComplete: true, removeOnFail: { count: 1000 } },
+          ),
         );
       }
     }
+    // One round trip's worth of latency instead of one per job; every call is idempotent.
+    await Promise.all(ops);
   }
 
   function destination(t: Ticket): ConversationRef | null {
@@ -356,6 +361,48 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     if (ch.replan) await schedule(after, before.slaVersion);
     await postCard(after);
     return { before, after, change: ch };
+  }
+
+  /** P0/P1 suggested by triage page nobody until a person confirms the severity. */
+  function mayPage(t: Ticket): boolean {
+    return t.severityConfirmed || (t.severity !== 'P0' && t.severity !== 'P1');
+  }
+
+  /**
+   * Posts the notices of stages (from, to] of one clock: in the card's thread (when `thread`)
+   * and, once the ticket may page, at each step's escalation destination with its mention.
+   */
+  async function sendNotices(t: Ticket, clk: SlaClock, from: number, to: number, dueAt: Date, opts: { thread: boolean }): Promise<void> {
+    const steps = stepsFor(t.severity);
+    const paging = mayPage(t);
+    const dest = destination(t);
+    const now = clock.now();
+    for (let s = from + 1; s <= to; s++) {
+      // A breach that is already due makes its at-risk notice moot.
+      if (s === 1 && to >= 2) continue;
+      const step = s >= 2 ? steps[s - 2] : undefined;
+      const stepTo = step?.to ? refOf(step.to) : s === 1 && steps[0]?.to ? refOf(steps[0].to) : null;
+      const mention = paging && step?.mention ? `${step.mention} ` : '';
+      const key = s === 1 ? 'tickets.notice.atRisk' : s === 2 ? 'tickets.notice.breached' : 'tickets.notice.escalated';
+      const build = (tr: Translate): Reply => ({
+        text: `${mention}${tr(key, { id: t.id, severity: t.severity, clock: tr(`tickets.clock.${clk}`), step: s - 1, title: t.title, due: formatDue(tr, dueAt, now) })}`,
+        ...(paging ? {} : { context: tr('tickets.notice.unconfirmed') }),
+      });
+      if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id) });
+      if (paging && stepTo && !(dest && sameChat(stepTo, dest) && (stepTo.threadId ?? '') === (dest.threadId ?? ''))) {
+        const locale: Locale = (s >= 2 ? step?.to?.locale : steps[0]?.to?.locale) ?? deps.defaultLocale;
+        await outbound.send({ ref: stepTo, reply: build(translator(locale)) });
+      }
+    }
+  }
+
+  /** Once a person confirms the severity, escalation steps already due and held back go out. */
+  async function pageHeldBack(t: Ticket): Promise<void> {
+    for (const clk of ['response', 'resolution'] as const) {
+      const p = storedPlan(t, clk);
+      const stage = clk === 'response' ? t.responseStage : t.resolutionStage;
+      if (p && stage >= 2) await sendNotices(t, clk, 1, stage, p.dueAt, { thread: false });
+    }
   }
 
   const isDone = (t: Ticket) => DONE_STATUSES.includes(t.status);
@@ -611,7 +658,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
 
     async setSeverity(id, actor, severity) {
       let from = '';
-      const { after } = await change(id, actor, (t, now) => {
+      const { before, after } = await change(id, actor, (t, now) => {
         requireOpen(t);
         if (t.severity === severity && t.severityConfirmed) throw new TicketError('tickets.error.sameSeverity', { id, severity });
         from = t.severity;
@@ -626,6 +673,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         };
       });
       await announce(after, (tr) => ({ text: tr('tickets.notice.severity', { id, name: actor.name, from, to: severity }) }));
+      if (!before.severityConfirmed) await pageHeldBack(after);
       return after;
     },
 
@@ -636,6 +684,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         return { kind: 'severity_confirmed', body: t.severity, data: { severityConfirmed: true } };
       });
       await announce(after, (tr) => ({ text: tr('tickets.notice.severityConfirmed', { id, name: actor.name, severity: after.severity }) }));
+      await pageHeldBack(after);
       return after;
     },
 
@@ -741,28 +790,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       });
       if (!fired || fired.fired.length === 0) return 0;
       const t = fired.ticket;
-      const steps = stepsFor(t.severity);
-      // P0/P1 suggested by triage page nobody until a person confirms the severity.
-      const paging = t.severityConfirmed || (t.severity !== 'P0' && t.severity !== 'P1');
-      const dest = destination(t);
-      for (const f of fired.fired) {
-        for (let s = f.from + 1; s <= f.to; s++) {
-          if (s === 1 && f.to >= 2) continue;
-          const step = s >= 2 ? steps[s - 2] : undefined;
-          const stepTo = step?.to ? refOf(step.to) : steps[0]?.to && s === 1 ? refOf(steps[0].to) : null;
-          const mention = paging && step?.mention ? `${step.mention} ` : '';
-          const key = s === 1 ? 'tickets.notice.atRisk' : s === 2 ? 'tickets.notice.breached' : 'tickets.notice.escalated';
-          const build = (tr: Translate): Reply => ({
-            text: `${mention}${tr(key, { id: t.id, severity: t.severity, clock: tr(`tickets.clock.${f.clock}`), step: s - 1, title: t.title, due: formatDue(tr, f.dueAt, now) })}`,
-            ...(paging ? {} : { context: tr('tickets.notice.unconfirmed') }),
-          });
-          if (dest) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id) });
-          if (stepTo && !(dest && sameChat(stepTo, dest) && (stepTo.threadId ?? '') === (dest.threadId ?? ''))) {
-            const locale: Locale = (s >= 2 ? step?.to?.locale : steps[0]?.to?.locale) ?? deps.defaultLocale;
-            await outbound.send({ ref: stepTo, reply: build(translator(locale)) });
-          }
-        }
-      }
+      for (const f of fired.fired) await sendNotices(t, f.clock, f.from, f.to, f.dueAt, { thread: true });
       await postCard(t);
       await schedule(t, null);
       return fired.fired.length;

@@ -224,7 +224,6 @@ test('reported in Telegram, handled from the Slack triage channel: the reporter 
   const toReporter = () => tg.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(chat));
   const created = await waitFor(() => toReporter().find((c) => String(c.payload.text).includes(`Заявка #${row.id} создана`)), 'confirmation in Russian');
   const createdId = (created.response.result as { message_id: number }).message_id;
-  const card = cardsFor(title)[0]!;
   const link = await waitFor(() => t.app.deps.db.messageLink.findFirst({ where: { messageKey: `ticket:${row.id}:card`, platform: 'slack', chatId: TRIAGE } }), 'card link');
   const cardTs = link.platformMessageId;
 

@@ -204,3 +204,25 @@ test('the SLA figures are on /metrics', async () => {
   assert.match(body, /a2d2_tickets_breached\{severity="P0"\} [1-9]/);
   assert.match(body, /a2d2_tickets_sla_compliance_ratio\{severity="P1",clock="response"\} [0-9.]+/);
 });
+
+test('a P0 suggested by triage pages nobody until a person confirms it; confirming pages what was held back', async () => {
+  const r = await api(t.url, 'POST', '/api/v1/tickets', { title: `Production is down, nothing loads ${randomUUID()}` });
+  assert.equal(r.status, 201);
+  const id = r.json.ticket.id as number;
+  created.push(id);
+  assert.equal(r.json.ticket.severity, 'P0');
+  assert.equal(r.json.ticket.severityConfirmed, false);
+  const [breach] = await waitFor(() => (inThread(sender, id, /SLA breached/).length ? inThread(sender, id, /SLA breached/) : null), 'breach in the triage thread', 30_000);
+  assert.doesNotMatch(breach!.reply.text, /@oncall/);
+  assert.match(breach!.reply.context ?? '', /nobody was paged/);
+  await sleep(1500);
+  assert.equal(at(sender, ESCALATE, id, /SLA/).length, 0, 'the on-call destination was not paged');
+  const c = await api(t.url, 'PATCH', `/api/v1/tickets/${id}`, { severity: 'P0' });
+  assert.equal(c.status, 200);
+  assert.equal(c.json.ticket.severityConfirmed, true);
+  const [paged] = await waitFor(() => (at(sender, ESCALATE, id, /SLA breached/).length ? at(sender, ESCALATE, id, /SLA breached/) : null), 'paged after confirmation', 30_000);
+  assert.match(paged!.reply.text, /^@oncall /);
+  await sleep(2000);
+  assert.equal(at(sender, ESCALATE, id, /SLA breached/).length, 1);
+  assert.equal(inThread(sender, id, /SLA breached/).length, 1, 'the thread is not told twice');
+});
