@@ -10,7 +10,7 @@ import type { CoreDeps, FeatureModule } from '../core/module.ts';
 import { defineCommand, type ActionSpec, type CommandContext } from '../core/registry.ts';
 import { UserError } from '../core/errors.ts';
 import { ROLES, atLeast, type Role } from '../../services/users/roles.ts';
-import { loadDefinitions, SHIPPED_DIR } from '../../services/processes/definition.ts';
+import { loadDefinitions, SHIPPED_DIR, SHIPPED_SECRET_ENV } from '../../services/processes/definition.ts';
 import { processesConfigSchema, type ProcessesConfig } from '../../services/processes/processes.config.ts';
 import { createEngine, ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { PROCESS_ACTIONS, renderPlan, renderProgress, renderRuns } from '../../services/processes/render.ts';
@@ -146,9 +146,10 @@ function documentsPort(deps: CoreDeps): DocumentPort {
 export async function createProcessesModule(deps: CoreDeps, opts: ProcessesModuleOptions = {}): Promise<FeatureModule> {
   const cfg: ProcessesConfig = (deps.config.file as { processes?: ProcessesConfig }).processes ?? processesConfigSchema.parse({});
   const dirs = [...(cfg.includeShipped ? [SHIPPED_DIR] : []), resolve(cfg.folder)];
-  const loaded = loadDefinitions(dirs, { secretEnv: cfg.secretEnv, vars: Object.keys(cfg.vars) });
+  const secretEnv = [...new Set([...cfg.secretEnv, ...(cfg.includeShipped ? SHIPPED_SECRET_ENV : [])])];
+  const loaded = loadDefinitions(dirs, { secretEnv });
   const secrets: Record<string, string> = {};
-  for (const name of cfg.secretEnv) {
+  for (const name of secretEnv) {
     const v = opts.secretEnv?.[name];
     if (typeof v === 'string' && v.length > 0) secrets[name] = v;
   }

@@ -18,6 +18,8 @@ import { templateRefsDeep } from './template.ts';
 const id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'letters, digits and _ (starting with a letter or _), at most 64');
 const expr = z.string().min(1).max(2000);
 const template = z.string().max(20_000);
+/** A duration, or a template that renders to one at run time (`{{ vars.settle ?? '30s' }}`). */
+const durationOrTemplate = z.union([durationText, z.string().regex(/\{\{.*\}\}/, 'a duration such as 30s, or a template')]);
 
 const inputSchema = z
   .object({
@@ -83,12 +85,12 @@ const waitStep = z
   .object({
     ...base,
     kind: z.literal('wait'),
-    duration: durationText.optional(),
+    duration: durationOrTemplate.optional(),
     /** Event type to wait for (e.g. ticket.resolved); `match` filters it. */
     event: z.string().regex(/^[a-z][a-z0-9_.-]*$/).optional(),
     match: expr.optional(),
     /** How long to wait for the event; then the step succeeds with timedOut=true. */
-    timeout: durationText.optional(),
+    timeout: durationOrTemplate.optional(),
   })
   .strict()
   .refine((s) => Boolean(s.duration) !== Boolean(s.event), { message: 'a wait step needs either duration or event', path: ['duration'] });
@@ -117,6 +119,9 @@ const ticketStep = z
   })
   .strict();
 
+/** Ends the run as failed with a message (usually behind a `when`). */
+const failStep = z.object({ ...base, kind: z.literal('fail'), message: template }).strict();
+
 const agentStep = z.object({ ...base, kind: z.literal('agent'), agent: z.string().min(1), prompt: template }).strict();
 const documentStep = z.object({ ...base, kind: z.literal('document'), action: z.enum(['get']).default('get'), document: template }).strict();
 
@@ -130,6 +135,7 @@ export type StepDef =
   | z.infer<typeof ticketStep>
   | z.infer<typeof agentStep>
   | z.infer<typeof documentStep>
+  | z.infer<typeof failStep>
   | ParallelStep;
 
 /** Fan-out: each branch is a sequence of steps; the step finishes when every branch has. */
@@ -153,6 +159,7 @@ const stepSchema: z.ZodType<StepDef> = z.lazy(() =>
     ticketStep,
     agentStep,
     documentStep,
+    failStep,
     z.object({ ...base, kind: z.literal('parallel'), branches: z.array(z.object({ steps: z.array(stepSchema).min(1) }).strict()).min(2) }).strict(),
   ]),
 ) as unknown as z.ZodType<StepDef>;
@@ -203,6 +210,8 @@ export interface LoadedDefinition {
   source: string;
   hash: string;
   def: ProcessDefinition;
+  /** Names under `vars` the definition needs (without a fallback); a run checks them at start. */
+  requiredVars: string[];
 }
 
 /** A definition error: file, line (1-based, when known) and what is wrong. */
@@ -267,8 +276,8 @@ function lineOf(doc: Document, source: string, path: readonly PropertyKey[]): nu
 export interface CheckOptions {
   /** Env names allowed as `${env.NAME}`. */
   secretEnv: readonly string[];
-  /** Names under `vars`. */
-  vars: readonly string[];
+  /** Names under `vars` (kept for callers; unset vars are checked when a run starts). */
+  vars?: readonly string[];
 }
 
 /** Parses and validates one definition's source; throws {@link DefinitionError}s (all found). */
@@ -303,7 +312,8 @@ export function parseDefinition(file: string, source: string, opts: CheckOptions
   walkIds(def.steps, ['steps']);
 
   const inputNames = new Set(Object.keys(def.inputs));
-  const checkPath = (parts: (string | number)[], path: (string | number)[], roots: readonly string[]) => {
+  const requiredVars = new Set<string>();
+  const checkPath = (parts: (string | number)[], path: (string | number)[], roots: readonly string[], optional = false) => {
     const [root, second] = parts.map(String);
     if (!root || !roots.includes(root)) {
       at(path, `"${parts.join('.')}" must start with one of ${roots.join(', ')}`);
@@ -311,7 +321,7 @@ export function parseDefinition(file: string, source: string, opts: CheckOptions
     }
     if (root === 'inputs' && second && !inputNames.has(second)) at(path, `input "${second}" is not declared under inputs`);
     if (root === 'steps' && second && !places.has(second)) at(path, `"steps.${second}" names no step`);
-    if (root === 'vars' && second && !opts.vars.includes(second)) at(path, `"vars.${second}" is not set in the processes.vars configuration`);
+    if (root === 'vars' && second && !optional) requiredVars.add(second);
   };
   const checkTemplates = (value: unknown, path: (string | number)[], roots: readonly string[], envAllowed: boolean) => {
     let refs;
@@ -325,7 +335,7 @@ export function parseDefinition(file: string, source: string, opts: CheckOptions
       if (r.kind === 'env') {
         if (!envAllowed) at(path, `\${env.${r.name}} is only allowed in http steps`);
         else if (!opts.secretEnv.includes(r.name)) at(path, `\${env.${r.name}} is not in processes.secretEnv`);
-      } else checkPath(r.parts, path, roots);
+      } else checkPath(r.parts, path, roots, r.optional);
     }
   };
   const checkExpr = (src: string, path: (string | number)[], roots: readonly string[]) => {
@@ -384,8 +394,11 @@ export function parseDefinition(file: string, source: string, opts: CheckOptions
     }
   }
   if (errors.length) throw new DefinitionsInvalidError(errors);
-  return { name: def.name, file, source, hash: createHash('sha256').update(source).digest('hex'), def };
+  return { name: def.name, file, source, hash: createHash('sha256').update(source).digest('hex'), def, requiredVars: [...requiredVars].sort() };
 }
+
+/** Secrets the shipped processes reference; allowed whenever they are loaded. */
+export const SHIPPED_SECRET_ENV = ['DEPLOY_HOOK_TOKEN', 'PAGER_TOKEN'] as const;
 
 /** The processes shipped with a2d2 (processes/ at the repository root). */
 export const SHIPPED_DIR = fileURLToPath(new URL('../../processes/', import.meta.url));

@@ -150,7 +150,7 @@ export function createEngine(deps: EngineDeps) {
     if (cached) return cached;
     const row = await db.processDefinition.findUniqueOrThrow({ where: { id } });
     const def = definitionSchema.parse(parseDocument(row.source).toJS()) as ProcessDefinition;
-    const a: ActiveDefinition = { name: row.name, file: row.file, source: row.source, hash: row.hash, def, id: row.id, version: row.version, places: indexSteps(def) };
+    const a: ActiveDefinition = { name: row.name, file: row.file, source: row.source, hash: row.hash, def, requiredVars: [], id: row.id, version: row.version, places: indexSteps(def) };
     byId.set(id, a);
     return a;
   }
@@ -472,7 +472,7 @@ export function createEngine(deps: EngineDeps) {
       return 'timed out';
     }
     if (step.kind === 'wait') {
-      await finish(row.id, { status: 'succeeded', output: step.event ? { timedOut: true, event: null } : { waitedMs: toMs(step.duration!) } }, ['waiting']);
+      await finish(row.id, { status: 'succeeded', output: step.event ? { timedOut: true, event: null } : { waitedMs: (row.input as { durationMs?: number } | null)?.durationMs ?? null } }, ['waiting']);
       return 'woke';
     }
     return 'ignored';
@@ -492,6 +492,8 @@ export function createEngine(deps: EngineDeps) {
    */
   async function start(req: StartRequest): Promise<{ run: RunRow; created: boolean }> {
     const def = definition(req.process);
+    const missing = def.requiredVars.filter((v) => config.vars[v] === undefined || config.vars[v] === '');
+    if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const checked = validateInputs(def.def, req.inputs);
     if (!checked.ok) throw inputError(checked.problem);
     let created: { run: RunRow; first: string } | null = null;

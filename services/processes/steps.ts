@@ -7,7 +7,7 @@ import type { StepDef } from './definition.ts';
 import type { ProcessesConfig } from './processes.config.ts';
 import { toMs } from './processes.config.ts';
 import { holds } from './expression.ts';
-import { render, renderText, maskSecrets, SECRET_MASK } from './template.ts';
+import { render, renderString, renderText, maskSecrets, SECRET_MASK } from './template.ts';
 import type { ProcessPorts } from './ports.ts';
 
 /** A step failure. `permanent` skips the remaining tries (retrying cannot help). */
@@ -141,6 +141,16 @@ async function http(step: Extract<StepDef, { kind: 'http' }>, scope: unknown, en
   return { type: 'done', input, output };
 }
 
+/** A literal duration, or a template rendering to one. */
+export function durationOf(d: number | string, scope: unknown): number {
+  const v = typeof d === 'string' && d.includes('{{') ? renderString(d, scope) : d;
+  try {
+    return toMs(typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : String(v));
+  } catch {
+    throw new StepFailure(`"${String(v)}" is not a duration such as 30s or 5m`, true);
+  }
+}
+
 function targetOf(to: string | undefined, scope: unknown): ChatTarget {
   if (!to) return {};
   const d = renderText(to, scope).trim();
@@ -172,10 +182,12 @@ export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): 
     }
     case 'wait':
       if (step.event) {
-        const timeoutMs = step.timeout !== undefined ? toMs(step.timeout) : undefined;
+        const timeoutMs = step.timeout !== undefined ? durationOf(step.timeout, scope) : undefined;
         return { type: 'wait', input: { event: step.event, match: step.match ?? null, timeoutMs: timeoutMs ?? null }, waitEvent: step.event, ...(timeoutMs !== undefined ? { waitMs: timeoutMs } : {}) };
       }
-      return { type: 'wait', input: { durationMs: toMs(step.duration!) }, waitMs: toMs(step.duration!) };
+      return { type: 'wait', input: { durationMs: durationOf(step.duration!, scope) }, waitMs: durationOf(step.duration!, scope) };
+    case 'fail':
+      throw new StepFailure(renderText(step.message, scope) || 'failed', true);
     case 'branch': {
       for (const [i, c] of step.cases.entries()) {
         if (holds(c.if, scope)) return { type: 'goto', target: c.goto, input: { cases: step.cases.length }, output: { matched: i, target: c.goto } };
@@ -266,5 +278,7 @@ export function planOf(step: StepDef, scope: unknown): string {
       return renderText(step.document, scope);
     case 'parallel':
       return `${step.branches.length} branches`;
+    case 'fail':
+      return renderText(step.message, scope);
   }
 }

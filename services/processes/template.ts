@@ -8,15 +8,29 @@ import { getPath } from './expression.ts';
 
 const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}|\$\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[\d+\])*$/;
+const LITERAL = /^(?:'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?)$/;
 /** What a secret looks like wherever it may be seen. */
 export const SECRET_MASK = '***';
 
-/** A reference found in a template string. */
-export type TemplateRef = { kind: 'path'; path: string; parts: string[] } | { kind: 'env'; name: string };
+/**
+ * A reference found in a template string. `optional` marks a path that has a fallback after
+ * it (`{{ inputs.url ?? vars.appUrl }}`): it may be empty.
+ */
+export type TemplateRef = { kind: 'path'; path: string; parts: string[]; optional: boolean } | { kind: 'env'; name: string };
 
 /** Splits `a.b[0].c` into parts. */
 export function splitPath(path: string): string[] {
   return path.replace(/\[(\d+)\]/g, '.$1').split('.');
+}
+
+/** The alternatives of `{{ a ?? b ?? 'literal' }}`; throws when one is neither a path nor a literal. */
+function alternatives(inner: string): { path?: string; literal?: string }[] {
+  return inner.split('??').map((raw) => {
+    const a = raw.trim();
+    if (PATH.test(a)) return { path: a };
+    if (LITERAL.test(a)) return { literal: /^['"]/.test(a) ? a.slice(1, -1) : a };
+    throw new Error(`"{{ ${inner.trim()} }}" is not a path such as inputs.name or steps.check.output.status (optionally "?? fallback")`);
+  });
 }
 
 /** Every reference in a string; throws with the offending text when a path is malformed. */
@@ -25,9 +39,10 @@ export function templateRefs(s: string): TemplateRef[] {
   for (const m of s.matchAll(TOKEN)) {
     if (m[2]) out.push({ kind: 'env', name: m[2] });
     else {
-      const path = (m[1] ?? '').trim();
-      if (!PATH.test(path)) throw new Error(`"{{ ${path} }}" is not a path such as inputs.name or steps.check.output.status`);
-      out.push({ kind: 'path', path, parts: splitPath(path) });
+      const alts = alternatives(m[1] ?? '');
+      alts.forEach((a, i) => {
+        if (a.path) out.push({ kind: 'path', path: a.path, parts: splitPath(a.path), optional: i < alts.length - 1 });
+      });
     }
   }
   return out;
@@ -39,6 +54,21 @@ export function templateRefsDeep(v: unknown): TemplateRef[] {
   if (Array.isArray(v)) return v.flatMap(templateRefsDeep);
   if (v && typeof v === 'object') return Object.values(v).flatMap(templateRefsDeep);
   return [];
+}
+
+function resolveInner(inner: string, scope: unknown): unknown {
+  let alts;
+  try {
+    alts = alternatives(inner);
+  } catch {
+    return undefined;
+  }
+  let value: unknown;
+  for (const a of alts) {
+    value = a.path ? getPath(scope, splitPath(a.path)) : a.literal;
+    if (value !== undefined && value !== null && value !== '') return value;
+  }
+  return value;
 }
 
 export interface RenderOptions {
@@ -56,11 +86,10 @@ function show(v: unknown): string {
 /** Renders one string. A string that is exactly one `{{ path }}` keeps the value's type. */
 export function renderString(s: string, scope: unknown, opts: RenderOptions = {}): unknown {
   const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(s);
-  if (whole && PATH.test(whole[1]!.trim())) return getPath(scope, splitPath(whole[1]!.trim()));
-  return s.replace(TOKEN, (_all, path: string | undefined, env: string | undefined) => {
+  if (whole) return resolveInner(whole[1]!, scope);
+  return s.replace(TOKEN, (_all, inner: string | undefined, env: string | undefined) => {
     if (env) return opts.secrets ? (opts.secrets[env] ?? '') : SECRET_MASK;
-    const p = (path ?? '').trim();
-    return PATH.test(p) ? show(getPath(scope, splitPath(p))) : '';
+    return show(resolveInner(inner ?? '', scope));
   });
 }
 

@@ -103,7 +103,7 @@ test('an alert event starts the matching process once; others start nothing', as
   assert.equal(run.trigger, 'event');
   await p.waitRun(run.id, 'succeeded');
   // Give the other events their chance to (wrongly) start something, then count.
-  await waitFor(async () => (await queues.queue('processes-events').getJobCounts('completed')).completed >= 3, 'events handled');
+  await waitFor(async () => ((await queues.queue('processes-events').getJobCounts('completed')).completed ?? 0) >= 3, 'events handled');
   const all = await db.processRun.findMany({ where: { processName: 'ptr-alert' } });
   assert.equal(all.filter((r) => (r.inputs as { service: string }).service === service).length, 1);
 });
