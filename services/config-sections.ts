@@ -7,6 +7,7 @@ import { alertsConfigSchema } from './alerts/alerts.config.ts';
 import { ticketsConfigSchema } from './tickets/tickets.config.ts';
 import { documentsConfigSchema } from './documents/documents.config.ts';
 import { processesConfigSchema } from './processes/processes.config.ts';
+import { outboundConfigSchema } from './messaging/outbound.config.ts';
 
 export const configSections = {
   llm: llmConfigSchema,
@@ -15,4 +16,5 @@ export const configSections = {
   tickets: ticketsConfigSchema,
   documents: documentsConfigSchema,
   processes: processesConfigSchema,
+  outbound: outboundConfigSchema,
 };

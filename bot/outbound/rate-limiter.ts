@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import type { OutboundLimitsOverride } from '../../services/messaging/outbound.config.ts';
 import type { Platform } from '../../services/messaging/types.ts';
 import { redisScript } from './redis-script.ts';
 
@@ -36,32 +36,6 @@ export interface PlatformLimits {
 /** Limits per platform; a platform without an entry is not limited (429s still block its chats). */
 export type OutboundLimits = Partial<Record<Platform, PlatformLimits>>;
 
-const windowLimitSchema = z.object({
-  count: z.number().int().positive(),
-  windowMs: z.number().int().positive(),
-});
-
-/** Schema for a limits override (e.g. a YAML section). */
-export const outboundLimitsSchema = z.partialRecord(
-  z.enum(['slack', 'telegram', 'terminal']),
-  z.object({
-    perChat: windowLimitSchema.optional(),
-    group: windowLimitSchema
-      .extend({
-        chatIdPattern: z.string().refine((p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'a regular expression'),
-      })
-      .optional(),
-    global: windowLimitSchema.optional(),
-  }),
-);
-export type OutboundLimitsOverride = z.infer<typeof outboundLimitsSchema>;
 
 /**
  * Published platform limits: about one message a second per Slack channel and per Telegram

@@ -46,9 +46,9 @@ import {
   createRateLimiter,
   mergeLimits,
   type OutboundLimits,
-  type OutboundLimitsOverride,
   type RateLimiter,
 } from './rate-limiter.ts';
+import type { OutboundLimitsOverride } from '../../services/messaging/outbound.config.ts';
 
 /** Tunables of the sender; every field has a default. */
 export interface SenderOptions {
@@ -188,7 +188,8 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
     for (let pass = 0; pass < 10; pass++) {
       const head = await db.outboundMessage.findFirst({ where, orderBy: { seq: 'asc' }, select: { id: true, createdAt: true } });
       if (!head) return 0;
-      const young = clock.now().getTime() - head.createdAt.getTime() < opts.orphanGraceMs;
+      // Wall time, not the injected clock: createdAt is Postgres's own now().
+      const young = Date.now() - head.createdAt.getTime() < opts.orphanGraceMs;
       if (young) return db.outboundMessage.count({ where });
       const state = await jobState(job, outboundJobId(head.id));
       if (LIVE_JOB_STATES.has(state)) return db.outboundMessage.count({ where });

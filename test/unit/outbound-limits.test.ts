@@ -3,7 +3,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_OUTBOUND_LIMITS, mergeLimits, outboundLimitsSchema } from '../../bot/outbound/rate-limiter.ts';
+import { DEFAULT_OUTBOUND_LIMITS, mergeLimits } from '../../bot/outbound/rate-limiter.ts';
+import { outboundConfigSchema, outboundLimitsSchema } from '../../services/messaging/outbound.config.ts';
 import { orderingPollMs } from '../../bot/outbound/sender.processor.ts';
 
 test('defaults follow the published platform limits', () => {
@@ -46,4 +47,14 @@ test('a waiting message looks again after about the time the rows ahead need', (
   assert.equal(orderingPollMs(3, 1000), 2500);
   assert.equal(orderingPollMs(1, 100), 100, 'never busier than every 100 ms');
   assert.equal(orderingPollMs(100, 1000), 5000, 'never sleeps past 5 s, so a stuck head is re-checked');
+});
+
+test('the outbound YAML section has defaults and refuses unknown keys', () => {
+  assert.deepEqual(outboundConfigSchema.parse(undefined), { limits: {}, maxAttempts: 8 });
+  const parsed = outboundConfigSchema.parse({ maxAttempts: 3, limits: { slack: { global: { count: 10, windowMs: 1000 } } } });
+  assert.equal(parsed.maxAttempts, 3);
+  assert.deepEqual(parsed.limits.slack?.global, { count: 10, windowMs: 1000 });
+  const typo = outboundConfigSchema.safeParse({ limits: { slack: { perchat: { count: 1, windowMs: 1000 } } } });
+  assert.equal(typo.success, false);
+  assert.equal(outboundConfigSchema.safeParse({ maxAttempt: 3 }).success, false);
 });
