@@ -119,6 +119,14 @@ test('the same event_id delivered 3 times with retry headers gets one reply, in 
   assert.equal(replies[0]!.args.thread_ts, ts);
 });
 
+test('start-up verifies the bot token with auth.test and logs the Slack module as on', async () => {
+  const [call] = await waitFor(() => (fake.callsTo('auth.test').length > 0 ? fake.callsTo('auth.test') : null), 'auth.test');
+  assert.equal(call!.headers.authorization, `Bearer ${fake.token}`);
+  await waitFor(() => t.logs.some((l) => l.includes('slack: token verified') && l.includes(fake.botUserId)), 'the token verified line');
+  assert.ok(t.logs.some((l) => l.includes('slack: on')));
+  assert.equal(t.logs.some((l) => l.includes(fake.token) || l.includes(SECRET)), false);
+});
+
 test('url_verification answers the challenge through the real server', async () => {
   const body = JSON.stringify({ token: 'x', challenge: 'c-42', type: 'url_verification' });
   const res = await post(body, JSON_CT);

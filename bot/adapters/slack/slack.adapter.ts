@@ -31,13 +31,21 @@ export function createSlackModule(deps: CoreDeps): FeatureModule | null {
     : null;
   deps.logger.info(`slack: on (${socket ? 'Socket Mode, and ' : ''}events at POST ${SLACK_EVENTS_PATH})`);
 
-  /** Learns the bot's own user id (to strip its mentions and skip its own messages). */
+  /**
+   * Learns the bot's own user id (to strip its mentions and skip its own messages) and checks
+   * the token. A plain fetch: the receiving role then never loads the Slack SDK at all.
+   */
   async function identify(): Promise<void> {
     try {
-      const client = await sender.client();
-      const res = await client.auth.test();
-      botUserId = res.user_id ?? undefined;
-      logger.info({ botUserId, team: res.team }, 'slack: token verified');
+      const res = await fetch(new URL('auth.test', apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : 'https://slack.com/api/'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await res.json()) as { ok?: boolean; error?: string; user_id?: string; team?: string };
+      if (!body.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+      botUserId = body.user_id;
+      logger.info({ botUserId, team: body.team }, 'slack: token verified');
     } catch (err) {
       // Not fatal: mentions are still recognised from each event's authorizations.
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'slack: auth.test failed');
