@@ -222,7 +222,11 @@ export function createEngine(deps: EngineDeps) {
       return target.destination;
     }
     const ref = runRef(run, def);
-    if (!ref) throw new StepFailure('this run has no chat to write to: set `to:` on the step or `notify:` on the process', true);
+    if (!ref) {
+      // Buttons nobody can see would leave the run waiting for ever; plain text is kept in the step output.
+      if (reply.buttons?.length) throw new StepFailure('this run has no chat to ask in: set `to:` on the step or `notify:` on the process', true);
+      return 'none';
+    }
     await deps.outbound.send({ ref, reply, threadUnderKey: progressKey(run.id) });
     return 'thread';
   }
@@ -387,7 +391,13 @@ export function createEngine(deps: EngineDeps) {
       await finish(row.id, { status: 'skipped', output: null });
       return 'skipped';
     }
-    await db.processStepRun.update({ where: { id: row.id }, data: { status: 'running', attempts: { increment: 1 }, ...(row.startedAt ? {} : { startedAt: clock.now() }) } });
+    // Conditional: a duplicate delivery that read the row before another one finished it must
+    // not set a finished step back to running.
+    const claimed = await db.processStepRun.updateMany({
+      where: { id: row.id, status: { in: ['pending', 'running'] } },
+      data: { status: 'running', attempts: { increment: 1 }, ...(row.startedAt ? {} : { startedAt: clock.now() }) },
+    });
+    if (claimed.count === 0) return 'finished elsewhere';
     if (row.attempts === 0) await progress(run.id);
 
     let outcome;

@@ -107,7 +107,7 @@ export async function startProcApp(dir: string, extra: { processes?: Record<stri
         includeShipped: false,
         http: { allowHosts: ['127.0.0.1:*'] },
         defaults: { backoff: '100ms', attempts: 3 },
-        queue: { lockDurationMs: 1000, stalledIntervalMs: 500 },
+        queue: { lockDurationMs: 10_000, stalledIntervalMs: 5_000 },
         ...extra.processes,
       },
     } as never,

@@ -39,7 +39,8 @@ test('a worker killed mid-step resumes on another worker and no finished step ru
   // First call of /two hangs until released; later calls answer at once.
   target.routes.set('/two', (n) => (n === 1 ? { hold: held, body: { call: n } } : { body: { call: n } }));
   const prefix = `t-${randomUUID().slice(0, 8)}`;
-  const first = await startProcApp(dir, { app: { queuePrefix: prefix, keepRedis: true }, shutdown: { graceMs: 200 } });
+  const queue = { lockDurationMs: 1000, stalledIntervalMs: 500 };
+  const first = await startProcApp(dir, { app: { queuePrefix: prefix, keepRedis: true }, shutdown: { graceMs: 200 }, processes: { queue } });
   const id = await first.start('prs-resume', { base: target.url });
   await waitFor(() => target.hits.get('/two') === 1, 'step two to be in flight');
   assert.equal(target.hits.get('/one'), 1);
@@ -52,7 +53,7 @@ test('a worker killed mid-step resumes on another worker and no finished step ru
   // The dead worker's call now returns; its result must not be recorded.
   release();
   await first.t.stop();
-  const second = await startProcApp(dir, { app: { queuePrefix: prefix }, token: first.token });
+  const second = await startProcApp(dir, { app: { queuePrefix: prefix }, token: first.token, processes: { queue } });
   try {
     const run = await second.waitRun(id, 'succeeded', 30_000);
     assert.deepEqual(run.steps.map((s) => [s.step, s.status]), [
