@@ -15,11 +15,27 @@ import type { ConversationRef, InboundMessage, Reply } from '../services/messagi
 import { translator, normalizeLocale, type Locale } from '../services/i18n/i18n.ts';
 import { ROLES, type Role } from '../services/users/roles.ts';
 import { secretValues } from '../services/config.ts';
-import { AGENTS, type AgentDefinition } from './definitions.ts';
+import { AGENTS, allowsTool, type AgentDefinition } from './definitions.ts';
 import { buildToolSet, needsApproval, runCommandTool, runReadTool, toolName } from './tools.ts';
 import { BudgetExceededError, LlmUnavailableError, type LlmService } from './llm.service.ts';
 import type { ConversationMemoryStore } from './memory.ts';
-import { DATA_RULE, neutralizeOutput, redactSecrets } from './safety.ts';
+import { DATA_RULE, neutralizeOutput, quote, redactSecrets } from './safety.ts';
+import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+
+/** The tool through which an agent hands a sub-task to another agent (a child run). */
+export const DELEGATE_TOOL = 'delegate';
+
+function delegateTool(self: string): ChatCompletionTool {
+  const others = Object.keys(AGENTS).filter((n) => n !== self && n !== 'assistant');
+  return {
+    type: 'function',
+    function: {
+      name: DELEGATE_TOOL,
+      description: `Hand a sub-task to another agent and get its answer: ${others.join(', ')}.`,
+      parameters: { type: 'object', properties: { agent: { type: 'string', enum: others }, task: { type: 'string' } }, required: ['agent', 'task'] },
+    },
+  };
+}
 
 export const AGENT_RUN_QUEUE = 'agent-run';
 export const AGENT_EXPIRE_QUEUE = 'agent-expire';
@@ -143,6 +159,35 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
     return id;
   }
 
+  async function startChild(parent: { id: string; userId: string; ref: unknown; replyRef: unknown; locale: string }, agent: string, input: string, callId: string): Promise<void> {
+    // Idempotent per parent tool call: a retried parent step finds the same child.
+    const id = await db.$transaction(async (tx) => {
+      const existing = await tx.agentRun.findFirst({ where: { parentId: parent.id, error: null, input, agent, result: null, status: { in: ['queued', 'running', 'waiting_approval'] } } });
+      if (existing) return existing.id;
+      const created = await tx.agentRun.create({
+        data: { agent, userId: parent.userId, ref: parent.ref as object, replyRef: parent.replyRef as object, locale: parent.locale, input, parentId: parent.id, messages: [{ role: 'user', content: input }] as unknown as object, pendingCalls: [] },
+      });
+      return created.id;
+    });
+    logger.debug({ parent: parent.id, child: id, callId }, 'delegated to a child run');
+    await enqueue(id, 'start');
+  }
+
+  async function resumeParent(parentId: string, childId: string, status: string, text: string): Promise<void> {
+    const parent = await db.agentRun.findUnique({ where: { id: parentId } });
+    if (!parent || parent.status !== 'waiting_child') return;
+    const calls = parent.pendingCalls as unknown as ChatCompletionMessageFunctionToolCall[];
+    const call = calls[0];
+    if (!call) return;
+    const messages = parent.messages as unknown as ChatCompletionMessageParam[];
+    messages.push({ role: 'tool', tool_call_id: call.id, content: quote(`agent:${childId}:${status}`, text) });
+    const moved = await db.agentRun.updateMany({
+      where: { id: parentId, status: 'waiting_child' },
+      data: { status: 'queued', messages: messages as unknown as object, pendingCalls: calls.slice(1) as unknown as object, toolCalls: { increment: 1 } },
+    });
+    if (moved.count) await enqueue(parentId, `c-${childId}`);
+  }
+
   async function processRun(runId: string): Promise<string> {
     const run = await db.agentRun.findUnique({ where: { id: runId } });
     if (!run || !['queued', 'running'].includes(run.status)) return 'skipped';
@@ -153,6 +198,8 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
     const t = ctx.t;
     const def = AGENTS[run.agent] ?? AGENTS.assistant!;
     const toolset = buildToolSet(registry, t, ctx.user.role, def);
+    // A top-level run may hand a sub-task to another agent (one level deep).
+    if (!run.parentId && allowsTool(def, DELEGATE_TOOL)) toolset.tools.push(delegateTool(def.name));
     const messages = run.messages as unknown as ChatCompletionMessageParam[];
     let pending = run.pendingCalls as unknown as ChatCompletionMessageFunctionToolCall[];
     let toolCalls = run.toolCalls;
@@ -166,7 +213,9 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
       });
     const finish = async (status: string, text: string, extra: Record<string, unknown> = {}) => {
       await save({ status, result: text, finishedAt: clock.now(), ...(pending.length && status !== 'done' ? { pendingCalls: [] } : {}), ...extra });
-      await ctx.reply({ text }, { messageKey: answerKey(runId) });
+      // A child's answer goes to its parent, which answers the person.
+      if (run.parentId) await resumeParent(run.parentId, runId, status, text);
+      else await ctx.reply({ text }, { messageKey: answerKey(runId) });
       return status;
     };
 
@@ -183,7 +232,16 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
           } catch {
             args = undefined;
           }
-          if (!entry) {
+          if (call.function.name === DELEGATE_TOOL && !run.parentId && args && typeof args === 'object') {
+            const d = args as { agent?: unknown; task?: unknown };
+            const child = typeof d.agent === 'string' ? AGENTS[d.agent] : undefined;
+            if (child && child.name !== def.name && typeof d.task === 'string' && d.task.trim()) {
+              await startChild(run, child.name, d.task.trim().slice(0, 8_000), call.id);
+              await save({ status: 'waiting_child' });
+              return 'waiting_child';
+            }
+            result = 'error: delegate needs an agent name (other than yours) and a task';
+          } else if (!entry) {
             // Not offered to this user (role) or this agent, or invented by the model.
             result = `error: there is no tool "${call.function.name}" available to this user`;
           } else if (args === undefined || typeof args !== 'object') {
@@ -294,6 +352,7 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
     if (claimed) {
       const t = translator(normalizeLocale(a.run.locale));
       await post(a.run.replyRef as unknown as ConversationRef, { text: t('agents.approval.expired') }, answerKey(a.runId));
+      if (a.run.parentId) await resumeParent(a.run.parentId, a.runId, 'expired', 'the approval expired; nothing was changed');
     }
     return claimed;
   }
@@ -326,6 +385,7 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
       await db.agentRun.update({ where: { id: a.runId }, data: { status: 'rejected', messages: messages as unknown as object, pendingCalls: [], finishedAt: clock.now(), result: 'rejected' } });
       const text = t('agents.approval.rejected', { name: ctx.user.displayName });
       await post(a.run.replyRef as unknown as ConversationRef, { text }, answerKey(a.runId));
+      if (a.run.parentId) await resumeParent(a.run.parentId, a.runId, 'rejected', 'rejected by a person; nothing was changed');
       return { text };
     }
     const spec = registry.command(a.commandId);

@@ -341,3 +341,28 @@ test('the weekly report is scheduled and posts to its destination', async () => 
   assert.equal(run.toolCalls, 1);
   await until(() => said(chat, 'Weekly report: 3 tickets'), 'report posted');
 });
+
+test('an agent hands a sub-task to another agent as a child run', async () => {
+  const app = await start();
+  fake.setHandler((req) => {
+    const system = String(req.body.messages[0]?.content ?? '');
+    if (system.includes('Answer questions over tickets, alerts and deploys')) return { content: 'There are 3 open tickets.' };
+    const sawChild = req.body.messages.some((m) => m.role === 'tool' && String(m.content).includes('There are 3 open tickets.'));
+    return sawChild ? { content: 'The analyst counted 3 open tickets.' } : { toolCalls: [{ name: 'delegate', arguments: { agent: 'analyst', task: 'count open tickets' } }] };
+  });
+  const chat = `c-${randomUUID()}`;
+  const input = `how many tickets? ${randomUUID()}`;
+  await ask(app, OPERATOR, chat, `ai ${input}`);
+  const run = await until(async () => {
+    const r = await runOf(app, input);
+    return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
+  }, 'parent run');
+  assert.equal(run.status, 'done', run.result ?? '');
+  assert.equal(run.result, 'The analyst counted 3 open tickets.');
+  const child = await db(app).agentRun.findFirstOrThrow({ where: { parentId: run.id } });
+  assert.equal(child.agent, 'analyst');
+  assert.equal(child.status, 'done');
+  assert.equal(child.input, 'count open tickets');
+  await until(() => said(chat, 'The analyst counted 3'), 'parent answer');
+  assert.ok(!said(chat, 'There are 3 open tickets.'), 'the child answers its parent, not the chat');
+});
