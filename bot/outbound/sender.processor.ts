@@ -94,7 +94,14 @@ export type OutboundResult =
   | { outcome: 'sent'; op: 'post' | 'edit'; platformMessageId: string }
   | { outcome: 'skipped'; reason: 'missing' | 'already-done' };
 
-type Step = { kind: 'done'; result: OutboundResult } | { kind: 'wait'; ms: number; reason: string };
+/**
+ * `early`: the wait ends at a limiter slot, so the job may wake up to this much sooner; it then
+ * loads its row while the slot comes and waits out the rest in place (the limiter decides).
+ */
+type Step = { kind: 'done'; result: OutboundResult } | { kind: 'wait'; ms: number; reason: string; early?: boolean };
+
+/** How much sooner than its slot a delayed job wakes (covers the row loading before the send). */
+const WAKE_EARLY_MS = 100;
 
 const storedRequestSchema = z.object({
   ref: z.object({
@@ -257,8 +264,16 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       }
       const op = editId ? 'edit' : 'post';
 
-      const slot = await limiterFor(ns).acquire(chat);
-      if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit' };
+      // It is this chat's turn and the lock is ours: wait out a short limit here, without
+      // loading everything again (bounded, since the platform-wide window is shared).
+      const limiter = limiterFor(ns);
+      const inlineUntil = Date.now() + opts.maxInlineWaitMs * 2;
+      let slot = await limiter.acquire(chat);
+      while (!slot.granted && slot.waitMs <= opts.maxInlineWaitMs && Date.now() + slot.waitMs <= inlineUntil) {
+        await sleep(slot.waitMs);
+        slot = await limiter.acquire(chat);
+      }
+      if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit', early: true };
 
       const attempts = fresh.attempts + 1;
       let messageId: string;
@@ -323,7 +338,7 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       }
       await db.outboundMessage.update({ where: { id: s.id }, data: { attempts: s.attempts, error: text } });
       log.info({ outboundId: s.id, retryAfterMs: err.retryAfterMs, attempt: s.attempts }, 'outbound rate limited by the platform');
-      return { kind: 'wait', ms: Math.max(1, err.retryAfterMs), reason: 'retry-after' };
+      return { kind: 'wait', ms: Math.max(1, err.retryAfterMs), reason: 'retry-after', early: true };
     }
     // Transient (network, 5xx): BullMQ retries with backoff; the row remembers the attempt.
     const lastQueueAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -349,7 +364,8 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
         continue;
       }
       // Longer waits give the worker slot back: the job sleeps in Redis's delayed set.
-      await job.moveToDelayed(Date.now() + step.ms, job.token);
+      const ms = step.early ? Math.max(0, step.ms - WAKE_EARLY_MS) : step.ms;
+      await job.moveToDelayed(Date.now() + ms, job.token);
       throw new DelayedError(step.reason);
     }
   };
