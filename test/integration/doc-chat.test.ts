@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { eventCallbackBody, interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
-import { makeCorruptPdf, makeDocx, makePdf, makeXlsx, sampleLines, render } from '../helpers/docgen.ts';
+import { makeCorruptPdf, makeDocx, makePdf, makeTextPng, makeXlsx, sampleLines, render } from '../helpers/docgen.ts';
 import type { YamlConfig } from '../../services/config.ts';
 
 const SLACK_SECRET = `slack-secret-${randomUUID()}`;
@@ -290,4 +290,18 @@ test('CSV, HTML and XLSX through Telegram come out with the right category', asy
     const v = await waitFor(() => db().documentVersion.findFirst({ where: { sha256: sha(bytes), stage: 'done' } }), `${name} processed`, 30_000);
     assert.equal(v.category, category, name);
   }
+});
+
+test('Telegram: a photo of an invoice is read by OCR and classified', async () => {
+  const chat = newChat();
+  const png = makeTextPng(['INVOICE 2024', 'TOTAL DUE 1500 EUR', `PAYMENT TERMS ${String(chat).slice(0, 4).replace(/[6-9]/g, '1')}`]);
+  const fileId = `tgp-${randomUUID()}`;
+  tg.addFile(fileId, png, { path: `photos/${fileId}.jpg` });
+  await tgDeliver(tgMessage(chat, { photo: [{ file_id: fileId, file_unique_id: fileId, width: 400, height: 120, file_size: png.length }] }));
+  const v = await waitFor(() => db().documentVersion.findFirst({ where: { sha256: sha(png), stage: 'done' }, include: { document: true } }), 'photo processed', 60_000);
+  assert.equal(v.ocr, true);
+  assert.equal(v.kind, 'png');
+  assert.equal(v.category, 'invoice');
+  assert.match(v.text, /INVOICE/);
+  await waitFor(() => tgOut(chat).find((s) => s.includes(`Документ №${v.document.number}`) && s.includes('распознано OCR')), 'OCR card', 20_000);
 });
