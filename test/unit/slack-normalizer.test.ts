@@ -98,7 +98,7 @@ test('a DM is addressed and replies in the channel (or its thread)', () => {
   assert.equal(threaded.ref.threadId, '1.1');
 });
 
-test('a channel message in a thread is passed on unaddressed, text untouched', () => {
+test('a channel message in a thread is passed on unaddressed, its text kept', () => {
   const m = message(
     normalizeSlackPayload(eventCallbackBody({ type: 'message', channel_type: 'channel', user: 'U2', text: ' rebooted it, works now ', ts: '1.9', thread_ts: '1.1', channel: 'C1' })),
   );
