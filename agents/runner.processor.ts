@@ -77,6 +77,20 @@ export interface RuntimeDeps extends CoreDeps {
   memory: ConversationMemoryStore;
 }
 
+/**
+ * Lets a call through at most once per `everyMs` (streamed answers edit the chat message at
+ * most once a second). The first window starts when the throttle is made.
+ */
+export function throttle<A extends unknown[]>(fn: (...args: A) => void, everyMs: number, now: () => number = Date.now): (...args: A) => void {
+  let last = now();
+  return (...args) => {
+    const t = now();
+    if (t - last < everyMs) return;
+    last = t;
+    fn(...args);
+  };
+}
+
 /** Message key of a run's answer: "Working on it…" is edited into the answer in place. */
 export const answerKey = (runId: string) => `agent:${runId}:answer`;
 
@@ -263,7 +277,6 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
         if (tokens >= cfg.maxTokensPerRun) return await finish('stopped', t('agents.run.limitTokens'));
         const remaining = deadline - Date.now();
         if (remaining <= 0) return await finish('stopped', t('agents.run.timeout', { seconds: Math.round(cfg.runTimeoutMs / 1000) }));
-        let lastEdit = Date.now();
         const history = await memory.promptMessages(ctx.conversation.id);
         const r = await llm.chat({
           route: def.route,
@@ -272,12 +285,11 @@ export function createAgentRuntime(deps: RuntimeDeps): AgentRuntime {
           messages: [{ role: 'system', content: systemPrompt(def, ctx) }, ...history, ...messages],
           ...(toolset.tools.length ? { tools: toolset.tools } : {}),
           signal: AbortSignal.timeout(remaining),
-          onText: (_delta, soFar) => {
-            // Streaming edits the answer message at most once a second.
-            if (Date.now() - lastEdit < 1000) return;
-            lastEdit = Date.now();
+          onText: throttle((_delta: string, soFar: string) => {
+            // Streaming edits the answer message at most once a second; children answer their parent only.
+            if (run.parentId) return;
             ctx.reply({ text: `${neutralizeOutput(redactSecrets(soFar, secrets))} …` }, { messageKey: answerKey(runId) }).catch(() => undefined);
-          },
+          }, 1000),
         });
         tokens += r.promptTokens + r.completionTokens;
         const calls = r.message.tool_calls ?? [];

@@ -45,3 +45,15 @@ test('prices per 1M tokens and routes', () => {
   assert.equal(modelFor({ models: { balanced: 'b', powerful: 'p' } }, 'fast'), 'b');
   assert.equal(modelFor({ models: { powerful: 'p' } }, 'fast'), 'p');
 });
+
+test('streamed edits are let through at most once a second', async () => {
+  const { throttle } = await import('../../agents/runner.processor.ts');
+  let now = 0;
+  const seen: string[] = [];
+  const edit = throttle((s: string) => seen.push(s), 1000, () => now);
+  for (const [t, s] of [[0, 'a'], [500, 'ab'], [1000, 'abc'], [1500, 'abcd'], [2100, 'abcde'], [2200, 'abcdef']] as const) {
+    now = t;
+    edit(s);
+  }
+  assert.deepEqual(seen, ['abc', 'abcde']);
+});
