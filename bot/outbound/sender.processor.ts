@@ -14,6 +14,7 @@
  *    sending at the same time; under it the row is read again.
  * 4. Resolve the target: `editMessageId`, else the MessageLink of `messageKey` (edit in place),
  *    else a new post, threaded under the MessageLink of `threadUnderKey` when there is one.
+ *    A keyed message the platform refuses to edit (deleted) is posted anew and re-linked.
  * 5. Take a slot from the shared rate limiter; when it says wait, the job is moved to the
  *    delayed set (no worker slot is held) unless the wait is a few hundred milliseconds.
  *    The slot is re-stamped when the platform call returns (spacing as the platform sees it).
@@ -287,6 +288,18 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
         }
       } catch (err) {
         await slot.finish().catch((e: unknown) => log.warn({ err: errorText(e) }, 'outbound limiter finish failed'));
+        // A keyed card that can no longer be edited (deleted, too old) is posted anew, once:
+        // later updates then edit the new message instead of failing forever.
+        const keyedEdit = op === 'edit' && !req.editMessageId && req.messageKey;
+        if (err instanceof PermanentSendError && keyedEdit && attempts < opts.maxAttempts) {
+          deps.metrics.outboundMessages.inc({ platform, op, outcome: 'failed' });
+          await db.$transaction([
+            db.messageLink.deleteMany({ where: { messageKey: req.messageKey!, platform, chatId: row.chatId, platformMessageId: editId! } }),
+            db.outboundMessage.update({ where: { id }, data: { attempts, error: errorText(err) } }),
+          ]);
+          log.info({ outboundId: id, messageKey: req.messageKey, err: errorText(err) }, 'keyed message cannot be edited; posting it anew');
+          return { kind: 'wait', ms: 0, reason: 'post anew' };
+        }
         return await onSendError(job, { id, platform, op, attempts, chat, ns }, err);
       }
       await slot.finish().catch((e: unknown) => log.warn({ err: errorText(e) }, 'outbound limiter finish failed'));

@@ -161,6 +161,39 @@ describe('outbound sender', () => {
     }
   });
 
+  test('a keyed message the platform can no longer edit is posted anew and re-linked', async () => {
+    const h = await start({ limits: { slack: { perChat: { count: 1, windowMs: 100 } } } });
+    try {
+      const c = chat();
+      const key = `card:${randomUUID()}`;
+      const first = await h.outbound.send(req(c, 'v1', { messageKey: key }));
+      await waitRow(first, 'sent');
+      h.slack.failNext(() => new PermanentSendError('message_not_found'));
+      const second = await h.outbound.send(req(c, 'v2', { messageKey: key }));
+      const row = await waitRow(second, 'sent');
+      assert.deepEqual(
+        h.slack.calls.map((x) => [x.op, x.reply.text, x.error ?? 'ok']),
+        [
+          ['post', 'v1', 'ok'],
+          ['edit', 'v2', 'message_not_found'],
+          ['post', 'v2', 'ok'],
+        ],
+      );
+      const reposted = h.slack.calls[2]!.messageId;
+      assert.notEqual(reposted, h.slack.calls[0]!.messageId);
+      assert.equal(row.platformMessageId, reposted);
+      assert.equal(row.attempts, 2);
+      const link = await db.messageLink.findUnique({ where: { messageKey_platform_chatId: { messageKey: key, platform: 'slack', chatId: c } } });
+      assert.equal(link?.platformMessageId, reposted);
+      // The next update edits the new message.
+      const third = await h.outbound.send(req(c, 'v3', { messageKey: key }));
+      await waitRow(third, 'sent');
+      assert.deepEqual([h.slack.calls[3]!.op, h.slack.calls[3]!.messageId], ['edit', reposted]);
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('an explicit editMessageId edits that message and re-points the key', async () => {
     const h = await start();
     try {
