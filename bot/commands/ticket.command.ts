@@ -541,7 +541,9 @@ export function createTicketsModule(deps: CoreDeps): FeatureModule {
         return;
       }
     }
-    const found = await service.ticketForThread(e.ref);
+    // Adapters that know which message a reply quotes report it as platformData.replyToMessageId.
+    const replyTo = e.platformData?.replyToMessageId;
+    const found = await service.ticketForThread(e.ref, typeof replyTo === 'string' || typeof replyTo === 'number' ? String(replyTo) : undefined);
     if (!found) return next();
     await call(() => service.comment(found.ticket.id, actor(ctx), e.text, found.side, e.ref));
   };

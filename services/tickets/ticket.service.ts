@@ -136,8 +136,11 @@ export interface TicketService {
   comment(id: number, actor: Actor, body: string, side: 'support' | 'reporter' | 'api', from?: ConversationRef): Promise<Ticket>;
   /** Closes `id` as a duplicate of `targetId`; its watchers follow the target. */
   joinDuplicate(id: number, targetId: number, actor: Actor): Promise<Ticket>;
-  /** Finds the ticket whose card or reporter message a thread hangs under. */
-  ticketForThread(ref: ConversationRef): Promise<{ ticket: Ticket; side: 'support' | 'reporter' } | null>;
+  /**
+   * Finds the ticket whose card or reporter message a thread hangs under (`replyTo`: the
+   * message a reply quotes, where the platform reports one).
+   */
+  ticketForThread(ref: ConversationRef, replyTo?: string): Promise<{ ticket: Ticket; side: 'support' | 'reporter' } | null>;
   /** Fires whatever SLA stage is due for a ticket (the timer processor). */
   evaluate(id: number): Promise<number>;
   /** Evaluates every ticket with an overdue check point; returns how many fired something. */
@@ -734,10 +737,10 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
       return after;
     },
 
-    async ticketForThread(ref) {
-      if (!ref.threadId) return null;
+    async ticketForThread(ref, replyTo) {
       // A thread id names the message it hangs under; some platforms add a topic before a '/'.
-      const ids = [...new Set([ref.threadId, ref.threadId.split('/').pop() ?? ''])].filter(Boolean);
+      const ids = [...new Set([ref.threadId ?? '', ref.threadId?.split('/').pop() ?? '', replyTo ?? ''])].filter(Boolean);
+      if (ids.length === 0) return null;
       const link = await db.messageLink.findFirst({
         where: { platform: ref.platform, chatId: ref.chatId, platformMessageId: { in: ids }, messageKey: { startsWith: 'ticket:' } },
       });

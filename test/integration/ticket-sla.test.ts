@@ -106,15 +106,16 @@ test('at-risk and breach notices arrive on time in the card thread and at the es
   const [step2] = await waitFor(() => (at(sender, MANAGERS, id, /Escalation step 2/).length ? at(sender, MANAGERS, id, /Escalation step 2/) : null), 'second escalation step', 30_000);
   assert.match(step2!.reply.text, /^@support-leads /);
   assert.ok(step2!.at >= due + 3000 - 50);
-  assert.equal(inThread(sender, id, /Escalation step 2/).length, 1, 'each step is posted in the ticket thread');
+  await waitFor(() => inThread(sender, id, /Escalation step 2/).length === 1, 'each step posted in the ticket thread too', 30_000);
   // Several sweeps later, nothing was sent twice.
   await sleep(3500);
+  assert.equal(inThread(sender, id, /Escalation step 2/).length, 1);
   assert.equal(inThread(sender, id, /SLA at risk/).length, 1);
   assert.equal(inThread(sender, id, /SLA breached/).length, 1);
   assert.equal(at(sender, ESCALATE, id, /SLA breached/).length, 1);
   assert.equal(at(sender, MANAGERS, id, /Escalation step/).length, 1);
   // The card was edited in place to show the breach.
-  assert.ok(sender.delivered.some((c) => c.op === 'edit' && c.messageId === card(sender, id)!.messageId && /SLA breached/.test(c.reply.context ?? '')));
+  await waitFor(() => sender.delivered.some((c) => c.op === 'edit' && c.messageId === card(sender, id)!.messageId && /SLA breached/.test(c.reply.context ?? '')), 'card edited to breached', 30_000);
   const row = await t.app.deps.db.ticket.findUniqueOrThrow({ where: { id } });
   assert.ok(row.responseBreachedAt);
   assert.equal(row.responseStage, 3);
