@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomInt, randomUUID, createHash } from 'node:crypto';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { eventCallbackBody, interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { eventCallbackBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { makeCorruptPdf, makeDocx, makePdf, makeTextPng, makeXlsx, sampleLines, render } from '../helpers/docgen.ts';
 import type { YamlConfig } from '../../services/config.ts';
