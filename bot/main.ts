@@ -9,6 +9,7 @@ import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
 import { createApp } from './app.ts';
 import type { Role } from './core/module.ts';
 import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
+import { createIntentEngine } from '../agents/llm-intent.ts';
 
 const USAGE = `usage: a2d2 <command>
   start [--role all|http|worker]   run the bot (applies migrations first)
@@ -32,7 +33,8 @@ async function migrate(config: AppConfig, logger: Logger): Promise<void> {
 
 async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
   await migrate(config, logger);
-  const app = await createApp({ config, role, logger });
+  // With no model configured the engine is the deterministic one.
+  const app = await createApp({ config, role, logger, intent: (deps) => createIntentEngine(deps) });
   const { url } = await app.start();
   logger.info({ role, url, version: config.version }, 'a2d2 started');
   let stopping = false;
@@ -65,6 +67,7 @@ async function chat(config: AppConfig, logger: Logger): Promise<void> {
     config,
     role: 'chat',
     logger,
+    intent: (deps) => createIntentEngine(deps),
     direct: { terminal: (req) => session!.deliver(req) },
   });
   session = createTerminalSession({
@@ -90,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   // The terminal keeps stdout for the conversation; logs go to stderr there.
   const logger = createLogger({
-    level: command === 'chat' ? (process.env.LOG_LEVEL ? config.env.LOG_LEVEL : 'warn') : config.env.LOG_LEVEL,
+    level: command === 'chat' && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
     secrets: secretValues(config.env),
     ...(command === 'chat' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
   });

@@ -93,7 +93,10 @@ export const yamlSchema = z
       .object({
         bodyLimitBytes: z.number().int().positive().default(1_048_576),
         requestTimeoutMs: z.number().int().positive().default(10_000),
+        /** Per client address, for REST and unknown routes. */
         rateLimitPerMinute: z.number().int().positive().default(600),
+        /** Per client address, for /slack, /telegram and /webhooks routes. */
+        webhookRateLimitPerMinute: z.number().int().positive().default(20_000),
       })
       .prefault({}),
     shutdown: z.object({ graceMs: z.number().int().positive().max(60_000).default(20_000) }).prefault({}),
@@ -101,6 +104,8 @@ export const yamlSchema = z
   })
   .strict();
 export type YamlConfig = z.infer<typeof yamlSchema>;
+/** The YAML as written (defaults not yet applied): what overrides and tests pass. */
+export type YamlInput = z.input<typeof yamlSchema>;
 
 /** The whole validated configuration handed to every factory. */
 export interface AppConfig {
@@ -158,7 +163,7 @@ function readVersion(): string {
  * Loads env + YAML. `source` defaults to process.env; tests pass their own.
  * Throws {@link ConfigError}; callers print its message as one line and exit.
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env, overrides?: Partial<YamlConfig>): AppConfig {
+export function loadConfig(source: Record<string, string | undefined> = process.env, overrides?: Partial<YamlInput> | Partial<YamlConfig>): AppConfig {
   const envResult = envSchema.safeParse(source);
   if (!envResult.success) throw firstIssue(envResult.error, '');
   const env = envResult.data;

@@ -17,9 +17,13 @@ export interface ServerDeps {
   queues: Queues;
   health: HealthProbe;
   modules: FeatureModule[];
-  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number };
+  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number; webhookRateLimitPerMinute: number };
   /** True once shutdown began: /readyz answers 503 and new work is refused. */
   isShuttingDown(): boolean;
+}
+
+function isWebhook(url: string): boolean {
+  return url.startsWith('/slack/') || url.startsWith('/telegram/') || url.startsWith('/webhooks/');
 }
 
 /** Routes never rate-limited (probes and scrapes). */
@@ -42,7 +46,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(rateLimit, {
     global: true,
-    max: deps.http.rateLimitPerMinute,
+    // Platform and alert webhooks come in bursts from a few addresses and are authenticated
+    // before any work; a 429 there would delay or drop deliveries, so they get a higher ceiling.
+    max: async (req) => (isWebhook(req.url) ? deps.http.webhookRateLimitPerMinute : deps.http.rateLimitPerMinute),
     timeWindow: 60_000,
     allowList: (req) => INTERNAL.has(req.routeOptions.url ?? ''),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit exceeded, retry in ${ctx.after}` }),

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { loadConfig, type YamlConfig } from '../../services/config.ts';
+import { loadConfig, type YamlInput, type YamlConfig } from '../../services/config.ts';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../services/logger.ts';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
@@ -23,7 +23,7 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
-  yaml?: Partial<YamlConfig>;
+  yaml?: Partial<YamlInput> | Partial<YamlConfig>;
   role?: 'all' | 'http' | 'worker';
   modules?: FeatureModule[];
   clock?: AppOptions['clock'];

@@ -38,6 +38,28 @@ type Obj = Record<string, unknown>;
 
 const POISON_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+const INTERACTIVE_TYPES = new Set([
+  'block_actions',
+  'view_submission',
+  'view_closed',
+  'message_action',
+  'shortcut',
+  'block_suggestion',
+  'interactive_message',
+  'dialog_submission',
+]);
+
+/** Why a signed body is not a Slack payload we know, or null when it is one. */
+export function payloadProblem(body: Obj): string | null {
+  if (typeof body.command === 'string') return null;
+  if (body.type === 'event_callback') {
+    return body.event && typeof body.event === 'object' && !Array.isArray(body.event) ? null : 'event_callback without an event object';
+  }
+  if (body.type === 'app_rate_limited') return null;
+  if (typeof body.type === 'string' && INTERACTIVE_TYPES.has(body.type)) return null;
+  return `unrecognised payload type: ${typeof body.type === 'string' ? body.type.slice(0, 40) : 'none'}`;
+}
+
 /** JSON.parse that drops prototype-polluting keys (only paid for when one appears at all). */
 function parseJson(text: string): unknown {
   if (!/"(?:__proto__|constructor|prototype)"/.test(text)) return JSON.parse(text);
@@ -122,6 +144,8 @@ export function slackEventsRoute(opts: SlackRouteOptions): (app: FastifyInstance
         return reply.code(200).send({ challenge });
       }
       if (body.ssl_check !== undefined) return reply.code(200).send();
+      const problem = payloadProblem(body);
+      if (problem) return reply.code(400).send({ error: 'bad_request', message: problem });
 
       let ackBody: unknown;
       const retryNum = retryNumOf(req);
