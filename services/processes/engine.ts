@@ -40,6 +40,13 @@ type Tx = Prisma.TransactionClient;
 
 const FINAL = ['succeeded', 'failed', 'denied', 'cancelled', 'skipped'];
 
+/** A step row just created, with what its job id needs. */
+interface NextRef {
+  id: string;
+  stepId: string;
+  iteration: number;
+}
+
 /** Thrown for requests the engine refuses (unknown process, bad input, wrong state, role). */
 export class ProcessError extends Error {
   constructor(
@@ -186,8 +193,10 @@ export function createEngine(deps: EngineDeps) {
 
   // ---- messages ----
 
-  async function progress(runId: number): Promise<void> {
+  /** Renders and sends (edits) the progress message. `known` spares a query when the run has no chat. */
+  async function progress(runId: number, known?: RunRow): Promise<void> {
     try {
+      if (known && !runRef(known, await definitionOf(known.definitionId))) return;
       const run = await db.processRun.findUnique({ where: { id: runId } });
       if (!run) return;
       const def = await definitionOf(run.definitionId);
@@ -233,18 +242,25 @@ export function createEngine(deps: EngineDeps) {
 
   // ---- scheduling ----
 
+  /** Enqueues step rows known only by id (replays, retries): reads them first. */
   async function enqueue(rowIds: readonly string[]): Promise<void> {
     if (rowIds.length === 0) return;
-    const rows = await db.processStepRun.findMany({ where: { id: { in: [...rowIds] } }, include: { run: { select: { generation: true, definitionId: true } } } });
-    for (const r of rows) {
-      const def = await definitionOf(r.run.definitionId);
+    const rows = await db.processStepRun.findMany({ where: { id: { in: [...rowIds] } }, include: { run: { select: { id: true, generation: true, definitionId: true } } } });
+    for (const r of rows) await enqueueRefs([r], r.run);
+  }
+
+  /** Enqueues step rows whose step and iteration are known (no query). */
+  async function enqueueRefs(refs: readonly NextRef[], run: { id: number; generation: number; definitionId: string }): Promise<void> {
+    if (refs.length === 0) return;
+    const def = await definitionOf(run.definitionId);
+    for (const r of refs) {
       const step = def.places.get(r.stepId)?.step;
       const attempts = step?.retry?.attempts ?? config.defaults.attempts;
       const delay = toMs(step?.retry?.backoff ?? config.defaults.backoff);
       await queues.add<StepJob>(
         PROCESS_STEP_QUEUE,
         { stepRunId: r.id, kind: 'run' },
-        { jobId: stepJobId(r.runId, r.stepId, r.iteration, r.run.generation), attempts, backoff: { type: 'exponential', delay } },
+        { jobId: stepJobId(run.id, r.stepId, r.iteration, run.generation), attempts, backoff: { type: 'exponential', delay } },
       );
     }
   }
@@ -254,10 +270,10 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** Creates the row of a step about to run (its next iteration when it ran before). */
-  async function createStepRow(tx: Tx, runId: number, place: StepPlace, parentId: string | null): Promise<string> {
+  async function createStepRow(tx: Tx, runId: number, place: StepPlace, parentId: string | null): Promise<NextRef> {
     const iteration = await tx.processStepRun.count({ where: { runId, stepId: place.step.id } });
     const row = await tx.processStepRun.create({ data: { runId, stepId: place.step.id, iteration, kind: place.step.kind, parentId }, select: { id: true } });
-    return row.id;
+    return { id: row.id, stepId: place.step.id, iteration };
   }
 
   /**
@@ -265,7 +281,7 @@ export function createEngine(deps: EngineDeps) {
    * the end of a branch, the join of its parallel step; at the end of the top sequence, the
    * run's success. Returns the rows to enqueue.
    */
-  async function successors(tx: Tx, run: RunRow, def: ActiveDefinition, row: { stepId: string; parentId: string | null }, target?: string): Promise<string[]> {
+  async function successors(tx: Tx, run: RunRow, def: ActiveDefinition, row: { stepId: string; parentId: string | null }, target?: string): Promise<NextRef[]> {
     const place = def.places.get(row.stepId)!;
     const nextId = target !== undefined ? target : place.sequence[place.index + 1];
     if (nextId && nextId !== 'end') return [await createStepRow(tx, run.id, def.places.get(nextId)!, row.parentId)];
@@ -286,15 +302,19 @@ export function createEngine(deps: EngineDeps) {
     const output = Object.fromEntries(children.map((c) => [c.stepId, { status: c.status, output: c.output }]));
     await tx.processStepRun.update({ where: { id: parent.id }, data: { joined, status: 'succeeded', output: output as object, finishedAt: clock.now() } });
     const after = await successors(tx, run, def, parent);
-    await tx.processStepRun.update({ where: { id: parent.id }, data: { next: after } });
+    await tx.processStepRun.update({ where: { id: parent.id }, data: { next: after.map((a) => a.id) } });
     return after;
   }
 
+  /**
+   * Locks a step row and its run in one round trip. Rows come back as JSON: timestamps are
+   * strings here, and nothing on the paths that lock reads them.
+   */
   async function lock(tx: Tx, rowId: string): Promise<{ row: StepRow; run: RunRow } | null> {
-    const [row] = await tx.$queryRaw<StepRow[]>`SELECT * FROM "ProcessStepRun" WHERE id = ${rowId}::uuid FOR UPDATE`;
-    if (!row) return null;
-    const [run] = await tx.$queryRaw<RunRow[]>`SELECT * FROM "ProcessRun" WHERE id = ${row.runId} FOR UPDATE`;
-    return run ? { row, run } : null;
+    const [hit] = await tx.$queryRaw<{ row: StepRow; run: RunRow }[]>`
+      SELECT to_jsonb(s) AS row, to_jsonb(r) AS run FROM "ProcessStepRun" s JOIN "ProcessRun" r ON r.id = s."runId"
+      WHERE s.id = ${rowId}::uuid FOR UPDATE`;
+    return hit ?? null;
   }
 
   /**
@@ -320,16 +340,16 @@ export function createEngine(deps: EngineDeps) {
           finishedAt: clock.now(),
         },
       });
-      if (run.status !== 'running') return { run, row: { ...row, status: result.status }, next: [] as string[] };
+      if (run.status !== 'running') return { run, row: { ...row, status: result.status }, next: [] as NextRef[] };
       const def = await definitionOf(run.definitionId);
       const next = await successors(tx, run, def, row, result.target);
-      await tx.processStepRun.update({ where: { id: row.id }, data: { next } });
+      await tx.processStepRun.update({ where: { id: row.id }, data: { next: next.map((n) => n.id) } });
       return { run, row: { ...row, status: result.status, output: (result.output ?? null) as never, error: result.error ?? null }, next };
     });
     if (!outcome) return false;
-    await enqueue(outcome.next);
+    await enqueueRefs(outcome.next, outcome.run);
     await timeline(outcome.run, outcome.row);
-    await progress(outcome.run.id);
+    await progress(outcome.run.id, outcome.run);
     return true;
   }
 
@@ -358,7 +378,7 @@ export function createEngine(deps: EngineDeps) {
     if (!outcome) return false;
     if (outcome.goOn) return finish(rowId, { status: 'failed', error: msg }, expect);
     await timeline(outcome.run, outcome.row);
-    await progress(outcome.run.id);
+    await progress(outcome.run.id, outcome.run);
     return true;
   }
 
@@ -398,7 +418,7 @@ export function createEngine(deps: EngineDeps) {
       data: { status: 'running', attempts: { increment: 1 }, ...(row.startedAt ? {} : { startedAt: clock.now() }) },
     });
     if (claimed.count === 0) return 'finished elsewhere';
-    if (row.attempts === 0) await progress(run.id);
+    if (row.attempts === 0) await progress(run.id, run);
 
     let outcome;
     try {
@@ -451,19 +471,20 @@ export function createEngine(deps: EngineDeps) {
           data: { status: 'waiting', input: (outcome.input ?? null) as object, waitUntil: until, waitEvent: outcome.waitEvent ?? null },
         });
         if (outcome.waitMs !== undefined) await timer(updated, run.generation, outcome.waitMs);
-        await progress(run.id);
+        await progress(run.id, run);
         return 'waiting';
       }
       case 'fanout': {
         const next = await db.$transaction(async (tx) => {
           const locked = await lock(tx, row.id);
-          if (!locked || locked.row.status !== 'running' || locked.row.next || locked.run.status !== 'running') return (locked?.row.next as string[] | null) ?? [];
-          const ids: string[] = [];
-          for (const b of (step as Extract<StepDef, { kind: 'parallel' }>).branches) ids.push(await createStepRow(tx, run.id, def.places.get(b.steps[0]!.id)!, row.id));
-          await tx.processStepRun.update({ where: { id: row.id }, data: { next: ids, joined: 0 } });
-          return ids;
+          if (!locked || locked.row.status !== 'running' || locked.row.next || locked.run.status !== 'running') return null;
+          const refs: NextRef[] = [];
+          for (const b of (step as Extract<StepDef, { kind: 'parallel' }>).branches) refs.push(await createStepRow(tx, run.id, def.places.get(b.steps[0]!.id)!, row.id));
+          await tx.processStepRun.update({ where: { id: row.id }, data: { next: refs.map((r) => r.id), joined: 0 } });
+          return refs;
         });
-        await enqueue(next);
+        if (next) await enqueueRefs(next, run);
+        else await enqueue(((await db.processStepRun.findUnique({ where: { id: row.id } }))?.next as string[] | null) ?? []);
         return 'fanned out';
       }
     }
@@ -506,9 +527,9 @@ export function createEngine(deps: EngineDeps) {
     if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const checked = validateInputs(def.def, req.inputs);
     if (!checked.ok) throw inputError(checked.problem);
-    let created: { run: RunRow; first: string } | null = null;
+    let created: { run: RunRow; first: NextRef } | null = null;
     try {
-      created = await db.$transaction(async (tx) => {
+      created = await db.$transaction(async (tx): Promise<{ run: RunRow; first: NextRef }> => {
         const run = await tx.processRun.create({
           data: {
             definitionId: def.id,
@@ -533,8 +554,8 @@ export function createEngine(deps: EngineDeps) {
       }
       throw err;
     }
-    await progress(created.run.id);
-    await enqueue([created.first]);
+    await progress(created.run.id, created.run);
+    await enqueueRefs([created.first], created.run);
     return { run: created.run, created: true };
   }
 

@@ -65,6 +65,7 @@ async function approvalMessage(replies: OutboundRequest[], runId: number): Promi
   const msg = await waitFor(
     () => replies.find((r) => r.reply.buttons?.some((b) => b.actionId === 'process.approve') && (r.reply.title ?? '').includes(`run #${runId}`)),
     `the approval request of run ${runId}`,
+    30_000,
   );
   const approve = msg.reply.buttons!.find((b) => b.actionId === 'process.approve')!.value;
   const deny = msg.reply.buttons!.find((b) => b.actionId === 'process.deny')!.value;

@@ -82,7 +82,7 @@ export interface ProcApp {
   press(user: string, actionId: string, value: string): Promise<OutboundRequest[]>;
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
   start(process: string, inputs?: Record<string, unknown>): Promise<number>;
-  run(id: number): Promise<Record<string, unknown> & { status: string; steps: { step: string; status: string; attempts: number; iteration: number; output: unknown; error: string | null }[] }>;
+  run(id: number): Promise<Record<string, unknown> & { status: string; steps: { step: string; status: string; attempts: number; iteration: number; input: unknown; output: unknown; error: string | null }[] }>;
   waitRun(id: number, status: string | string[], timeoutMs?: number): Promise<Awaited<ReturnType<ProcApp['run']>>>;
   waitStep(id: number, step: string, status: string, timeoutMs?: number): Promise<void>;
 }
@@ -149,7 +149,7 @@ export async function startProcApp(dir: string, extra: { processes?: Record<stri
       const r = await app.api('GET', `/api/v1/processes/runs/${id}`);
       return r.body as never;
     },
-    async waitRun(id, status, timeoutMs = 15_000) {
+    async waitRun(id, status, timeoutMs = 30_000) {
       const want = Array.isArray(status) ? status : [status];
       let last = '';
       try {
@@ -162,7 +162,7 @@ export async function startProcApp(dir: string, extra: { processes?: Record<stri
         throw new Error(`${(err as Error).message}; last: ${last}`);
       }
     },
-    async waitStep(id, step, status, timeoutMs = 15_000) {
+    async waitStep(id, step, status, timeoutMs = 30_000) {
       await waitFor(async () => (await app.run(id)).steps.some((s) => s.step === step && s.status === status), `step ${step} of run ${id} to be ${status}`, timeoutMs, 50);
     },
   };

@@ -42,7 +42,7 @@ test('a worker killed mid-step resumes on another worker and no finished step ru
   const queue = { lockDurationMs: 1000, stalledIntervalMs: 500 };
   const first = await startProcApp(dir, { app: { queuePrefix: prefix, keepRedis: true }, shutdown: { graceMs: 200 }, processes: { queue } });
   const id = await first.start('prs-resume', { base: target.url });
-  await waitFor(() => target.hits.get('/two') === 1, 'step two to be in flight');
+  await waitFor(() => target.hits.get('/two') === 1, 'step two to be in flight', 30_000);
   assert.equal(target.hits.get('/one'), 1);
   // The kill: this process's engine stops trusting its own results, and its workers are closed
   // without waiting, so the job's lock is no longer extended and expires.

@@ -142,7 +142,7 @@ test('a linear run performs each step once, in order, passing outputs along', as
   const progress = await waitFor(() => {
     const ps = p.replies.filter((r) => r.messageKey === key);
     return ps.length > 0 && /succeeded/.test(ps[ps.length - 1]!.reply.title ?? '') ? ps : null;
-  }, 'the final progress edit');
+  }, 'the final progress edit', 30_000);
   assert.ok(progress.every((r) => r.ref.chatId === 'progress-chat'));
   assert.ok(progress.every((r) => !r.threadUnderKey));
   const timeline = p.replies.filter((r) => r.threadUnderKey === key);

@@ -64,7 +64,7 @@ test('rollback: admin approval, deploy hook with the secret, settle, health chec
   const out = await p.say(p.admin, 'run rollback service=checkout version=1.4.2 reason="bad deploy"');
   const key = out.find((r) => r.messageKey?.startsWith('run:'))!.messageKey!;
   const id = Number(/run:(\d+):/.exec(key)![1]);
-  const ask = await waitFor(() => p.replies.find((r) => r.threadUnderKey === key && r.reply.buttons?.length), 'the approval request');
+  const ask = await waitFor(() => p.replies.find((r) => r.threadUnderKey === key && r.reply.buttons?.length), 'the approval request', 30_000);
   assert.match(ask.reply.text, /Roll checkout back to 1\.4\.2\? Requested by .*Reason: bad deploy/);
   await p.press(p.admin, 'process.approve', ask.reply.buttons![0]!.value);
   const run = await p.waitRun(id, 'succeeded');
@@ -72,7 +72,7 @@ test('rollback: admin approval, deploy hook with the secret, settle, health chec
   assert.equal(hook.headers.authorization, `Bearer ${hookToken}`);
   assert.deepEqual(JSON.parse(hook.body), { action: 'rollback', service: 'checkout', version: '1.4.2', run: id });
   assert.equal(target.hits.get('/svc-health'), 1);
-  const announce = await waitFor(() => p.replies.find((r) => r.ref.chatId === 'ops' && /rolled back to 1\.4\.2/.test(r.reply.text)), 'the announcement');
+  const announce = await waitFor(() => p.replies.find((r) => r.ref.chatId === 'ops' && /rolled back to 1\.4\.2/.test(r.reply.text)), 'the announcement', 30_000);
   assert.match(announce.reply.text, new RegExp(`approved by ${p.admin}\\); health check answered 200`));
   // The secret is used, never kept or shown.
   const stored = JSON.stringify(await p.t.app.deps.db.processStepRun.findMany({ where: { runId: id } }));
@@ -95,7 +95,7 @@ test('incident: a P0 ticket event pages, assigns, posts the checklist and remind
   const ticket = await db.ticket.create({ data: { title: `Checkout down ${randomUUID().slice(0, 4)}`, severity: 'P0', source: 'api' } });
   await emitProcessEvent(p.t.app.deps.queues, 'ticket.created', { ticketId: ticket.id, severity: 'P0', title: ticket.title }, `t-${ticket.id}`);
   await emitProcessEvent(p.t.app.deps.queues, 'ticket.created', { ticketId: ticket.id + 100000, severity: 'P2', title: 'minor' }, `t-${ticket.id}-p2`);
-  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'incident', inputs: { path: ['ticket'], equals: ticket.id } } }), 'the incident run');
+  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'incident', inputs: { path: ['ticket'], equals: ticket.id } } }), 'the incident run', 30_000);
   // Two reminder rounds, then the ticket is resolved and the loop ends.
   await waitFor(async () => (await db.processStepRun.count({ where: { runId: run.id, stepId: 'remind', status: 'succeeded' } })) >= 2, 'two reminders', 20_000);
   await db.ticket.update({ where: { id: ticket.id }, data: { status: 'resolved' } });

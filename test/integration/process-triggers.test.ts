@@ -86,7 +86,7 @@ test('a schedule with a short cron fires runs with its inputs', async () => {
   const runs = await waitFor(async () => {
     const rows = await db.processRun.findMany({ where: { processName: 'ptr-cron', trigger: 'schedule', createdAt: { gte: since } } });
     return rows.length >= 2 ? rows : null;
-  }, 'two scheduled runs', 15_000);
+  }, 'two scheduled runs', 30_000);
   assert.deepEqual(runs[0]!.inputs, { note: 'from-schedule' });
   assert.equal(new Set(runs.map((r) => r.triggerKey)).size, runs.length, 'each firing has its own key');
 });
@@ -99,11 +99,11 @@ test('an alert event starts the matching process once; others start nothing', as
   await emitProcessEvent(queues, 'alert.firing', { labels: { service, severity: 'critical' } }, eventId);
   await emitProcessEvent(queues, 'alert.firing', { labels: { service, severity: 'info' } }, randomUUID());
   await emitProcessEvent(queues, 'alert.firing', { labels: { service: 'other', severity: 'critical' } }, randomUUID());
-  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'critical' } } } }), 'the alert run');
+  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'critical' } } } }), 'the alert run', 30_000);
   assert.equal(run.trigger, 'event');
   await p.waitRun(run.id, 'succeeded');
   // Give the other events their chance to (wrongly) start something, then count.
-  await waitFor(async () => ((await queues.queue('processes-events').getJobCounts('completed')).completed ?? 0) >= 3, 'events handled');
+  await waitFor(async () => ((await queues.queue('processes-events').getJobCounts('completed')).completed ?? 0) >= 3, 'events handled', 30_000);
   const all = await db.processRun.findMany({ where: { processName: 'ptr-alert' } });
   assert.equal(all.filter((r) => (r.inputs as { service: string }).service === service).length, 1);
 });
