@@ -23,7 +23,6 @@ import {
   locationLabel,
   renderCard,
   type DocumentService,
-  type DocumentServiceDeps,
 } from '../../services/documents/document.service.ts';
 import { documentQueues } from '../../services/documents/documents.processor.ts';
 import { CATEGORIES, isCategory } from '../../services/documents/classify.ts';
@@ -33,22 +32,16 @@ import { documentsRoute } from '../http/documents.route.ts';
 const READERS = ROLES;
 const WRITERS = atLeast('operator');
 
-/** Options for tests (a stage hook to stop a worker mid-pipeline). */
-export interface DocumentsModuleOptions {
-  beforeStage?: DocumentServiceDeps['beforeStage'];
-}
-
 /** Reads the document number from "12", "#12", "№12". */
 export function parseNumber(raw: string): number | null {
   const m = /^\s*[#№]?\s*(\d{1,9})\b/.exec(raw);
   return m ? Number(m[1]) : null;
 }
 
-export function createDocumentsModule(deps: CoreDeps, opts: DocumentsModuleOptions = {}): FeatureModule {
+export function createDocumentsModule(deps: CoreDeps): FeatureModule {
   const cfg: DocumentsConfig = (deps.config.file as { documents?: DocumentsConfig }).documents ?? documentsConfigSchema.parse({});
   const storage = createLocalStorage(join(deps.config.env.A2D2_DATA_DIR, 'documents'));
-  let service: DocumentService;
-  service = createDocumentService({
+  const service: DocumentService = createDocumentService({
     db: deps.db,
     logger: deps.logger.child({ component: 'documents' }),
     clock: deps.clock,
@@ -63,7 +56,6 @@ export function createDocumentsModule(deps: CoreDeps, opts: DocumentsModuleOptio
     async enqueueAnalysis(versionId, suffix) {
       await deps.queues.add(DOC_ANALYZE_QUEUE, { versionId }, { jobId: `doc-analyze-${versionId}${suffix ? `-${suffix}` : ''}` });
     },
-    ...(opts.beforeStage ? { beforeStage: opts.beforeStage } : {}),
   });
 
   /** The document a conversation is about: the thread's, else the chat's latest. */

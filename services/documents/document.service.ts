@@ -50,8 +50,6 @@ export interface DocumentServiceDeps {
   enqueueIntake(intakeId: string): Promise<void>;
   /** True when the tickets feature is present (the card then offers "Open ticket"). */
   ticketsAvailable?(): boolean;
-  /** Test seam: runs before each stage (e.g. to stop a worker mid-pipeline). */
-  beforeStage?(stage: Stage, versionId: string): Promise<void>;
 }
 
 /** A file handed over in a chat. */
@@ -494,7 +492,6 @@ export function createDocumentService(deps: DocumentServiceDeps) {
         const v = await db.documentVersion.findUnique({ where: { id: versionId }, include: { document: true } });
         if (!v || v.stage === 'done') return;
         const stage = v.stage as Stage;
-        await deps.beforeStage?.(stage, versionId);
         const intake = (await db.documentIntake.findFirst({ where: { versionId, status: 'stored' } })) as IntakeRow | null;
         // The analysis stages take milliseconds: one "analysing" edit is enough (each edit costs a rate-limited platform call).
         if (intake && stage === 'language') await stageProgress(intake, stage, v.fileName);
