@@ -26,6 +26,7 @@ import { durationMs, isSeverity, type Destination, type EscalationStep, type Sev
 import { createSlaPolicy, stageAt, stageTimes, type ClockPlan, type SlaClock, type SlaClockState, type SlaPolicy } from './sla.service.ts';
 import { triage, type TriageResult } from './triage.ts';
 import { cardKey, DONE_STATUSES, formatDue, renderCard, reporterKey, type RenderCtx } from './ticket.render.ts';
+import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 
 export const TICKETS_SLA_QUEUE = 'tickets-sla';
 export const TICKETS_SWEEP_QUEUE = 'tickets-sweep';
@@ -508,6 +509,8 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         logger.warn({ err }, 'duplicate search failed');
         return null;
       });
+      // Processes may start on new tickets (the incident process on P0); a lost event must not fail the intake.
+      await emitProcessEvent(queues, PROCESS_EVENTS.ticketCreated, { ticketId: ticket.id, severity: ticket.severity, severityConfirmed: ticket.severityConfirmed, title: ticket.title, source: ticket.source }, `ticket-${ticket.id}`).catch((err: Error) => logger.warn({ err: err.message, ticket: ticket.id }, 'process event not queued'));
       return { ticket, created: true, duplicate: duplicate ? { id: duplicate.id, title: duplicate.title } : null, triage: suggestion };
     },
 
@@ -628,6 +631,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
         };
       });
       await announce(after, (tr) => ({ text: tr(note ? 'tickets.notice.resolvedNote' : 'tickets.notice.resolved', { id, name: actor.name, note: note ?? '' }) }));
+      await emitProcessEvent(queues, PROCESS_EVENTS.ticketResolved, { ticketId: id, severity: after.severity }, `ticket-${id}-resolved-${after.resolvedAt?.getTime() ?? 0}`).catch((err: Error) => logger.warn({ err: err.message, ticket: id }, 'process event not queued'));
       return after;
     },
 

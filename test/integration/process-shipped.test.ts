@@ -128,3 +128,16 @@ test('document-review: the plan shows extract, approve, notify', async () => {
   assert.match(text, /2\. review \[approval\] technician\/admin/);
   assert.match(text, /approved \[notify\]/);
 });
+
+test('a P0 ticket created in chat starts incident by itself; resolving it in chat ends the run', async () => {
+  const db = p.t.app.deps.db;
+  const title = `Payments down ${randomUUID().slice(0, 6)}`;
+  await p.say(p.admin, `ticket P0 ${title}`);
+  const ticket = await waitFor(() => db.ticket.findFirst({ where: { title } }), 'the ticket', 30_000);
+  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'incident', inputs: { path: ['ticket'], equals: ticket.id } } }), 'the incident run', 30_000);
+  assert.equal(run.trigger, 'event');
+  await p.waitStep(run.id, 'wait_resolved', 'waiting');
+  await p.say(p.admin, `ticket resolve ${ticket.id}`);
+  const done = await p.waitRun(run.id, 'succeeded');
+  assert.equal(done.steps.at(-1)!.step, 'closed');
+});
