@@ -181,7 +181,7 @@ function tgOut(chatId: number): string[] {
     .map((c) => JSON.stringify(c.payload));
 }
 
-test('Telegram: a Russian contract (DOCX) comes back as a Russian card with its fields; correcting the category is stored and used', async () => {
+test('Telegram: a Russian contract (DOCX) comes back as a Russian card with its fields; the ticket button files a ticket; correcting the category is stored and used', async () => {
   const chat = newChat();
   const body = [...lines('contract', 'ru', 2), ...Array<string>(4).fill(vocabulary.join(' '))].join('\n');
   const docx = makeDocx(body);
@@ -224,6 +224,14 @@ test('Telegram: a Russian contract (DOCX) comes back as a Russian card with its 
   await press('отчёт');
   await waitFor(() => db().documentCorrection.findFirst({ where: { documentId: v.documentId, toCategory: 'report' } }), 'correction stored', 20_000);
   await waitFor(async () => (await db().documentVersion.findUnique({ where: { id: v.id } }))?.category === 'report', 'category updated');
+  // "Open ticket from it" files a ticket that names the document.
+  await press('Создать тикет');
+  const ticket = await waitFor(
+    () => db().ticket.findFirst({ where: { OR: [{ title: { contains: `№${v.document.number}` } }, { description: { contains: `№${v.document.number}` } }] } }),
+    'ticket from the document',
+    20_000,
+  );
+  assert.ok(ticket.title.length > 0);
   // Used: a look-alike contract is now classified by the correction.
   const lookAlike = makeDocx(body.replace('47/2024', '99/2024'));
   await tgFile(chat, `договор-копия-${run}.docx`, lookAlike);
