@@ -6,9 +6,9 @@
  * chat's own, its group's if the chat id matches the platform's group pattern, and the
  * platform-wide one) plus a "blocked until" mark set after a 429, and either takes a slot in
  * all of them at once or answers how long to wait. Nothing is reserved ahead of time, so a
- * chat that must wait never holds back other chats. When the platform call returns, the
- * chat's slots are moved to that moment, so the spacing holds as the platform sees it even
- * when one call was slow on the wire. Times come from the Redis server clock, so workers
+ * chat that must wait never holds back other chats. When the platform call returns, its
+ * slots are moved to that moment, so the limits hold as the platform sees them even when a
+ * call was slow on the wire or its start was late (a busy event loop). Times come from the Redis server clock, so workers
  * with skewed clocks agree.
  */
 import { randomUUID } from 'node:crypto';
@@ -128,7 +128,7 @@ end
 return 0
 `);
 
-// KEYS = the chat's own windows; ARGV[1] = member; ARGV[1 + i] = windowMs of KEYS[i].
+// KEYS = the windows the send took a slot in; ARGV[1] = member; ARGV[1 + i] = windowMs of KEYS[i].
 // Plain ZADD (not XX): a send slower than the window may have outlived its key.
 const FINISH = redisScript(`
 local t = redis.call('TIME')
@@ -167,31 +167,29 @@ export function createRateLimiter(opts: { redis: Redis; keyPrefix: string; limit
       const member = randomUUID();
       const keys = [blockKey(chat)];
       const args: Array<string | number> = [member];
-      // The chat's own windows are re-stamped at finish; the platform-wide one counts starts.
-      const own: Array<{ key: string; windowMs: number }> = [];
+      const windows: Array<{ key: string; limit: WindowLimit }> = [];
       const l = opts.limits[chat.platform];
       if (l) {
-        own.push({ key: `${opts.keyPrefix}:chat:${chat.platform}:${chat.chatId}`, windowMs: l.perChat.windowMs });
-        keys.push(own[0]!.key);
-        args.push(l.perChat.count, l.perChat.windowMs);
+        windows.push({ key: `${opts.keyPrefix}:chat:${chat.platform}:${chat.chatId}`, limit: l.perChat });
         if (l.group && patterns.get(chat.platform)?.test(chat.chatId)) {
-          own.push({ key: `${opts.keyPrefix}:group:${chat.platform}:${chat.chatId}`, windowMs: l.group.windowMs });
-          keys.push(own[1]!.key);
-          args.push(l.group.count, l.group.windowMs);
+          windows.push({ key: `${opts.keyPrefix}:group:${chat.platform}:${chat.chatId}`, limit: l.group });
         }
-        keys.push(`${opts.keyPrefix}:global:${chat.platform}`);
-        args.push(l.global.count, l.global.windowMs);
+        windows.push({ key: `${opts.keyPrefix}:global:${chat.platform}`, limit: l.global });
+      }
+      for (const w of windows) {
+        keys.push(w.key);
+        args.push(w.limit.count, w.limit.windowMs);
       }
       const wait = Number(await ACQUIRE.run(opts.redis, keys, args));
       if (Number.isFinite(wait) && wait > 0) return { granted: false, waitMs: wait };
       return {
         granted: true,
         async finish() {
-          if (own.length === 0) return;
+          if (windows.length === 0) return;
           await FINISH.run(
             opts.redis,
-            own.map((o) => o.key),
-            [member, ...own.map((o) => o.windowMs)],
+            windows.map((w) => w.key),
+            [member, ...windows.map((w) => w.limit.windowMs)],
           );
         },
       };

@@ -409,6 +409,26 @@ describe('outbound sender', () => {
     }
   });
 
+  test('the platform-wide window holds across chats as the sender sees the calls', async () => {
+    const h = await start({ limits: { slack: { global: { count: 5, windowMs: 1000 } } } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 15; i++) ids.push(await h.outbound.send(req(chat(), `w${i}`)));
+      for (const id of ids) await waitRow(id, 'sent', 20_000);
+      const times = h.slack.delivered.map((x) => x.at).sort((a, b) => a - b);
+      assert.equal(times.length, 15);
+      let most = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= 1000) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      assert.ok(most <= 5, `${most} sends within one second (limit 5)`);
+      assert.ok(times.at(-1)! - times[0]! >= 2000, 'three windows of five');
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('a group chat also keeps its per-group window (configured limits)', async () => {
     const h = await start({
       limits: {
