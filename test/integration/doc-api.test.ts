@@ -85,3 +85,20 @@ test('refusals: over the limit 413, unsupported type 415, no file 400; an encryp
   assert.equal(existsSync(join(t.app.deps.config.env.A2D2_DATA_DIR, 'documents', key)), false, 'blob removed');
   assert.equal(await t.app.deps.db.document.count({ where: { title: `locked-${run}` } }), 0);
 });
+
+test('a viewer cannot hand the bot files: denied, nothing taken in', async () => {
+  const chatId = `viewer-${run}`;
+  await t.app.deps.ingest({
+    type: 'message',
+    platform: 'terminal',
+    eventId: `ev-${randomUUID()}`,
+    ref: { platform: 'terminal', chatId },
+    user: { platformUserId: `viewer-${run}` },
+    text: '',
+    addressed: true,
+    files: [{ id: 'f1', name: 'x.pdf' }],
+  });
+  const denied = await waitFor(() => t.app.deps.db.outboundMessage.findFirst({ where: { chatId } }), 'the reply');
+  assert.match(JSON.stringify(denied.reply), /not available to your role \(viewer\)/);
+  assert.equal(await t.app.deps.db.documentIntake.count({ where: { chatId } }), 0);
+});
