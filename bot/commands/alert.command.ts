@@ -269,7 +269,8 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
       {
         name: ALERTS_QUEUE,
         schema: alertJobSchema,
-        concurrency: 20,
+        // Each job holds a pooled connection for a moment; more than the pool only queues on it.
+        concurrency: 8,
         processor: async (job) => alerts.process(job.data as AlertJob),
       },
       health.queueDef(),

@@ -185,7 +185,7 @@ export async function registerAlertRoutes(app: FastifyInstance, deps: AlertRoute
   // Kept inside this plugin: other routes keep Fastify's own parser and never see raw bodies.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     (req as RawRequest).rawBody = body as Buffer;
-    jsonParse(req, (body as Buffer).toString('utf8'), done);
+    void jsonParse(req, (body as Buffer).toString('utf8'), done);
   });
 
   const bearer = (token: string, name: string) => async (req: FastifyRequest, reply: FastifyReply) => {

@@ -21,6 +21,12 @@ import { heldByQuietHours, labelsMatch, refFromKey, routeAlert, type RoutingLabe
 import { renderAlertCard, renderDigest, renderResolvedNote, type CardGroup, type CardDeployment } from './alert-render.ts';
 import { renderDeployCard } from './alert-render.ts';
 
+/**
+ * Interactive transaction limits. Prisma's defaults (2 s to get a connection, 5 s to finish)
+ * turn a busy pool into failed webhooks; these transactions are short, so waiting is better.
+ */
+export const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;
+
 /** The queue that does every alert's chat work. */
 export const ALERTS_QUEUE = 'alerts.notify';
 
@@ -278,7 +284,7 @@ export function createAlertService(deps: AlertServiceDeps) {
       });
       const lastAlertId = rows.reduce((m, r) => (r.id > m ? r.id : m), 0n);
       return { groupId, lastAlertId, stored: rows.length };
-    });
+    }, TX_OPTIONS);
   }
 
   /**
@@ -342,7 +348,7 @@ export function createAlertService(deps: AlertServiceDeps) {
       const maxId = windows.reduce((m, r) => (r.maxid > m ? r.maxid : m), 0n);
       await tx.alertGroup.update({ where: { id: groupId }, data: { notifiedAlertId: maxId } });
       return windows.map((r) => ({ window: r.w, n: Number(r.n) }));
-    });
+    }, TX_OPTIONS);
   }
 
   /** Adds alerts to a destination's minute window; returns the window's total afterwards. */
@@ -401,7 +407,16 @@ export function createAlertService(deps: AlertServiceDeps) {
           await scheduleDigest(destKey, window);
         }
       }
-      if (storm) continue;
+      if (storm) {
+        // A card posted before the storm must not stay "firing" forever: its resolution still
+        // edits it (one edit per card, so the storm cannot multiply these).
+        const posted = group.status === 'resolved' && (await db.messageLink.findUnique({
+          where: { messageKey_platform_chatId: { messageKey: key, platform: dest.ref.platform, chatId: dest.ref.chatId } },
+          select: { messageKey: true },
+        }));
+        if (posted) await deps.outbound.send({ ref: dest.ref, reply: card, messageKey: key });
+        continue;
+      }
       if (newAlerts.length > 0 && heldByQuietHours(dest, group.severity, now)) continue;
       await deps.outbound.send({ ref: dest.ref, reply: card, messageKey: key });
       if (group.status === 'resolved' && group.resolvedAt && !group.flapping) {

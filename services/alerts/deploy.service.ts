@@ -8,7 +8,7 @@ import type { Db } from '../db.ts';
 import { isUniqueViolation } from '../db.ts';
 import type { Queues } from '../queues.ts';
 import type { Clock } from '../clock.ts';
-import { ALERTS_QUEUE, type AlertJob } from './alert.service.ts';
+import { ALERTS_QUEUE, TX_OPTIONS, type AlertJob } from './alert.service.ts';
 
 export const DEPLOY_STATES = ['queued', 'in_progress', 'success', 'failure'] as const;
 export type DeployState = (typeof DEPLOY_STATES)[number];
@@ -97,7 +97,7 @@ export function createDeployService(deps: { db: Db; queues: Queues; clock: Clock
           ...(regress || repeat ? {} : { history: [...history, { status: e.status, at: now.toISOString() }] }),
         },
       });
-    });
+    }, TX_OPTIONS);
   }
 
   return {

@@ -9,7 +9,7 @@ import type { Queues, QueueDef } from '../queues.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { HealthCheckConfig } from './alerts.config.ts';
-import type { AlertService } from './alert.service.ts';
+import { TX_OPTIONS, type AlertService } from './alert.service.ts';
 
 export const HEALTH_QUEUE = 'alerts.health';
 export const healthJobSchema = z.object({ check: z.string().min(1).max(64) });
@@ -80,7 +80,7 @@ export function createHealthCheckService(deps: { db: Db; queues: Queues; clock: 
         },
       });
       return change;
-    });
+    }, TX_OPTIONS);
     if (transition) {
       const status = transition === 'down' ? 'firing' : 'resolved';
       const labels = {

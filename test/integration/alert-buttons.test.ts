@@ -1,13 +1,13 @@
 /**
- * The card's buttons and the alert commands through the real Slack route: role checks,
- * Acknowledge (who and when on the card), Silence (stored but quiet), Open ticket (priority
- * from severity: critical -> P1), Resolve (edit + thread note), subscribe / alerts / silences.
+ * The card's buttons through the real Slack route: role checks, Acknowledge (who and when on
+ * the card), Silence (stored but quiet), Open ticket (priority from severity: critical -> P1),
+ * Resolve (edit + thread note).
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { eventCallbackBody, interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = `slack-secret-${randomUUID()}`;
@@ -15,7 +15,6 @@ const AM_TOKEN = `am-${randomUUID()}`;
 const run = randomUUID().slice(0, 8);
 const service = `btn-${run}`;
 const channel = `CBT${run.toUpperCase()}`;
-const subChannel = `CSB${run.toUpperCase()}`;
 const OPERATOR = `UOP${run.toUpperCase()}`;
 const VIEWER = `UVW${run.toUpperCase()}`;
 
@@ -60,13 +59,6 @@ async function press(user: string, actionId: string, value: string, messageTs: s
       actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
     }),
     'application/x-www-form-urlencoded',
-  );
-}
-
-async function say(user: string, chat: string, words: string) {
-  await slackPost(
-    JSON.stringify(eventCallbackBody({ type: 'app_mention', user, text: `<@${slack.botUserId}> ${words}`, ts: `${Date.now() / 1000}`, channel: chat })),
-    'application/json',
   );
 }
 
@@ -122,28 +114,4 @@ test('buttons: role check, acknowledge, silence, open ticket, resolve', async ()
   await press(OPERATOR, 'alert.resolve', groupId, ts);
   await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && text(c).includes('RESOLVED: Btn')), 'the card edited to resolved');
   await waitFor(() => callsIn(channel, 'chat.postMessage').some((c) => c.args.thread_ts === ts && /Resolved by uop/i.test(text(c))), 'the note in the thread');
-});
-
-test('subscribe routes matching alerts to the chat; alerts lists them; unsubscribe needs an operator', async () => {
-  const other = `sub-${run}`;
-  await say(OPERATOR, subChannel, `subscribe service=${other} severity=warning`);
-  await waitFor(() => t.app.deps.db.alertSubscription.findFirst({ where: { chatId: subChannel } }), 'the subscription');
-  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes(`service=${other},severity=warning`)), 'the confirmation');
-
-  const labels = { alertname: 'SubAlert', service: other, severity: 'warning' };
-  const res = await fetch(`${t.url}/webhooks/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` },
-    body: JSON.stringify({ version: '4', groupKey: `{}:{sub="${run}"}`, status: 'firing', commonLabels: labels, alerts: [{ status: 'firing', labels }] }),
-  });
-  assert.equal(res.status, 202);
-  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('WARNING: SubAlert')), 'the alert in the subscribed chat');
-
-  await say(VIEWER, subChannel, 'alerts');
-  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('Active alerts') && text(c).includes('SubAlert')), 'the alerts view');
-  await say(VIEWER, subChannel, `unsubscribe service=${other} severity=warning`);
-  await waitFor(() => t.app.deps.db.auditLog.findFirst({ where: { action: 'command:alerts.unsubscribe', outcome: 'denied', chatId: subChannel } }), 'viewers may not unsubscribe');
-  await say(OPERATOR, subChannel, `unsubscribe service=${other} severity=warning`);
-  await waitFor(async () => (await t.app.deps.db.alertSubscription.count({ where: { chatId: subChannel } })) === 0, 'the subscription removed');
-  await waitFor(() => callsIn(subChannel, 'chat.postMessage').some((c) => text(c).includes('Removed 1 subscription.')), 'the confirmation');
 });

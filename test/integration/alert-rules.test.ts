@@ -1,0 +1,118 @@
+/**
+ * Routing rules through the real routes: Grafana payloads, flapping damping, quiet hours.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const AM_TOKEN = `am-${randomUUID()}`;
+const API_TOKEN = `api-${randomUUID()}`;
+const channel = `CRU${randomUUID().slice(0, 8).toUpperCase()}`;
+const amFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** UTC clock time `minutes` from now, as HH:MM. */
+function hhmm(minutes: number): string {
+  return new Date(Date.now() + minutes * 60_000).toISOString().slice(11, 16);
+}
+
+let slack: FakeSlack;
+let t: TestApp;
+
+before(async () => {
+  slack = await startFakeSlack();
+  t = await startTestApp({
+    env: {
+      SLACK_SIGNING_SECRET: 'slack-signing-secret-test',
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.apiUrl,
+      ALERTMANAGER_TOKEN: AM_TOKEN,
+      A2D2_API_TOKEN: API_TOKEN,
+    },
+    yaml: {
+      alerts: {
+        routes: [
+          { match: { service: 'checkout-am' }, destinations: [`slack:${channel}`] },
+          { match: { source: 'grafana' }, destinations: [`slack:${channel}`] },
+          { match: { service: 'quiet-am' }, destinations: [`slack:${channel}`], quietHours: { start: hhmm(-60), end: hhmm(60), timezone: 'UTC', allow: ['critical'] } },
+        ],
+        flapping: { changes: 4, windowMinutes: 30 },
+      },
+    } as never,
+  });
+});
+
+after(async () => {
+  await t?.stop();
+  await slack?.close();
+});
+
+function amPayload(groupKey: string, status: 'firing' | 'resolved', over: Record<string, string> = {}) {
+  const labels = { alertname: 'HighErrorRate', service: 'checkout-am', severity: 'critical', environment: 'production', ...over };
+  return {
+    ...amFixture,
+    groupKey,
+    status,
+    commonLabels: labels,
+    alerts: [{ ...(amFixture.alerts as object[])[0], status, labels: { ...labels, instance: 'checkout-1:8080' }, ...(status === 'resolved' ? { endsAt: new Date().toISOString() } : {}) }],
+  };
+}
+
+async function post(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${AM_TOKEN}` }) {
+  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const inChannel = (method: string) => slack.callsTo(method).filter((c) => c.args.channel === channel);
+
+/** Posts a card for a fresh group and waits for it: the sender keeps a chat's order, so anything queued earlier has arrived. */
+async function barrier(): Promise<void> {
+  const name = `Barrier${randomUUID().slice(0, 6)}`;
+  assert.equal((await post('/webhooks/alertmanager', amPayload(`{}:{b="${name}"}`, 'firing', { alertname: name }))).status, 202);
+  await waitFor(() => inChannel('chat.postMessage').some((c) => JSON.stringify(c.args).includes(name)), 'the barrier card', 20_000);
+}
+
+test('Grafana alerts become a card titled as Grafana titles them', async () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/grafana.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const title = `[FIRING:1] DiskFull ${randomUUID().slice(0, 6)}`;
+  const r = await post('/webhooks/grafana', { ...fixture, title, groupKey: `{}:{g="${title}"}` });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const card = await waitFor(() => inChannel('chat.postMessage').find((c) => JSON.stringify(c.args).includes(`WARNING: ${title}`)), 'the Grafana card');
+  assert.match(JSON.stringify(card.args), /grafana\.example\/d\/xyz/);
+});
+
+test('a flapping group is marked on its card and its later resolution notes are held back', async () => {
+  const groupKey = `{}:{flap="${randomUUID()}"}`;
+  const over = { alertname: 'Flappy' };
+  let groupId = '';
+  const steps: Array<'firing' | 'resolved'> = ['firing', 'resolved', 'firing', 'resolved'];
+  for (const [i, status] of steps.entries()) {
+    const r = await post('/webhooks/alertmanager', amPayload(groupKey, status, over));
+    assert.equal(r.status, 202);
+    groupId = String(r.body.groupId);
+    // Let each state reach the chat before the next one, as a real flapping source would.
+    if (i === 1) await waitFor(() => inChannel('chat.postMessage').some((c) => c.args.thread_ts && JSON.stringify(c.args).includes('Resolved: Flappy')), 'the first note');
+    else await waitFor(async () => (await t.app.deps.db.alertGroup.findUniqueOrThrow({ where: { id: groupId } })).notifiedAlertId > 0n, 'notified');
+  }
+  const group = await t.app.deps.db.alertGroup.findUniqueOrThrow({ where: { id: groupId } });
+  assert.equal(group.flapping, true);
+  await waitFor(() => inChannel('chat.update').some((c) => /RESOLVED: Flappy[^]*Flapping/.test(JSON.stringify(c.args))), 'the card marked flapping');
+  await barrier();
+  const notes = inChannel('chat.postMessage').filter((c) => c.args.thread_ts && JSON.stringify(c.args).includes('Resolved: Flappy'));
+  assert.equal(notes.length, 1, 'only the first resolution is noted');
+});
+
+test('quiet hours hold back non-critical alerts but store them; critical ones still post', async () => {
+  const warnKey = `{}:{quiet="${randomUUID()}"}`;
+  const warn = await post('/webhooks/alertmanager', amPayload(warnKey, 'firing', { alertname: 'QuietWarn', service: 'quiet-am', severity: 'warning' }));
+  assert.equal(warn.status, 202);
+  const crit = await post('/webhooks/alertmanager', amPayload(`{}:{quiet="${randomUUID()}"}`, 'firing', { alertname: 'QuietCrit', service: 'quiet-am', severity: 'critical' }));
+  assert.equal(crit.status, 202);
+  await waitFor(() => inChannel('chat.postMessage').some((c) => JSON.stringify(c.args).includes('CRITICAL: QuietCrit')), 'the critical card');
+  await barrier();
+  assert.ok(!slack.calls.some((c) => JSON.stringify(c.args).includes('QuietWarn')), 'the warning was held back');
+  assert.equal(await t.app.deps.db.alert.count({ where: { groupId: String(warn.body.groupId) } }), 1, 'but stored');
+});
