@@ -187,7 +187,9 @@ export class Queues {
     const result = await Promise.race([closing.then(() => 'done' as const), timeout]);
     if (result === 'timeout') {
       this.opts.logger.warn('running jobs did not finish in time; they will be retried by another worker');
-      await Promise.all(this.workers.map((w) => w.close(true)));
+      // A second close() returns the first, still pending, promise: do not wait on it. Cutting
+      // the connections stops lock renewal, so another worker takes the jobs once locks expire.
+      closing.catch(() => undefined);
     }
     this.workers.length = 0;
     for (const c of this.workerConnections.splice(0)) c.disconnect();
