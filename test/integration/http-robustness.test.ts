@@ -1,42 +1,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack, signSlackRequest } from '../helpers/fake-slack.ts';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { type FakeSlack, signSlackRequest } from '../helpers/fake-slack.ts';
+import type { FakeTelegram } from '../helpers/fake-telegram.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 
 // 1,000 malformed requests spread over every POST route: each must get a 4xx with a reason,
 // never a 5xx, and the process must stay ready and keep working.
+let chat: ChatTestApp;
 let t: TestApp;
 let slack: FakeSlack;
 let tg: FakeTelegram;
-const SECRET = 'slack-signing-secret-robustness';
-const TG_SECRET = 'tg_secret_robustness';
+let SECRET = '';
+let TG_SECRET = '';
 
 before(async () => {
-  slack = await startFakeSlack();
-  tg = await startFakeTelegram();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: tg.url,
-      GITHUB_WEBHOOK_SECRET: 'gh-secret-robustness',
-      ALERTMANAGER_TOKEN: 'am-token-robustness',
-      A2D2_API_TOKEN: 'api-token-robustness',
-    },
+  chat = await startChatTestApp({
+    env: { GITHUB_WEBHOOK_SECRET: 'gh-secret-robustness', ALERTMANAGER_TOKEN: 'am-token-robustness', A2D2_API_TOKEN: 'api-token-robustness' },
     // The global rate limit would turn this flood into 429s; here we test parsing, not limiting.
-    yaml: { http: { bodyLimitBytes: 1_048_576, requestTimeoutMs: 10_000, rateLimitPerMinute: 100_000 } },
+    yaml: { http: { rateLimitPerMinute: 100_000 } },
   });
+  ({ t, slack, tg, slackSecret: SECRET, tgSecret: TG_SECRET } = chat);
 });
-after(async () => {
-  await t.stop();
-  await slack.close();
-  await tg.close();
-});
+after(async () => chat.stop());
 
 function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
