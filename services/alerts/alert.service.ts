@@ -20,6 +20,7 @@ import type { AlertsConfig } from './alerts.config.ts';
 import { heldByQuietHours, labelsMatch, refFromKey, routeAlert, type RoutingLabels, type SubscriptionMatch } from './alert-routing.ts';
 import { renderAlertCard, renderDigest, renderResolvedNote, type CardGroup, type CardDeployment } from './alert-render.ts';
 import { renderDeployCard } from './alert-render.ts';
+import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 
 /**
  * Interactive transaction limits. Prisma's defaults (2 s to get a connection, 5 s to finish)
@@ -300,6 +301,11 @@ export function createAlertService(deps: AlertServiceDeps) {
       result = await store(input);
     }
     await enqueueGroup(result.groupId, `a${result.lastAlertId}`);
+    if (input.status === 'firing') {
+      // Processes may start on firing alerts; one event per occurrence (startsAt), and a lost event must not fail the webhook.
+      const labels = { ...(input.alerts[0]?.labels ?? {}), ...input.commonLabels };
+      await emitProcessEvent(deps.queues, PROCESS_EVENTS.alertFiring, { groupId: result.groupId, source: input.source, labels, title: input.title ?? labels.alertname ?? '' }, `alert-${result.groupId}-${input.alerts[0]?.startsAt ?? result.lastAlertId}`).catch((err: Error) => deps.logger.warn({ err: err.message }, 'process event not queued'));
+    }
     return { groupId: result.groupId, stored: result.stored, status: input.status };
   }
 

@@ -40,6 +40,9 @@ type Tx = Prisma.TransactionClient;
 
 const FINAL = ['succeeded', 'failed', 'denied', 'cancelled', 'skipped'];
 
+/** Interactive transaction limits: a busy pool should make a step wait, not fail it. */
+const TX = { maxWait: 15_000, timeout: 20_000 } as const;
+
 /** A step row just created, with what its job id needs. */
 interface NextRef {
   id: string;
@@ -345,7 +348,7 @@ export function createEngine(deps: EngineDeps) {
       const next = await successors(tx, run, def, row, result.target);
       await tx.processStepRun.update({ where: { id: row.id }, data: { next: next.map((n) => n.id) } });
       return { run, row: { ...row, status: result.status, output: (result.output ?? null) as never, error: result.error ?? null }, next };
-    });
+    }, TX);
     if (!outcome) return false;
     await enqueueRefs(outcome.next, outcome.run);
     await timeline(outcome.run, outcome.row);
@@ -374,7 +377,7 @@ export function createEngine(deps: EngineDeps) {
         await tx.processRun.update({ where: { id: run.id }, data: { status: 'failed', error: `${row.stepId}: ${msg}`, finishedAt: clock.now() } });
       }
       return { goOn: false as const, run, row: { ...row, status, error: msg } };
-    });
+    }, TX);
     if (!outcome) return false;
     if (outcome.goOn) return finish(rowId, { status: 'failed', error: msg }, expect);
     await timeline(outcome.run, outcome.row);
@@ -482,7 +485,7 @@ export function createEngine(deps: EngineDeps) {
           for (const b of (step as Extract<StepDef, { kind: 'parallel' }>).branches) refs.push(await createStepRow(tx, run.id, def.places.get(b.steps[0]!.id)!, row.id));
           await tx.processStepRun.update({ where: { id: row.id }, data: { next: refs.map((r) => r.id), joined: 0 } });
           return refs;
-        });
+        }, TX);
         if (next) await enqueueRefs(next, run);
         else await enqueue(((await db.processStepRun.findUnique({ where: { id: row.id } }))?.next as string[] | null) ?? []);
         return 'fanned out';
@@ -546,7 +549,7 @@ export function createEngine(deps: EngineDeps) {
         });
         const first = await createStepRow(tx, run.id, def.places.get(def.def.steps[0]!.id)!, null);
         return { run, first };
-      });
+      }, TX);
     } catch (err) {
       if (req.triggerKey && isUniqueViolation(err)) {
         const run = await db.processRun.findUniqueOrThrow({ where: { triggerKey: req.triggerKey } });
@@ -588,7 +591,7 @@ export function createEngine(deps: EngineDeps) {
       if (r.status !== 'running') throw new ProcessError('processes.notRunning', { id: runId, status: r.status });
       await tx.processStepRun.updateMany({ where: { runId, status: { in: ['pending', 'running', 'waiting'] } }, data: { status: 'cancelled', finishedAt: clock.now() } });
       return tx.processRun.update({ where: { id: runId }, data: { status: 'cancelled', error: `cancelled by ${by}`, finishedAt: clock.now() } });
-    });
+    }, TX);
     await progress(runId);
     return run;
   }
@@ -613,7 +616,7 @@ export function createEngine(deps: EngineDeps) {
       }
       const run = await tx.processRun.update({ where: { id: runId }, data: { status: 'running', error: null, finishedAt: null, generation: { increment: 1 } } });
       return { run, ids: leaves.map((l) => l.id) };
-    });
+    }, TX);
     await progress(runId);
     await enqueue(out.ids);
     return out.run;

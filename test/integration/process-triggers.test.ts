@@ -6,12 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { definitionsDir, startProcApp, type ProcApp } from './process-helpers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { emitProcessEvent } from '../../services/processes/events.ts';
 
 let p: ProcApp;
 const service = `svc-${randomUUID().slice(0, 6)}`;
+const amToken = `am-${randomUUID()}`;
+const amFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 before(async () => {
   const dir = definitionsDir({
@@ -73,7 +76,7 @@ steps:
   - { id: ask, kind: agent, agent: assistant, prompt: "hello" }
 `,
   });
-  p = await startProcApp(dir, { processes: { vars: { note: 'from-schedule' } } });
+  p = await startProcApp(dir, { processes: { vars: { note: 'from-schedule' } }, app: { env: { ALERTMANAGER_TOKEN: amToken } } });
 });
 
 after(async () => {
@@ -136,4 +139,20 @@ test('an agent step without a configured LLM fails with a clear reason', async (
   const run = await p.waitRun(id, 'failed');
   assert.equal(run.steps[0]!.error, 'agents are not available here');
   assert.equal(run.steps[0]!.attempts, 1);
+});
+
+test('an Alertmanager webhook for a firing alert starts the process that listens for it', async () => {
+  const db = p.t.app.deps.db;
+  const labels = { alertname: 'HighErrorRate', service, severity: 'page', environment: 'production' };
+  const body = {
+    ...amFixture,
+    groupKey: `{}:{alertname="HighErrorRate",run="${randomUUID()}"}`,
+    status: 'firing',
+    commonLabels: labels,
+    alerts: [{ ...(amFixture.alerts as object[])[0], status: 'firing', labels: { ...labels, instance: 'a:1' }, startsAt: new Date().toISOString() }],
+  };
+  const res = await fetch(`${p.t.url}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${amToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 202);
+  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'page' } } } }), 'the run started by the webhook', 30_000);
+  assert.equal(run.trigger, 'event');
 });
