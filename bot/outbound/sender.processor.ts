@@ -121,11 +121,11 @@ const LIVE_JOB_STATES = new Set(['waiting', 'wait', 'delayed', 'active', 'priori
 
 /**
  * How long a row with `ahead` earlier rows waits before it looks again: about the time those
- * rows need at the chat's rate, minus half a slot so the hand-over is not late.
+ * rows need at the chat's rate. Usually the row before it wakes it sooner (see `wakeNext`);
+ * the poll is the fallback when that wake-up is missed, so it is bounded both ways.
  */
 export function orderingPollMs(ahead: number, slotMs: number): number {
-  const est = ahead * slotMs - slotMs / 2;
-  return Math.round(Math.min(5000, Math.max(100, est)));
+  return Math.round(Math.min(15_000, Math.max(500, ahead * slotMs)));
 }
 
 function errorText(err: unknown): string {
@@ -168,7 +168,7 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
   };
 
   /** State of another job of this queue (for orphan detection). */
-  const jobState = async (job: Job<OutboundJob>, jobId: string): Promise<string> => {
+  const queueOf = (job: Job<OutboundJob>): Queue => {
     let q = stateQueues.get(job.queueQualifiedName);
     if (!q) {
       // Shares the connection: closing is not needed and would not close it.
@@ -176,7 +176,30 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       q.on('error', (err) => log.warn({ err: err.message }, 'outbound state queue error'));
       stateQueues.set(job.queueQualifiedName, q);
     }
-    return q.getJobState(jobId);
+    return q;
+  };
+  const jobState = (job: Job<OutboundJob>, jobId: string): Promise<string> => queueOf(job).getJobState(jobId);
+
+  /**
+   * The row is done (sent or failed): wake the chat's next queued row if it sleeps in the
+   * delayed set, so it goes out as soon as the limiter allows instead of at its next poll.
+   */
+  const wakeNext = async (job: Job<OutboundJob>): Promise<void> => {
+    try {
+      const row = await db.outboundMessage.findUnique({ where: { id: job.data.outboundId }, select: { platform: true, chatId: true, seq: true } });
+      if (!row) return;
+      const next = await db.outboundMessage.findFirst({
+        where: { platform: row.platform, chatId: row.chatId, status: 'queued', seq: { gt: row.seq } },
+        orderBy: { seq: 'asc' },
+        select: { id: true },
+      });
+      if (!next) return;
+      const nextJob = await queueOf(job).getJob(outboundJobId(next.id));
+      if (nextJob && (await nextJob.isDelayed())) await nextJob.promote();
+    } catch (err) {
+      // It may have started meanwhile; a missed wake-up only costs the next row its poll.
+      log.debug({ err: errorText(err), outboundId: job.data.outboundId }, 'outbound wake-up of the next row skipped');
+    }
   };
 
   const markFailed = async (id: string, attempts: number, error: string): Promise<void> => {
@@ -370,8 +393,18 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
     // Short waits are slept in place, within a small budget per run.
     const inlineUntil = Date.now() + opts.maxInlineWaitMs * 4;
     for (;;) {
-      const step = await attempt(job);
-      if (step.kind === 'done') return step.result;
+      let step: Step;
+      try {
+        step = await attempt(job);
+      } catch (err) {
+        // Unrecoverable means the row was marked failed: the chat moves on.
+        if (err instanceof UnrecoverableError) await wakeNext(job);
+        throw err;
+      }
+      if (step.kind === 'done') {
+        if (step.result.outcome === 'sent') await wakeNext(job);
+        return step.result;
+      }
       if (step.ms <= opts.maxInlineWaitMs && Date.now() + step.ms <= inlineUntil) {
         await sleep(step.ms);
         continue;

@@ -43,10 +43,10 @@ test('the limits schema rejects nonsense with the key that is wrong', () => {
 });
 
 test('a waiting message looks again after about the time the rows ahead need', () => {
-  assert.equal(orderingPollMs(1, 1000), 500);
-  assert.equal(orderingPollMs(3, 1000), 2500);
-  assert.equal(orderingPollMs(1, 100), 100, 'never busier than every 100 ms');
-  assert.equal(orderingPollMs(100, 1000), 5000, 'never sleeps past 5 s, so a stuck head is re-checked');
+  assert.equal(orderingPollMs(1, 1000), 1000);
+  assert.equal(orderingPollMs(3, 1000), 3000);
+  assert.equal(orderingPollMs(1, 100), 500, 'never busier than every 500 ms (the row ahead wakes it sooner)');
+  assert.equal(orderingPollMs(100, 1000), 15_000, 'never sleeps past 15 s, so a stuck head is re-checked');
 });
 
 test('the outbound YAML section has defaults and refuses unknown keys', () => {
