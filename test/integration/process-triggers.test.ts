@@ -70,6 +70,11 @@ steps:
     action: get
     ticket: "{{ steps.open.output.id }}"
 `,
+    'document.yaml': `
+name: ptr-document
+steps:
+  - { id: read, kind: document, document: "999999" }
+`,
     'agent.yaml': `
 name: ptr-agent
 steps:
@@ -155,4 +160,10 @@ test('an Alertmanager webhook for a firing alert starts the process that listens
   assert.equal(res.status, 202);
   const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'page' } } } }), 'the run started by the webhook', 30_000);
   assert.equal(run.trigger, 'event');
+});
+
+test('a document step for a document that does not exist fails with a clear reason', async () => {
+  const id = await p.start('ptr-document');
+  const run = await p.waitRun(id, 'failed');
+  assert.equal(run.steps[0]!.error, 'document 999999 does not exist');
 });
