@@ -140,6 +140,18 @@ function withThread(ref: ConversationRef, threadId: string | undefined): Convers
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Runs `fn` up to `times` times, `pauseMs` apart; rethrows the last error. */
+async function withRetries<T>(times: number, pauseMs: number, fn: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= times) throw err;
+      await sleep(pauseMs * i);
+    }
+  }
+}
+
 /**
  * The outbound queue: its name, payload schema and the sender processor. The composition
  * root registers it on the worker role (`queues.register(createOutboundQueue(...))`).
@@ -250,7 +262,7 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
     const sender = deps.senders[platform];
     if (!sender) {
       await markFailed(id, row.attempts, `no sender configured for ${platform}`);
-      deps.metrics.outboundMessages.inc({ platform, op: req.editMessageId || req.messageKey ? 'edit' : 'post', outcome: 'failed' });
+      deps.metrics.outboundMessages.inc({ platform, op: req.editMessageId ? 'edit' : 'post', outcome: 'failed' });
       throw new UnrecoverableError(`outbound ${id}: no sender configured for ${platform}`);
     }
 
@@ -329,7 +341,9 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
       deps.metrics.outboundMessages.inc({ platform, op, outcome: 'sent' });
 
       const linkThread = (op === 'post' ? postRef.threadId : req.ref.threadId) ?? '';
-      await db.$transaction([
+      // The message is out: a failed write here would make the retry send it twice, so a
+      // short database hiccup is retried in place first.
+      await withRetries(3, 200, () => db.$transaction([
         db.outboundMessage.update({
           where: { id },
           data: { status: 'sent', platformMessageId: messageId, attempts, sentAt: clock.now(), error: null },
@@ -343,7 +357,7 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
               }),
             ]
           : []),
-      ]);
+      ]));
       log.debug({ outboundId: id, platform, op, messageId }, 'outbound delivered');
       return { kind: 'done', result: { outcome: 'sent', op, platformMessageId: messageId } };
     } finally {
