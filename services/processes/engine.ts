@@ -596,13 +596,18 @@ export function createEngine(deps: EngineDeps) {
     return run;
   }
 
-  /** Re-opens a failed run at its failed step(s) with a new generation of job ids. */
+  /**
+   * Re-opens a failed run at its failed step(s) with a new generation of job ids. What the
+   * failure left half-way is picked up too: steps that finished while the run stood failed are
+   * advanced, pending steps re-enqueued, and waiting steps get their timers again.
+   */
   async function retry(runId: number): Promise<RunRow> {
     const out = await db.$transaction(async (tx) => {
       const [r] = await tx.$queryRaw<RunRow[]>`SELECT * FROM "ProcessRun" WHERE id = ${runId} FOR UPDATE`;
       if (!r) throw new ProcessError('processes.runNotFound', { id: runId });
       if (r.status !== 'failed') throw new ProcessError('processes.notFailed', { id: runId, status: r.status });
-      const failed = await tx.processStepRun.findMany({ where: { runId, status: { in: ['failed', 'denied'] }, kind: { not: 'parallel' } } });
+      const rows = await tx.processStepRun.findMany({ where: { runId } });
+      const failed = rows.filter((f) => (f.status === 'failed' || f.status === 'denied') && f.kind !== 'parallel');
       // Only the latest failure of each step is reopened (a loop may have failed before).
       const leaves = failed.filter((f) => !failed.some((o) => o.stepId === f.stepId && o.iteration > f.iteration));
       if (leaves.length === 0) throw new ProcessError('processes.nothingToRetry', { id: runId });
@@ -615,10 +620,24 @@ export function createEngine(deps: EngineDeps) {
         }
       }
       const run = await tx.processRun.update({ where: { id: runId }, data: { status: 'running', error: null, finishedAt: null, generation: { increment: 1 } } });
-      return { run, ids: leaves.map((l) => l.id) };
+      const def = await definitionOf(run.definitionId);
+      const ids = new Set(leaves.map((l) => l.id));
+      for (const row of rows) {
+        if (row.status === 'pending') ids.add(row.id);
+        // Finished while the run stood failed (a parallel branch): it never advanced.
+        if ((row.status === 'succeeded' || row.status === 'skipped') && row.kind !== 'parallel' && row.next === null) {
+          const target = row.kind === 'branch' ? ((row.output as { target?: string | null } | null)?.target ?? undefined) : undefined;
+          const next = await successors(tx, run, def, row, target);
+          await tx.processStepRun.update({ where: { id: row.id }, data: { next: next.map((n) => n.id) } });
+          for (const n of next) ids.add(n.id);
+        }
+      }
+      const waiting = rows.filter((w) => w.status === 'waiting' && w.waitUntil);
+      return { run, ids: [...ids], waiting };
     }, TX);
     await progress(runId);
     await enqueue(out.ids);
+    for (const w of out.waiting) await timer(w, out.run.generation, w.waitUntil!.getTime() - clock.now().getTime());
     return out.run;
   }
 

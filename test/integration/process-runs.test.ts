@@ -104,6 +104,21 @@ steps:
     kind: http
     url: "{{ inputs.base }}/flaky-tail"
 `,
+    'half.yaml': `
+name: pr-half
+inputs:
+  base: { type: string, required: true }
+steps:
+  - id: fan
+    kind: parallel
+    branches:
+      - steps:
+          - { id: fa, kind: http, url: "{{ inputs.base }}/half-a", retry: { attempts: 1 } }
+      - steps:
+          - { id: fb1, kind: http, url: "{{ inputs.base }}/half-b1" }
+          - { id: fb2, kind: http, url: "{{ inputs.base }}/half-b2" }
+  - { id: tail, kind: http, url: "{{ inputs.base }}/half-tail" }
+`,
     'slow.yaml': `
 name: pr-slow
 steps:
@@ -297,4 +312,27 @@ test('chat: run starts a run whose progress goes to the chat; runs and run <id> 
   assert.match(denied[0]!.reply.text, /may not start pr-linear/);
   const bad = await p.say(p.operator, 'run pr-linear base');
   assert.match(bad[0]!.reply.text, /"base" is not key=value/);
+});
+
+test('retry after a branch failed while another was in flight: the stranded branch goes on, nothing runs twice', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let aHealthy = false;
+  target.routes.set('/half-a', () => (aHealthy ? { status: 200 } : { status: 500 }));
+  target.routes.set('/half-b1', { hold: held });
+  const id = await p.start('pr-half', { base: target.url });
+  await p.waitRun(id, 'failed');
+  release();
+  // b1 finishes while the run stands failed: recorded, but nothing after it starts.
+  await p.waitStep(id, 'fb1', 'succeeded');
+  const stalled = await p.run(id);
+  assert.ok(!stalled.steps.some((s) => s.step === 'fb2'));
+  aHealthy = true;
+  await p.say(p.operator, `run retry ${id}`);
+  const run = await p.waitRun(id, 'succeeded');
+  assert.deepEqual(run.steps.map((s) => s.step).sort(), ['fa', 'fan', 'fb1', 'fb2', 'tail']);
+  assert.equal(target.hits.get('/half-a'), 2);
+  assert.equal(target.hits.get('/half-b1'), 1);
+  assert.equal(target.hits.get('/half-b2'), 1);
+  assert.equal(target.hits.get('/half-tail'), 1);
 });
