@@ -10,6 +10,10 @@
  *
  * Prints alerts/s, p50, p99 for both and the ratio. Uses the a2d2_test database and removes
  * its rows afterwards. Run with workers off (role http): the chat work is not part of ingest.
+ *
+ * Measured 2026-11-26 on the shared 2-core CI-class machine (load average 5-7 from other jobs),
+ * 10 connections, 10 s: a2d2 536 and 646 alerts/s vs bare 764 and 984 alerts/s, ratio 0.70x and
+ * 0.66x. The difference is the row lock + deploy lookup + queue add per payload.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
