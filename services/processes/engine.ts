@@ -274,9 +274,13 @@ export function createEngine(deps: EngineDeps) {
 
   /** Creates the row of a step about to run (its next iteration when it ran before). */
   async function createStepRow(tx: Tx, runId: number, place: StepPlace, parentId: string | null): Promise<NextRef> {
-    const iteration = await tx.processStepRun.count({ where: { runId, stepId: place.step.id } });
-    const row = await tx.processStepRun.create({ data: { runId, stepId: place.step.id, iteration, kind: place.step.kind, parentId }, select: { id: true } });
-    return { id: row.id, stepId: place.step.id, iteration };
+    // One round trip: the iteration is the number of earlier executions of the step.
+    const [row] = await tx.$queryRaw<{ id: string; iteration: number }[]>`
+      INSERT INTO "ProcessStepRun" (id, "runId", "stepId", iteration, kind, "parentId", "updatedAt")
+      SELECT gen_random_uuid(), ${runId}, ${place.step.id}, COUNT(*)::int, ${place.step.kind}, ${parentId}::uuid, now()
+      FROM "ProcessStepRun" WHERE "runId" = ${runId} AND "stepId" = ${place.step.id}
+      RETURNING id::text AS id, iteration`;
+    return { id: row!.id, stepId: place.step.id, iteration: row!.iteration };
   }
 
   /**
@@ -284,7 +288,7 @@ export function createEngine(deps: EngineDeps) {
    * the end of a branch, the join of its parallel step; at the end of the top sequence, the
    * run's success. Returns the rows to enqueue.
    */
-  async function successors(tx: Tx, run: RunRow, def: ActiveDefinition, row: { stepId: string; parentId: string | null }, target?: string): Promise<NextRef[]> {
+  async function successors(tx: Tx, run: RunRow, def: ActiveDefinition, row: { stepId: string; parentId: string | null }, target?: string, current?: { id: string; status: string; output: unknown }): Promise<NextRef[]> {
     const place = def.places.get(row.stepId)!;
     const nextId = target !== undefined ? target : place.sequence[place.index + 1];
     if (nextId && nextId !== 'end') return [await createStepRow(tx, run.id, def.places.get(nextId)!, row.parentId)];
@@ -301,8 +305,9 @@ export function createEngine(deps: EngineDeps) {
       await tx.processStepRun.update({ where: { id: parent.id }, data: { joined } });
       return [];
     }
-    const children = await tx.processStepRun.findMany({ where: { parentId: parent.id }, select: { stepId: true, status: true, output: true } });
-    const output = Object.fromEntries(children.map((c) => [c.stepId, { status: c.status, output: c.output }]));
+    const children = await tx.processStepRun.findMany({ where: { parentId: parent.id }, select: { id: true, stepId: true, status: true, output: true } });
+    // The step finishing now is recorded after its successors are known (one update for both).
+    const output = Object.fromEntries(children.map((c) => (c.id === current?.id ? [c.stepId, { status: current.status, output: current.output }] : [c.stepId, { status: c.status, output: c.output }])));
     await tx.processStepRun.update({ where: { id: parent.id }, data: { joined, status: 'succeeded', output: output as object, finishedAt: clock.now() } });
     const after = await successors(tx, run, def, parent);
     await tx.processStepRun.update({ where: { id: parent.id }, data: { next: after.map((a) => a.id) } });
@@ -333,20 +338,20 @@ export function createEngine(deps: EngineDeps) {
       const locked = await lock(tx, rowId);
       if (!locked || !expect.includes(locked.row.status)) return null;
       const { row, run } = locked;
-      await tx.processStepRun.update({
-        where: { id: row.id },
-        data: {
-          status: result.status,
-          ...(result.output !== undefined ? { output: result.output as object } : {}),
-          ...(result.input !== undefined ? { input: result.input as object } : {}),
-          ...(result.error !== undefined ? { error: result.error } : {}),
-          finishedAt: clock.now(),
-        },
-      });
-      if (run.status !== 'running') return { run, row: { ...row, status: result.status }, next: [] as NextRef[] };
+      const data = {
+        status: result.status,
+        ...(result.output !== undefined ? { output: result.output as object } : {}),
+        ...(result.input !== undefined ? { input: result.input as object } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        finishedAt: clock.now(),
+      };
+      if (run.status !== 'running') {
+        await tx.processStepRun.update({ where: { id: row.id }, data });
+        return { run, row: { ...row, status: result.status }, next: [] as NextRef[] };
+      }
       const def = await definitionOf(run.definitionId);
-      const next = await successors(tx, run, def, row, result.target);
-      await tx.processStepRun.update({ where: { id: row.id }, data: { next: next.map((n) => n.id) } });
+      const next = await successors(tx, run, def, row, result.target, { id: row.id, status: result.status, output: result.output ?? null });
+      await tx.processStepRun.update({ where: { id: row.id }, data: { ...data, next: next.map((n) => n.id) } });
       return { run, row: { ...row, status: result.status, output: (result.output ?? null) as never, error: result.error ?? null }, next };
     }, TX);
     if (!outcome) return false;
