@@ -201,7 +201,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const senders: Partial<Record<Platform, PlatformSender>> = {};
   for (const m of modules) if (m.sender) senders[m.sender.platform] = m.sender;
-  queues.register(createOutboundQueue({ db, logger, metrics, senders, redis: queues.producer, clock }));
+  queues.register(
+    createOutboundQueue({
+      db,
+      logger,
+      metrics,
+      senders,
+      redis: queues.producer,
+      clock,
+      limits: config.file.outbound.limits,
+      options: { maxAttempts: config.file.outbound.maxAttempts },
+    }),
+  );
 
   const role = opts.role;
   const runsHttp = role === 'all' || role === 'http';

@@ -136,7 +136,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       via,
       async reply(reply, opts = {}) {
         const { ref, ...rest } = opts;
-        await deps.outbound.send({ ...rest, ref: ref ?? replyRef, reply });
+        const visibleTo = reply.ephemeral && !ref ? { visibleTo: event.user.platformUserId } : {};
+        await deps.outbound.send({ ...rest, ...visibleTo, ref: ref ?? replyRef, reply });
       },
       async setState(patch) {
         const next = { ...conversation.state, ...patch };

@@ -318,7 +318,8 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJ
           await sender.edit(req.ref, editId, req.reply as Reply);
           messageId = editId;
         } else {
-          const posted = await sender.post(postRef, req.reply as Reply, replyTo ? { replyToMessageId: replyTo } : undefined);
+          const postOpts = { ...(replyTo ? { replyToMessageId: replyTo } : {}), ...(req.visibleTo ? { visibleTo: req.visibleTo } : {}) };
+          const posted = await sender.post(postRef, req.reply as Reply, Object.keys(postOpts).length ? postOpts : undefined);
           messageId = posted.messageId;
         }
       } catch (err) {

@@ -27,6 +27,8 @@ export interface PostOptions {
    * Telegram replies to it (reply_parameters.message_id, keeping ref.threadId as the topic).
    */
   replyToMessageId?: string;
+  /** Platform user id of the only person who should see it (`Reply.ephemeral`), where the platform can do that. */
+  visibleTo?: string;
 }
 
 /** Delivers to a platform; implemented by each adapter's renderer. */

@@ -133,6 +133,8 @@ export interface OutboundRequest {
   threadUnderKey?: string;
   /** Explicit message id to edit in place. */
   editMessageId?: string;
+  /** Platform user id who alone should see an `ephemeral` reply (set by the pipeline). */
+  visibleTo?: string;
 }
 
 /** Quick conversation reference as a stable string, e.g. for Redis keys and logs. */

@@ -137,9 +137,10 @@ export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
       // Inside a thread the thread's root is the thread; otherwise answering a message starts one under it.
       const threadTs = ref.threadId || postOpts.replyToMessageId;
       const thread = threadTs ? { thread_ts: threadTs } : {};
-      if (reply.ephemeral && postOpts.ephemeralUserId) {
+      const ephemeralUser = postOpts.ephemeralUserId ?? postOpts.visibleTo;
+      if (reply.ephemeral && ephemeralUser) {
         const res = await call(() =>
-          client.chat.postEphemeral({ channel: ref.chatId, user: postOpts.ephemeralUserId!, ...message, ...thread }),
+          client.chat.postEphemeral({ channel: ref.chatId, user: ephemeralUser, ...message, ...thread }),
         );
         return { messageId: res.message_ts ?? '' };
       }
