@@ -394,10 +394,37 @@ export function createEngine(deps: EngineDeps) {
 
   /** Processes one step job (see the module comment for the guarantees). */
   async function processStep(data: StepJob, job: { attemptsMade: number; opts: { attempts?: number } }): Promise<string> {
+    if (data.kind === 'run') {
+      // Fast path, one round trip: claim an open step of a running run. Conditional, so a
+      // duplicate delivery can never set a finished step back to running.
+      const [hit] = await db.$queryRaw<{ row: StepRow; run: RunRow }[]>`
+        UPDATE "ProcessStepRun" s SET status = 'running', attempts = s.attempts + 1, "startedAt" = COALESCE(s."startedAt", now()), "updatedAt" = now()
+        FROM "ProcessRun" r
+        WHERE s.id = ${data.stepRunId}::uuid AND r.id = s."runId" AND r.status = 'running'
+          AND s.status IN ('pending', 'running') AND NOT (s.kind = 'parallel' AND s.next IS NOT NULL)
+        RETURNING to_jsonb(s) AS row, to_jsonb(r) AS run`;
+      if (hit) return runClaimed(hit.row, hit.run, job);
+    }
     const row = await db.processStepRun.findUnique({ where: { id: data.stepRunId }, include: { run: true } });
     if (!row) return 'gone';
     const run = row.run;
     if (run.status !== 'running') return `run ${run.status}`;
+    const def = await definitionOf(run.definitionId);
+    const step = def.places.get(row.stepId)?.step;
+    if (data.kind === 'timer') return step ? onTimer(row, step) : 'unknown step';
+    if (FINAL.includes(row.status) || (row.kind === 'parallel' && row.status === 'running' && row.next)) {
+      // Finished before (a replay after a crash): only make sure what follows was enqueued.
+      await enqueue((row.next as string[] | null) ?? []);
+      return 'replayed';
+    }
+    return row.status === 'waiting' ? 'waiting' : 'claimed elsewhere';
+  }
+
+  /**
+   * Runs a step this worker has claimed (status running, attempts counted). Rows arrive as JSON
+   * from the claim: timestamps are strings, and nothing here reads them.
+   */
+  async function runClaimed(row: StepRow, run: RunRow, job: { attemptsMade: number; opts: { attempts?: number } }): Promise<string> {
     const def = await definitionOf(run.definitionId);
     const place = def.places.get(row.stepId);
     if (!place) {
@@ -405,28 +432,12 @@ export function createEngine(deps: EngineDeps) {
       return 'unknown step';
     }
     const step = place.step;
-
-    if (data.kind === 'timer') return onTimer(row, step);
-    if (FINAL.includes(row.status) || (row.kind === 'parallel' && row.status === 'running' && row.next)) {
-      // Finished before (a replay after a crash): only make sure what follows was enqueued.
-      await enqueue((row.next as string[] | null) ?? []);
-      return 'replayed';
-    }
-    if (row.status === 'waiting') return 'waiting';
-
     const scope = await scopeOf(run);
     if (step.when && !holds(step.when, scope)) {
       await finish(row.id, { status: 'skipped', output: null });
       return 'skipped';
     }
-    // Conditional: a duplicate delivery that read the row before another one finished it must
-    // not set a finished step back to running.
-    const claimed = await db.processStepRun.updateMany({
-      where: { id: row.id, status: { in: ['pending', 'running'] } },
-      data: { status: 'running', attempts: { increment: 1 }, ...(row.startedAt ? {} : { startedAt: clock.now() }) },
-    });
-    if (claimed.count === 0) return 'finished elsewhere';
-    if (row.attempts === 0) await progress(run.id, run);
+    if (row.attempts === 1) await progress(run.id, run);
 
     let outcome;
     try {
