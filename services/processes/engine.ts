@@ -169,8 +169,20 @@ export function createEngine(deps: EngineDeps) {
     return { ...config.vars };
   }
 
-  async function scopeOf(run: RunRow, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    const rows = await db.processStepRun.findMany({ where: { runId: run.id }, orderBy: [{ iteration: 'asc' }, { createdAt: 'asc' }] });
+  /** Whether a step's templates or expressions read `steps.…` (else its scope needs no query). */
+  const readsSteps = new WeakMap<StepDef, boolean>();
+  function needsSteps(step: StepDef): boolean {
+    let v = readsSteps.get(step);
+    if (v === undefined) {
+      const own = step.kind === 'parallel' ? { when: step.when } : step;
+      v = /\bsteps\s*[.[]/.test(JSON.stringify(own));
+      readsSteps.set(step, v);
+    }
+    return v;
+  }
+
+  async function scopeOf(run: RunRow, extra: Record<string, unknown> = {}, withSteps = true): Promise<Record<string, unknown>> {
+    const rows = withSteps ? await db.processStepRun.findMany({ where: { runId: run.id }, orderBy: [{ iteration: 'asc' }, { createdAt: 'asc' }] }) : [];
     const steps: Record<string, unknown> = {};
     // The latest iteration of a step is what later steps see.
     for (const r of rows) steps[r.stepId] = { status: r.status, output: r.output, error: r.error, attempts: r.attempts, iteration: r.iteration };
@@ -432,7 +444,7 @@ export function createEngine(deps: EngineDeps) {
       return 'unknown step';
     }
     const step = place.step;
-    const scope = await scopeOf(run);
+    const scope = await scopeOf(run, {}, needsSteps(step));
     if (step.when && !holds(step.when, scope)) {
       await finish(row.id, { status: 'skipped', output: null });
       return 'skipped';
