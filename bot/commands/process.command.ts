@@ -202,7 +202,7 @@ export async function createProcessesModule(deps: CoreDeps, opts: ProcessesModul
       if (/^#?\d+$/.test(first)) {
         const r = await engine.get(runId(first, ctx));
         if (!r) throw new UserError('processes.runNotFound', { id: first });
-        const def = engine.definitions().find((d) => d.id === r.definitionId) ?? engine.definition(r.processName);
+        const def = await engine.definitionOf(r.definitionId);
         return renderProgress(ctx.t, r, def.def, r.steps);
       }
       if (first === 'cancel' || first === 'отменить') {

@@ -756,6 +756,8 @@ export function createEngine(deps: EngineDeps) {
   return {
     install,
     definition,
+    /** The definition version a run started with (read back from Postgres when not loaded). */
+    definitionOf,
     definitions: () => [...active.values()],
     start,
     plan,
