@@ -288,9 +288,10 @@ test('Slack: an image-only ("scanned") PDF is stored and said to have no text la
 
 test('CSV, HTML and XLSX through Telegram come out with the right category', async () => {
   const items: [string, Buffer, string][] = [
-    [`menu-${run}.csv`, render(lines('other', 'en', 2), 'csv', 'menu'), 'other'],
-    [`manual-${run}.html`, render(lines('manual', 'ru', 1), 'html', 'manual'), 'manual'],
-    [`cert-${run}.xlsx`, render(lines('certificate', 'en', 2), 'xlsx', 'cert'), 'certificate'],
+    // The run id in the content keeps the bytes unique: earlier runs' documents stay in the database.
+    [`menu-${run}.csv`, render([...lines('other', 'en', 2), `ref ${run}`], 'csv', 'menu'), 'other'],
+    [`manual-${run}.html`, render([...lines('manual', 'ru', 1), `ref ${run}`], 'html', 'manual'), 'manual'],
+    [`cert-${run}.xlsx`, render([...lines('certificate', 'en', 2), `ref ${run}`], 'xlsx', 'cert'), 'certificate'],
   ];
   const chat = newChat();
   for (const [name, bytes] of items) await tgFile(chat, name, bytes);
