@@ -68,7 +68,7 @@ export const processes = {
   },
   ru: {
     'processes.run.summary': 'Запустить процесс; показать, отменить или повторить запуск',
-    'processes.run.usage': 'run <процесс> ключ=значение ... [--dry-run] | run <номер> | run cancel <номер> | run retry <номер>',
+    'processes.run.usage': 'запуск <процесс> ключ=значение ... [--dry-run] | запуск <номер> | запуск отменить <номер> | запуск повторить <номер>',
     'processes.runs.summary': 'Последние запуски процессов',
     'processes.list.summary': 'Процессы, которые можно запустить',
     'processes.list.title': 'Процессы',
