@@ -90,7 +90,7 @@ function sanitizeJobId(s: string): string {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const env = config.env;
-  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env) });
+  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env, config.envSecrets) });
   const metrics = opts.metrics ?? createMetrics();
   const clock = opts.clock ?? systemClock;
   const db: Db = createDb(env.DATABASE_URL);

@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
   // The terminal keeps stdout for the conversation; logs go to stderr there.
   const logger = createLogger({
     level: command === 'chat' && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
-    secrets: secretValues(config.env),
+    secrets: secretValues(config.env, config.envSecrets),
     ...(command === 'chat' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
   });
   switch (command) {

@@ -21,7 +21,7 @@ export const moduleFactories: ModuleFactory[] = [
   createTicketsModule,
   createSlackTicketModalModule,
   (deps) => createDocumentsModule(deps),
-  // Secrets of http steps come from the environment, filtered by processes.secretEnv.
-  (deps) => createProcessesModule(deps, { secretEnv: process.env }),
+  // Secrets of http steps: only the variables processes.secretEnv allows (read by config.ts).
+  (deps) => createProcessesModule(deps, { secretEnv: deps.config.envSecrets }),
   (deps) => createAgentsModule(deps),
 ];

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ROLES } from './users/roles.ts';
 import { configSections } from './config-sections.ts';
+import { SHIPPED_SECRET_ENV } from './processes/definition.ts';
 
 /** A start-up configuration error: `key` names the setting, `message` says what is expected. */
 export class ConfigError extends Error {
@@ -114,6 +115,11 @@ export interface AppConfig {
   /** Path the YAML came from, or null when defaults were used. */
   configPath: string | null;
   version: string;
+  /**
+   * Values of the environment variables the YAML allows processes to use as secrets
+   * (processes.secretEnv, plus those the shipped processes name). Nothing else leaves here.
+   */
+  envSecrets: Record<string, string>;
 }
 
 function firstIssue(error: z.ZodError, prefix: string): ConfigError {
@@ -181,12 +187,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!merged.success) throw firstIssue(merged.error, 'overrides');
     file = merged.data;
   }
-  return { env, file, configPath, version: readVersion() };
+  const envSecrets: Record<string, string> = {};
+  for (const name of new Set([...file.processes.secretEnv, ...SHIPPED_SECRET_ENV])) {
+    const value = source[name];
+    if (value) envSecrets[name] = value;
+  }
+  return { env, file, configPath, version: readVersion(), envSecrets };
 }
 
 /** Secrets that must never appear in logs; used by the logger's redaction. */
-export function secretValues(env: Env): string[] {
+export function secretValues(env: Env, envSecrets: Record<string, string> = {}): string[] {
   return [
+    ...Object.values(envSecrets),
     env.SLACK_SIGNING_SECRET,
     env.SLACK_BOT_TOKEN,
     env.SLACK_APP_TOKEN,

@@ -78,6 +78,8 @@ export class Queues {
       ...redisOptions(opts.redisUrl),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      // Concurrent requests' enqueues share round trips instead of each paying one.
+      enableAutoPipelining: true,
       lazyConnect: true,
       connectionName: 'a2d2-producer',
     });

@@ -62,7 +62,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
   });
   const { secretValues } = await import('../../services/config.ts');
-  const logger = createLogger({ level: 'info', secrets: secretValues(config.env), destination: sink as never });
+  const logger = createLogger({ level: 'info', secrets: secretValues(config.env, config.envSecrets), destination: sink as never });
   const app = await createApp({
     config,
     role: opts.role ?? 'all',

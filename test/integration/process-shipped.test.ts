@@ -18,9 +18,9 @@ const hookToken = `hook-${randomUUID()}`;
 
 before(async () => {
   target = await startTarget();
-  // The composition root hands the process environment to the module (filtered by secretEnv).
-  process.env.DEPLOY_HOOK_TOKEN = hookToken;
+  // The deploy hook's token reaches the process only from the environment (allowed by name).
   p = await startProcApp(definitionsDir({}), {
+    app: { env: { DEPLOY_HOOK_TOKEN: hookToken } },
     processes: {
       includeShipped: true,
       vars: {
@@ -39,7 +39,6 @@ before(async () => {
 after(async () => {
   await p?.t.stop();
   await target?.close();
-  delete process.env.DEPLOY_HOOK_TOKEN;
 });
 
 test('smoke-test: every check passes and the report lists them', async () => {
