@@ -6,69 +6,27 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { amPayload, startAlertmanagerTestApp, type AlertmanagerTestApp } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const AM_TOKEN = `am-${randomUUID()}`;
-const API_TOKEN = `api-${randomUUID()}`;
-const channel = `CAM${randomUUID().slice(0, 8).toUpperCase()}`;
-const amFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-
-/** UTC clock time `minutes` from now, as HH:MM. */
-function hhmm(minutes: number): string {
-  return new Date(Date.now() + minutes * 60_000).toISOString().slice(11, 16);
-}
-
-let slack: FakeSlack;
+let am: AlertmanagerTestApp;
 let t: TestApp;
+let AM_TOKEN = '';
+let API_TOKEN = '';
+let channel = '';
 
 before(async () => {
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: 'slack-signing-secret-test',
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-      A2D2_API_TOKEN: API_TOKEN,
-    },
-    yaml: {
-      alerts: {
-        routes: [
-          { match: { service: 'checkout-am' }, destinations: [`slack:${channel}`] },
-          { match: { source: 'grafana' }, destinations: [`slack:${channel}`] },
-          { match: { service: 'quiet-am' }, destinations: [`slack:${channel}`], quietHours: { start: hhmm(-60), end: hhmm(60), timezone: 'UTC', allow: ['critical'] } },
-        ],
-        flapping: { changes: 4, windowMinutes: 30 },
-      },
-    } as never,
-  });
+  am = await startAlertmanagerTestApp('CAM');
+  ({ t, amToken: AM_TOKEN, apiToken: API_TOKEN, channel } = am);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  await am?.stop();
 });
 
-function amPayload(groupKey: string, status: 'firing' | 'resolved', over: Record<string, string> = {}) {
-  const labels = { alertname: 'HighErrorRate', service: 'checkout-am', severity: 'critical', environment: 'production', ...over };
-  return {
-    ...amFixture,
-    groupKey,
-    status,
-    commonLabels: labels,
-    alerts: [{ ...(amFixture.alerts as object[])[0], status, labels: { ...labels, instance: 'checkout-1:8080' }, ...(status === 'resolved' ? { endsAt: new Date().toISOString() } : {}) }],
-  };
-}
-
-async function post(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${AM_TOKEN}` }) {
-  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-const inChannel = (method: string) => slack.callsTo(method).filter((c) => c.args.channel === channel);
+const post: AlertmanagerTestApp['post'] = (path, body, headers) => am.post(path, body, headers);
+const inChannel = (method: string) => am.inChannel(method);
 
 test('an Alertmanager group posted 5 times and then resolved is one message, edited to resolved', async () => {
   const groupKey = `{}:{alertname="HighErrorRate",run="${randomUUID()}"}`;

@@ -6,11 +6,12 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { interactivityBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import { eventCallbackBody, interactivityBody, type FakeSlack } from '../helpers/fake-slack.ts';
+import { callText as text, slackCallsIn } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const SECRET = `slack-secret-${randomUUID()}`;
 const AM_TOKEN = `am-${randomUUID()}`;
 const run = randomUUID().slice(0, 8);
 const service = `btn-${run}`;
@@ -18,33 +19,30 @@ const channel = `CBT${run.toUpperCase()}`;
 const OPERATOR = `UOP${run.toUpperCase()}`;
 const VIEWER = `UVW${run.toUpperCase()}`;
 
+let chatApp: ChatTestApp;
+let silencedGroupId = '';
 let slack: FakeSlack;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl, ALERTMANAGER_TOKEN: AM_TOKEN },
+  chatApp = await startChatTestApp({
+    env: { ALERTMANAGER_TOKEN: AM_TOKEN },
     yaml: {
       roles: { operator: [`slack:${OPERATOR}`] },
       alerts: { routes: [{ match: { service }, destinations: [`slack:${channel}`] }] },
     } as never,
   });
+  ({ t, slack } = chatApp);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  // Silences are listed up to a cap: leave none of this run's behind for later runs' views.
+  if (t && silencedGroupId) await t.app.deps.db.silence.deleteMany({ where: { groupId: silencedGroupId } });
+  await chatApp?.stop();
 });
 
-const text = (c: { args: unknown }) => JSON.stringify(c.args);
-const callsIn = (chat: string, method: string) => slack.callsTo(method).filter((c) => c.args.channel === chat);
-
-async function slackPost(body: string, contentType: string) {
-  const res = await fetch(`${t.url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...signSlackRequest(SECRET, body) }, body });
-  assert.equal(res.status, 200);
-  await res.arrayBuffer();
-}
+const callsIn = (chat: string, method: string) => slackCallsIn(slack, chat, method);
+const slackPost = (body: string, contentType: string) => chatApp.postSlack(body, contentType);
 
 async function press(user: string, actionId: string, value: string, messageTs: string) {
   await slackPost(
@@ -97,7 +95,14 @@ test('buttons: role check, acknowledge, silence, open ticket, resolve', async ()
   await press(OPERATOR, 'alert.silence', `${groupId}:4`, ts);
   await waitFor(() => callsIn(channel, 'chat.update').some((c) => c.args.ts === ts && text(c).includes('Silenced until')), 'the card to show the silence');
   const silence = await db.silence.findFirstOrThrow({ where: { groupId } });
+  silencedGroupId = groupId;
   assert.equal(Math.round((silence.endsAt.getTime() - silence.startsAt.getTime()) / 3_600_000), 4);
+  // The silences view lists it (asked in another chat, so this chat's calls stay as counted below).
+  const viewChat = `CSV${run.toUpperCase()}`;
+  await slackPost(JSON.stringify(eventCallbackBody({ type: 'app_mention', user: VIEWER, text: `<@${slack.botUserId}> silences`, ts: `${Date.now() / 1000}`, channel: viewChat })), 'application/json');
+  const line = `Btn until ${silence.endsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (by ${silence.createdBy})`;
+  const view = await waitFor(() => callsIn(viewChat, 'chat.postMessage').find((c) => text(c).includes('Silences')), 'the silences view');
+  assert.ok(text(view).includes(line), text(view));
 
   // Silenced: the repeat is stored, the chat hears nothing (a later group acts as a barrier, since the sender keeps a chat's order).
   const before = slack.calls.length;

@@ -7,8 +7,10 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import { eventCallbackBody, type FakeSlack } from '../helpers/fake-slack.ts';
+import { callText as text, slackCallsIn } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const GH_SECRET = `gh-${randomUUID()}`;
@@ -19,20 +21,13 @@ const service = `checkout-${run}`;
 const channel = `CGH${run.toUpperCase()}`;
 const dsFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/github-deployment-status.json', import.meta.url), 'utf8')) as Record<string, any>;
 
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: 'slack-signing-secret-test',
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      GITHUB_WEBHOOK_SECRET: GH_SECRET,
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-      A2D2_API_TOKEN: API_TOKEN,
-    },
+  chatApp = await startChatTestApp({
+    env: { GITHUB_WEBHOOK_SECRET: GH_SECRET, ALERTMANAGER_TOKEN: AM_TOKEN, A2D2_API_TOKEN: API_TOKEN },
     yaml: {
       alerts: {
         routes: [{ match: { service }, destinations: [`slack:${channel}`] }],
@@ -40,11 +35,11 @@ before(async () => {
       },
     } as never,
   });
+  ({ t, slack } = chatApp);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  await chatApp?.stop();
 });
 
 function deploymentEvent(deploymentId: number, state: string | null, ref: string) {
@@ -72,8 +67,7 @@ async function github(event: string, body: unknown, opts: { delivery?: string; s
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const inChannel = (method: string) => slack.callsTo(method).filter((c) => c.args.channel === channel);
-const text = (c: { args: unknown }) => JSON.stringify(c.args);
+const inChannel = (method: string) => slackCallsIn(slack, channel, method);
 
 test('deployment_status success and failure each update their own deployment message; redelivery is a no-op', async () => {
   const idOk = Math.floor(Math.random() * 1e9);
@@ -150,4 +144,24 @@ test('a firing alert after a deploy of its service names that deploy and offers 
   assert.match(text(card), /runbooks\.example\/checkout\/rollback/);
   const group = await t.app.deps.db.alertGroup.findFirstOrThrow({ where: { groupKey } });
   assert.ok(group.deploymentId);
+});
+
+test('deploys lists an environment\'s recent deployments, or says there are none', async () => {
+  const environment = `env-${run}`;
+  const dep = await fetch(`${t.url}/webhooks/deploy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
+    body: JSON.stringify({ service, environment, version: 'v3.1.0', status: 'success', actor: 'dave' }),
+  });
+  assert.equal(dep.status, 202);
+  await waitFor(() => t.app.deps.db.deployment.findFirst({ where: { environment } }), 'the deployment stored');
+  const chat = `CDL${run.toUpperCase()}`;
+  const say = (words: string) =>
+    chatApp.postSlack(JSON.stringify(eventCallbackBody({ type: 'app_mention', user: 'UDEPLOYS', text: `<@${slack.botUserId}> ${words}`, ts: `${Date.now() / 1000}`, channel: chat })), 'application/json');
+  await say(`deploys ${environment}`);
+  const view = await waitFor(() => slackCallsIn(slack, chat, 'chat.postMessage').find((c) => text(c).includes('Recent deployments')), 'the deploys view');
+  assert.ok(text(view).includes(`${environment}:`), text(view));
+  assert.ok(text(view).includes(`${service} v3.1.0: `) && text(view).includes('· dave'), text(view));
+  await say(`deploys none-${run}`);
+  await waitFor(() => slackCallsIn(slack, chat, 'chat.postMessage').some((c) => text(c).includes('No deployments recorded.')), 'the empty deploys view');
 });

@@ -7,14 +7,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import type { FakeSlack } from '../helpers/fake-slack.ts';
+import { callText as text, slackCallsIn } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const run = randomUUID().slice(0, 8);
 const checkName = `hc-${run}`;
 const channel = `CHC${run.toUpperCase()}`;
 
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let t: TestApp;
 let target: Server;
@@ -43,9 +46,7 @@ before(async () => {
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`;
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: { SLACK_SIGNING_SECRET: 'slack-signing-secret-test', SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl },
+  chatApp = await startChatTestApp({
     yaml: {
       alerts: {
         routes: [{ match: { source: 'health', check: checkName }, destinations: [`slack:${channel}`] }],
@@ -55,16 +56,15 @@ before(async () => {
       },
     } as never,
   });
+  ({ t, slack } = chatApp);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  await chatApp?.stop();
   await new Promise((r) => target?.close(r));
 });
 
-const inChannel = (method: string) => slack.callsTo(method).filter((c) => c.args.channel === channel);
-const text = (c: { args: unknown }) => JSON.stringify(c.args);
+const inChannel = (method: string) => slackCallsIn(slack, channel, method);
 
 test('a target that goes down alerts after 3 failures and resolves after 2 successes', async () => {
   const db = t.app.deps.db;

@@ -5,68 +5,26 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import type { FakeSlack } from '../helpers/fake-slack.ts';
+import { amPayload, startAlertmanagerTestApp, type AlertmanagerTestApp } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const AM_TOKEN = `am-${randomUUID()}`;
-const API_TOKEN = `api-${randomUUID()}`;
-const channel = `CRU${randomUUID().slice(0, 8).toUpperCase()}`;
-const amFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-
-/** UTC clock time `minutes` from now, as HH:MM. */
-function hhmm(minutes: number): string {
-  return new Date(Date.now() + minutes * 60_000).toISOString().slice(11, 16);
-}
-
+let am: AlertmanagerTestApp;
 let slack: FakeSlack;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: 'slack-signing-secret-test',
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-      A2D2_API_TOKEN: API_TOKEN,
-    },
-    yaml: {
-      alerts: {
-        routes: [
-          { match: { service: 'checkout-am' }, destinations: [`slack:${channel}`] },
-          { match: { source: 'grafana' }, destinations: [`slack:${channel}`] },
-          { match: { service: 'quiet-am' }, destinations: [`slack:${channel}`], quietHours: { start: hhmm(-60), end: hhmm(60), timezone: 'UTC', allow: ['critical'] } },
-        ],
-        flapping: { changes: 4, windowMinutes: 30 },
-      },
-    } as never,
-  });
+  am = await startAlertmanagerTestApp('CRU');
+  ({ t, slack } = am);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  await am?.stop();
 });
 
-function amPayload(groupKey: string, status: 'firing' | 'resolved', over: Record<string, string> = {}) {
-  const labels = { alertname: 'HighErrorRate', service: 'checkout-am', severity: 'critical', environment: 'production', ...over };
-  return {
-    ...amFixture,
-    groupKey,
-    status,
-    commonLabels: labels,
-    alerts: [{ ...(amFixture.alerts as object[])[0], status, labels: { ...labels, instance: 'checkout-1:8080' }, ...(status === 'resolved' ? { endsAt: new Date().toISOString() } : {}) }],
-  };
-}
-
-async function post(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${AM_TOKEN}` }) {
-  const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-const inChannel = (method: string) => slack.callsTo(method).filter((c) => c.args.channel === channel);
+const post: AlertmanagerTestApp['post'] = (path, body, headers) => am.post(path, body, headers);
+const inChannel = (method: string) => am.inChannel(method);
 
 /** Posts a card for a fresh group and waits for it: the sender keeps a chat's order, so anything queued earlier has arrived. */
 async function barrier(): Promise<void> {

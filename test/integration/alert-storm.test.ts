@@ -7,9 +7,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import type { FakeSlack } from '../helpers/fake-slack.ts';
+import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
 const AM_TOKEN = `am-${randomUUID()}`;
@@ -20,23 +21,14 @@ const tgChat = `-100${randomInt(1e9, 2e9)}`;
 const PAYLOADS = 100;
 const PER_PAYLOAD = 20;
 
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let tg: FakeTelegram;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  tg = await startFakeTelegram();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: 'slack-signing-secret-test',
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_WEBHOOK_SECRET: `tg${run}`,
-      TELEGRAM_API_ROOT: tg.url,
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-    },
+  chatApp = await startChatTestApp({
+    env: { ALERTMANAGER_TOKEN: AM_TOKEN },
     yaml: {
       alerts: {
         routes: [{ match: { service }, destinations: [`slack:${channel}`, `telegram:${tgChat}`] }],
@@ -44,12 +36,11 @@ before(async () => {
       },
     } as never,
   });
+  ({ t, slack, tg } = chatApp);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
-  await tg?.close();
+  await chatApp?.stop();
 });
 
 function payload(i: number) {

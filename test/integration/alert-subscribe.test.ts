@@ -5,43 +5,38 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { eventCallbackBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import { eventCallbackBody, type FakeSlack } from '../helpers/fake-slack.ts';
+import { callText as text, slackCallsIn } from '../helpers/alert-app.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const SECRET = `slack-secret-${randomUUID()}`;
 const AM_TOKEN = `am-${randomUUID()}`;
 const run = randomUUID().slice(0, 8);
 const subChannel = `CSB${run.toUpperCase()}`;
 const OPERATOR = `UOP${run.toUpperCase()}`;
 const VIEWER = `UVW${run.toUpperCase()}`;
 
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  t = await startTestApp({
-    env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl, ALERTMANAGER_TOKEN: AM_TOKEN },
+  chatApp = await startChatTestApp({
+    env: { ALERTMANAGER_TOKEN: AM_TOKEN },
     yaml: {
       roles: { operator: [`slack:${OPERATOR}`] },
     } as never,
   });
+  ({ t, slack } = chatApp);
 });
 
 after(async () => {
-  await t?.stop();
-  await slack?.close();
+  await chatApp?.stop();
 });
 
-const text = (c: { args: unknown }) => JSON.stringify(c.args);
-const callsIn = (chat: string, method: string) => slack.callsTo(method).filter((c) => c.args.channel === chat);
-
-async function slackPost(body: string, contentType: string) {
-  const res = await fetch(`${t.url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...signSlackRequest(SECRET, body) }, body });
-  assert.equal(res.status, 200);
-  await res.arrayBuffer();
-}
+const callsIn = (chat: string, method: string) => slackCallsIn(slack, chat, method);
+const slackPost = (body: string, contentType: string) => chatApp.postSlack(body, contentType);
 
 async function say(user: string, chat: string, words: string) {
   await slackPost(

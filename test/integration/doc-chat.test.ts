@@ -6,41 +6,30 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID, createHash } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { eventCallbackBody, signSlackRequest, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import { eventCallbackBody, type FakeSlack } from '../helpers/fake-slack.ts';
+import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import { makeCorruptPdf, makeDocx, makePdf, makeTextPng, makeXlsx, sampleLines, render } from '../helpers/docgen.ts';
 import type { YamlConfig } from '../../services/config.ts';
 
-const SLACK_SECRET = `slack-secret-${randomUUID()}`;
-const TG_SECRET = 'tg-doc_secret-0123456789';
 const LIMIT = 3 * 1024 * 1024;
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let tg: FakeTelegram;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  tg = await startFakeTelegram();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: SLACK_SECRET,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: tg.url,
-    },
+  chatApp = await startChatTestApp({
     yaml: { defaultRole: 'operator', documents: { uploadLimitBytes: LIMIT } } as unknown as Partial<YamlConfig>,
   });
+  ({ t, slack, tg } = chatApp);
 });
 after(async () => {
   // Corrections are global memory: leave none behind for later runs.
   await t.app.deps.db.documentCorrection.deleteMany({ where: { terms: { array_contains: [vocabulary[0]!.toLowerCase()] } } });
-  await t.stop();
-  await slack.close();
-  await tg.close();
+  await chatApp.stop();
 });
 
 const db = () => t.app.deps.db;
@@ -57,10 +46,7 @@ const vocabulary = Array.from({ length: 20 }, (_, i) => `зорб${run.replace(/
 
 const dmChannel = () => `D${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 
-async function slackPost(body: string, contentType = 'application/json') {
-  const res = await fetch(`${t.url}/slack/events`, { method: 'POST', body, headers: { 'content-type': contentType, ...signSlackRequest(SLACK_SECRET, body) } });
-  assert.equal(res.status, 200);
-}
+const slackPost = (body: string, contentType = 'application/json') => chatApp.postSlack(body, contentType);
 
 async function slackFile(channel: string, name: string, bytes: Buffer, mimetype = 'application/octet-stream') {
   const id = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
@@ -147,14 +133,7 @@ test('Slack: the same title again becomes version 2 of the document; docs lists 
 let nextUpdate = randomInt(1_000_000_000, 1_900_000_000);
 const newChat = () => randomInt(100_000_000, 900_000_000);
 
-async function tgDeliver(update: unknown) {
-  const res = await fetch(`${t.url}/telegram/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
-    body: JSON.stringify(update),
-  });
-  assert.equal(res.status, 200);
-}
+const tgDeliver = (update: unknown) => chatApp.postTelegram(update);
 
 function tgMessage(chatId: number, extra: Record<string, unknown>) {
   return {

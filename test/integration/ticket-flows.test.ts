@@ -7,42 +7,35 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { eventCallbackBody, interactivityBody, signSlackRequest, slashCommandBody, startFakeSlack, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import { eventCallbackBody, interactivityBody, slashCommandBody, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
+import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import type { YamlConfig } from '../../services/config.ts';
 
-const SECRET = `slack-secret-${randomUUID()}`;
-const TG_SECRET = `tg-secret-${randomUUID().slice(0, 8)}`;
 const TRIAGE = `CTRF${randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase()}`;
 const OPERATOR = `UOPF${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}`;
 const RUN = randomUUID().slice(0, 6);
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let tg: FakeTelegram;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  tg = await startFakeTelegram();
-  t = await startTestApp({
-    env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.apiUrl, TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_WEBHOOK_SECRET: TG_SECRET, TELEGRAM_API_ROOT: tg.url },
+  chatApp = await startChatTestApp({
     yaml: { roles: { operator: [`slack:${OPERATOR}`] }, tickets: { triage: { platform: 'slack', chatId: TRIAGE } } } as unknown as Partial<YamlConfig>,
   });
+  ({ t, slack, tg } = chatApp);
 });
 after(async () => {
   await t.app.deps.db.ticket.deleteMany({ where: { title: { contains: RUN } } });
-  await t?.stop();
-  await slack?.close();
-  await tg?.close();
+  await chatApp?.stop();
 });
 
 const channel = () => `C${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 const FORM = 'application/x-www-form-urlencoded';
-async function postSlack(body: string, contentType = FORM) {
-  const res = await fetch(`${t.url}/slack/events`, { method: 'POST', body, headers: { 'content-type': contentType, ...signSlackRequest(SECRET, body) } });
-  assert.equal(res.status, 200);
-}
+const postSlack = (body: string, contentType = FORM) => chatApp.postSlack(body, contentType);
 const posts = (chat: string): FakeSlackCall[] => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === chat);
 const text = (c: FakeSlackCall) => `${String(c.args.text ?? '')} ${JSON.stringify(c.args.blocks ?? [])}`;
 function buttonValue(call: FakeSlackCall, actionId: string): string {
@@ -91,10 +84,7 @@ test('Telegram /ticket without text: a guided exchange with inline buttons creat
       ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
     },
   });
-  const deliver = async (update: unknown) => {
-    const res = await fetch(`${t.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET }, body: JSON.stringify(update) });
-    assert.equal(res.status, 200);
-  };
+  const deliver = (update: unknown) => chatApp.postTelegram(update);
   const sent = () => tg.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(chat));
   await deliver(msg('/ticket'));
   await waitFor(() => sent().find((c) => /Что случилось/.test(String(c.payload.text))), 'asked for a title', 30_000);

@@ -9,44 +9,33 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { eventCallbackBody, interactivityBody, signSlackRequest, slashCommandBody, startFakeSlack, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
+import { eventCallbackBody, interactivityBody, slashCommandBody, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
+import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import type { YamlConfig } from '../../services/config.ts';
 
-const SECRET = `slack-secret-${randomUUID()}`;
-const TG_SECRET = `tg-secret-${randomUUID().slice(0, 8)}`;
 const TRIAGE = `CTRI${randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase()}`;
 const OPERATOR = `UOPS${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+let chatApp: ChatTestApp;
 let slack: FakeSlack;
 let tg: FakeTelegram;
 let t: TestApp;
 
 before(async () => {
-  slack = await startFakeSlack();
-  tg = await startFakeTelegram();
-  t = await startTestApp({
-    env: {
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-      TELEGRAM_API_ROOT: tg.url,
-    },
+  chatApp = await startChatTestApp({
     yaml: {
       roles: { operator: [`slack:${OPERATOR}`] },
       tickets: { triage: { platform: 'slack', chatId: TRIAGE }, sweepEvery: '5s' },
     } as unknown as Partial<YamlConfig>,
   });
+  ({ t, slack, tg } = chatApp);
 });
 after(async () => {
   const ids = (await t.app.deps.db.ticket.findMany({ where: { createdAt: { gte: startedAt } }, select: { id: true, title: true } })).filter((r) => r.title.includes(RUN)).map((r) => r.id);
   await t.app.deps.db.ticket.deleteMany({ where: { id: { in: ids } } });
-  await t?.stop();
-  await slack?.close();
-  await tg?.close();
+  await chatApp?.stop();
 });
 
 const startedAt = new Date();
@@ -54,14 +43,8 @@ const RUN = randomUUID().slice(0, 6);
 const channel = () => `C${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 const FORM = 'application/x-www-form-urlencoded';
 
-async function postSlack(body: string, contentType = FORM, retryNum?: number) {
-  const res = await fetch(`${t.url}/slack/events`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': contentType, ...signSlackRequest(SECRET, body), ...(retryNum ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}) },
-  });
-  assert.equal(res.status, 200);
-}
+const postSlack = (body: string, contentType = FORM, retryNum?: number) =>
+  chatApp.postSlack(body, contentType, retryNum ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' } : {});
 
 /** Delivers the same body three times, as Slack does when the first ack seems late. */
 async function postWithRetries(body: string, contentType = FORM) {
@@ -218,8 +201,7 @@ test('reported in Telegram, handled from the Slack triage channel: the reporter 
       entities: [{ type: 'bot_command', offset: 0, length: 7 }],
     },
   });
-  const res = await fetch(`${t.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET }, body: JSON.stringify(update(`/ticket P1 ${title}`)) });
-  assert.equal(res.status, 200);
+  await chatApp.postTelegram(update(`/ticket P1 ${title}`));
   const row = await exactlyOneTicket(title);
   const toReporter = () => tg.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(chat));
   const created = await waitFor(() => toReporter().find((c) => String(c.payload.text).includes(`Заявка #${row.id} создана`)), 'confirmation in Russian');
