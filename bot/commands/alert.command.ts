@@ -14,12 +14,19 @@ import { createDeployService } from '../../services/alerts/deploy.service.ts';
 import { createHealthCheckService } from '../../services/alerts/health-check.service.ts';
 import { ALERT_ACTIONS, fmtTime } from '../../services/alerts/alert-render.ts';
 import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
-import type { ConversationRef, InboundEvent } from '../../services/messaging/types.ts';
+import type { ConversationRef, InboundEvent, Reply } from '../../services/messaging/types.ts';
+import type { Translate } from '../../services/i18n/i18n.ts';
 import { registerAlertRoutes } from '../http/alerts.route.ts';
 import { createTicketService } from '../../services/tickets/ticket.service.ts';
 import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 
 const operators = atLeast('operator');
+
+/** A list view: the `empty` message when there are no rows, else `title` over the rows as `render` writes them. */
+function listReply<T>(t: Translate, rows: T[], keys: { empty: string; title: string }, render: (rows: T[]) => string): Reply {
+  if (rows.length === 0) return { text: t(keys.empty) };
+  return { title: t(keys.title), text: render(rows) };
+}
 
 /**
  * The chat (or forum topic / existing thread) a subscribe command was said in. A top-level
@@ -86,11 +93,8 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
     args: z.object({ text: z.string().optional() }),
     roles: ROLES,
     async handler(ctx) {
-      const rows = await alerts.active();
-      if (rows.length === 0) return { text: ctx.t('alerts.list.empty') };
-      return {
-        title: ctx.t('alerts.list.title'),
-        text: rows
+      return listReply(ctx.t, await alerts.active(), { empty: 'alerts.list.empty', title: 'alerts.list.title' }, (rows) =>
+        rows
           .map((g) =>
             ctx.t('alerts.list.line', {
               severity: g.severity,
@@ -102,7 +106,7 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
             }),
           )
           .join('\n'),
-      };
+      );
     },
   });
 
@@ -116,23 +120,21 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
     roles: ROLES,
     async handler(ctx, args) {
       const env = args.text.trim().split(/\s+/)[0] || undefined;
-      const rows = await deploys.recent(env);
-      if (rows.length === 0) return { text: ctx.t('alerts.deploys.empty') };
-      const byEnv = new Map<string, string[]>();
-      for (const d of rows) {
-        const line = ctx.t('alerts.deploys.line', {
-          service: d.service,
-          version: d.version,
-          status: ctx.t(`alerts.deploy.state.${d.status}`),
-          at: fmtTime(d.updatedAt),
-          actor: d.actor ? ` · ${d.actor}` : '',
-        });
-        byEnv.set(d.environment, [...(byEnv.get(d.environment) ?? []), line]);
-      }
-      return {
-        title: ctx.t('alerts.deploys.title'),
-        text: [...byEnv.entries()].map(([e, lines]) => `${e}:\n${lines.map((l) => `  ${l}`).join('\n')}`).join('\n'),
-      };
+      return listReply(ctx.t, await deploys.recent(env), { empty: 'alerts.deploys.empty', title: 'alerts.deploys.title' }, (rows) => {
+        // One block per environment, its deployments indented under it.
+        const byEnv = new Map<string, string[]>();
+        for (const d of rows) {
+          const line = ctx.t('alerts.deploys.line', {
+            service: d.service,
+            version: d.version,
+            status: ctx.t(`alerts.deploy.state.${d.status}`),
+            at: fmtTime(d.updatedAt),
+            actor: d.actor ? ` · ${d.actor}` : '',
+          });
+          byEnv.set(d.environment, [...(byEnv.get(d.environment) ?? []), line]);
+        }
+        return [...byEnv.entries()].map(([e, lines]) => `${e}:\n${lines.map((l) => `  ${l}`).join('\n')}`).join('\n');
+      });
     },
   });
 
@@ -144,11 +146,8 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
     args: z.object({ text: z.string().optional() }),
     roles: ROLES,
     async handler(ctx) {
-      const rows = await alerts.activeSilences();
-      if (rows.length === 0) return { text: ctx.t('alerts.silences.empty') };
-      return {
-        title: ctx.t('alerts.silences.title'),
-        text: rows
+      return listReply(ctx.t, await alerts.activeSilences(), { empty: 'alerts.silences.empty', title: 'alerts.silences.title' }, (rows) =>
+        rows
           .map((s) =>
             ctx.t('alerts.silences.line', {
               what: s.groupId ? s.reason || s.groupId : matcherKey(s.matchers as Record<string, string>),
@@ -157,7 +156,7 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
             }),
           )
           .join('\n'),
-      };
+      );
     },
   });
 
