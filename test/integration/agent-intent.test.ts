@@ -6,19 +6,17 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { startFakeOpenAI, sequence, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { sequence, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { sayInTerminal, startLlmTestApps, until, type LlmTestApps } from '../helpers/llm-apps.ts';
 import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
-import { waitFor } from '../helpers/wait.ts';
-
-/** Runs go through queues and workers; under a loaded machine allow them time (no timing is asserted). */
-const until = <T,>(check: () => T | Promise<T>, what: string) => waitFor(check, what, 45_000);
 import { defineCommand } from '../../bot/core/registry.ts';
 import type { FeatureModule } from '../../bot/core/module.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { createIntentEngine } from '../../agents/llm-intent.ts';
 import { evalContext, evaluateIntents } from '../../agents/intent-eval.ts';
 
+let llmApps: LlmTestApps;
 let fake: FakeOpenAI;
 const sender = new FakePlatformSender('terminal');
 const suffix = randomUUID().slice(0, 8);
@@ -36,29 +34,19 @@ const module: FeatureModule = {
     }),
   ],
 };
-const apps: TestApp[] = [];
 before(async () => {
-  fake = await startFakeOpenAI();
+  llmApps = await startLlmTestApps();
+  fake = llmApps.fake;
 });
 after(async () => {
-  for (const a of apps) await a.stop().catch(() => undefined);
-  await fake.close();
+  await llmApps?.stop();
 });
 
-async function start(yaml: Record<string, unknown> = {}): Promise<TestApp> {
-  const app = await startTestApp({
-    env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test-intent-00000000000000', OPENAI_MODEL: 'gpt-4o-mini' },
-    yaml: yaml as never,
-    modules: [module],
-    intent: (deps) => createIntentEngine(deps),
-  });
-  apps.push(app);
-  return app;
+function start(yaml: Record<string, unknown> = {}): Promise<TestApp> {
+  return llmApps.start({ yaml: yaml as never, modules: [module], intent: (deps) => createIntentEngine(deps) });
 }
 
-function say(app: TestApp, chatId: string, text: string, user = `u-${suffix}`) {
-  return app.app.deps.ingest({ type: 'message', platform: 'terminal', eventId: randomUUID(), ref: { platform: 'terminal', chatId }, user: { platformUserId: user }, text, addressed: true });
-}
+const say = (app: TestApp, chatId: string, text: string, user = `u-${suffix}`) => sayInTerminal(app, chatId, user, text);
 const said = (chatId: string, text: string) => sender.delivered.some((c) => c.ref.chatId === chatId && c.reply.text.includes(text));
 
 test('the model picks the command for free text, with the message quoted as data', async () => {
