@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramCall } from '../helpers/fake-telegram.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { privateTextUpdate } from '../helpers/telegram-updates.ts';
 import { defineCommand, type ActionSpec } from '../../bot/core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 
@@ -64,20 +65,7 @@ test('telegram: neither the bot token nor the webhook secret appears in any log 
   }
 });
 
-function privateMessage(chatId: number, text: string, updateId = newUpdateId(), languageCode = 'en') {
-  const command = /^\/\S+/.exec(text);
-  return {
-    update_id: updateId,
-    message: {
-      message_id: randomInt(1, 1_000_000),
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: 'Tess' },
-      from: { id: chatId, is_bot: false, first_name: 'Tess', language_code: languageCode },
-      text,
-      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
-    },
-  };
-}
+const privateMessage = (chatId: number, text: string, updateId = newUpdateId(), languageCode = 'en') => privateTextUpdate(chatId, text, { updateId, languageCode });
 
 async function deliver(update: unknown, secret: string | null = SECRET): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${t.url}/telegram/webhook`, {

@@ -10,6 +10,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { TestApp } from '../helpers/app.ts';
 import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { privateTextUpdate } from '../helpers/telegram-updates.ts';
 import { eventCallbackBody, interactivityBody, slashCommandBody, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
 import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import type { YamlConfig } from '../../services/config.ts';
@@ -73,17 +74,7 @@ test('Slack /ticket without text opens the modal and creates nothing yet', async
 
 test('Telegram /ticket without text: a guided exchange with inline buttons creates one ticket', async () => {
   const chat = randomInt(100_000_000, 900_000_000);
-  const msg = (text: string) => ({
-    update_id: randomInt(1_000_000_000, 1_900_000_000),
-    message: {
-      message_id: randomInt(1, 1_000_000),
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chat, type: 'private', first_name: 'Ivan' },
-      from: { id: chat, is_bot: false, first_name: 'Ivan', language_code: 'ru' },
-      text,
-      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
-    },
-  });
+  const msg = (text: string) => privateTextUpdate(chat, text, { firstName: 'Ivan' });
   const deliver = (update: unknown) => chatApp.postTelegram(update);
   const sent = () => tg.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(chat));
   await deliver(msg('/ticket'));

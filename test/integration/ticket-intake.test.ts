@@ -12,6 +12,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { TestApp } from '../helpers/app.ts';
 import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { privateTextUpdate } from '../helpers/telegram-updates.ts';
 import { eventCallbackBody, interactivityBody, slashCommandBody, type FakeSlack, type FakeSlackCall } from '../helpers/fake-slack.ts';
 import type { FakeTelegram } from '../helpers/fake-telegram.ts';
 import type { YamlConfig } from '../../services/config.ts';
@@ -190,18 +191,7 @@ test('a modal submission creates one ticket with its fields', async () => {
 test('reported in Telegram, handled from the Slack triage channel: the reporter sees each step', async () => {
   const chat = randomInt(100_000_000, 900_000_000);
   const title = `Mobile app login fails with SMS code ${RUN}f`;
-  const update = (text: string) => ({
-    update_id: randomInt(1_000_000_000, 1_900_000_000),
-    message: {
-      message_id: randomInt(1, 1_000_000),
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chat, type: 'private', first_name: 'Tess' },
-      from: { id: chat, is_bot: false, first_name: 'Tess', language_code: 'ru' },
-      text,
-      entities: [{ type: 'bot_command', offset: 0, length: 7 }],
-    },
-  });
-  await chatApp.postTelegram(update(`/ticket P1 ${title}`));
+  await chatApp.postTelegram(privateTextUpdate(chat, `/ticket P1 ${title}`));
   const row = await exactlyOneTicket(title);
   const toReporter = () => tg.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(chat));
   const created = await waitFor(() => toReporter().find((c) => String(c.payload.text).includes(`Заявка #${row.id} создана`)), 'confirmation in Russian');
