@@ -5,7 +5,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createDb, type Db } from '../../services/db.ts';
 import { silentLogger } from '../../services/logger.ts';
 import { createMetrics } from '../../services/metrics.ts';
@@ -19,6 +18,7 @@ import { createCallbackCodec, redisCallbackStore } from '../../bot/adapters/tele
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { dropRedisKeys } from '../helpers/redis-keys.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -51,13 +51,7 @@ before(async () => {
 
 after(async () => {
   await queues.close();
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisKeys(REDIS_URL, prefix);
   await slack.close();
   await telegram.close();
   await db.$disconnect();

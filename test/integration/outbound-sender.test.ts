@@ -5,7 +5,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { createDb, type Db } from '../../services/db.ts';
 import { silentLogger } from '../../services/logger.ts';
 import { createMetrics, type Metrics } from '../../services/metrics.ts';
@@ -22,6 +21,7 @@ import type { OutboundRequest } from '../../services/messaging/types.ts';
 import { createOutboundQueue, type OutboundQueueDeps } from '../../bot/outbound/sender.processor.ts';
 import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { dropRedisKeys } from '../helpers/redis-keys.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -64,13 +64,7 @@ async function start(extra: Partial<Pick<OutboundQueueDeps, 'limits' | 'options'
     telegram,
     async stop() {
       await queues.close();
-      const redis = new Redis(REDIS_URL);
-      try {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await dropRedisKeys(REDIS_URL, prefix);
     },
   };
 }
