@@ -69,7 +69,7 @@ async function serveOurs(port: number, role: 'http' | 'all'): Promise<void> {
     A2D2_QUEUE_PREFIX: `bench-${randomUUID().slice(0, 6)}`,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test',
     LOG_LEVEL: 'error',
-  }, { http: { bodyLimitBytes: 1_048_576, requestTimeoutMs: 10_000, rateLimitPerMinute: 10_000_000 } });
+  });
   const app = await createApp({ config, role, logger: createLogger({ level: 'error' }) });
   await app.start();
   process.send?.({ port, rss: process.memoryUsage().rss });

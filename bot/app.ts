@@ -156,7 +156,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // One round trip: BullMQ ignores a job id it still holds, and the pipeline's delivery
       // ledger drops any redelivery that arrives after the job is gone.
       const jobId = sanitizeJobId(`in-${event.platform}-${event.eventId}`);
-      await queues.add(INBOUND_QUEUE, event, { jobId, attempts: 3 });
+      await queues.addBatched(INBOUND_QUEUE, event, { jobId, attempts: 3 });
       metrics.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'queued' });
       return 'queued';
     },

@@ -46,7 +46,8 @@ const NOTES: Record<string, string> = {
   documents: 'upload limits, OCR, expiry reminders',
   processes: 'process definitions folder, HTTP allow-list, secrets by env reference (docs/processes.md)',
   outbound: 'per-chat and per-platform send limits, retry bounds',
-  'http.webhookRateLimitPerMinute': 'ceiling for /slack, /telegram and /webhooks routes (authenticated, bursty)',
+  'http.rateLimitPerMinute': 'requests per client address per minute on REST and other public routes',
+  'http.webhookAuthFailuresPerMinute': 'failed verifications per address per minute on /slack, /telegram, /webhooks before 429 (verified deliveries are never throttled)',
   'shutdown.graceMs': 'time running jobs get to finish before they are left to retry elsewhere',
 };
 

@@ -96,8 +96,8 @@ export const yamlSchema = z
         requestTimeoutMs: z.number().int().positive().default(10_000),
         /** Per client address, for REST and unknown routes. */
         rateLimitPerMinute: z.number().int().positive().default(600),
-        /** Per client address, for /slack, /telegram and /webhooks routes. */
-        webhookRateLimitPerMinute: z.number().int().positive().default(20_000),
+        /** Failed verifications per client address per minute on /slack, /telegram and /webhooks routes before 429. */
+        webhookAuthFailuresPerMinute: z.number().int().positive().default(120),
       })
       .prefault({}),
     shutdown: z.object({ graceMs: z.number().int().positive().max(60_000).default(20_000) }).prefault({}),

@@ -17,7 +17,7 @@ export interface ServerDeps {
   queues: Queues;
   health: HealthProbe;
   modules: FeatureModule[];
-  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number; webhookRateLimitPerMinute: number };
+  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number; webhookAuthFailuresPerMinute: number };
   /** True once shutdown began: /readyz answers 503 and new work is refused. */
   isShuttingDown(): boolean;
 }
@@ -46,12 +46,34 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   await app.register(rateLimit, {
     global: true,
-    // Platform and alert webhooks come in bursts from a few addresses and are authenticated
-    // before any work; a 429 there would delay or drop deliveries, so they get a higher ceiling.
-    max: async (req) => (isWebhook(req.url) ? deps.http.webhookRateLimitPerMinute : deps.http.rateLimitPerMinute),
+    max: deps.http.rateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (req) => INTERNAL.has(req.routeOptions.url ?? ''),
+    allowList: (req) => INTERNAL.has(req.routeOptions.url ?? '') || isWebhook(req.url),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit exceeded, retry in ${ctx.after}` }),
+  });
+
+  // Webhooks (platforms, alert sources) come in bursts from a few addresses and are verified
+  // before any work, so genuine deliveries are never throttled (a 429 would delay or drop
+  // them). What is limited there is failed verification: an address that keeps sending
+  // forged or unsigned requests is refused before the signature work.
+  const failures = new Map<string, { count: number; resetAt: number }>();
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isWebhook(req.url)) return;
+    const f = failures.get(req.ip);
+    if (f && f.resetAt > Date.now() && f.count >= deps.http.webhookAuthFailuresPerMinute) {
+      return reply.code(429).send({ error: 'too_many_failures', message: 'too many failed verifications from this address; retry later' });
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (!isWebhook(req.url) || (reply.statusCode !== 401 && reply.statusCode !== 403)) return;
+    const now = Date.now();
+    const f = failures.get(req.ip);
+    if (!f || f.resetAt <= now) {
+      if (failures.size > 10_000) for (const [ip, v] of failures) if (v.resetAt <= now) failures.delete(ip);
+      failures.set(req.ip, { count: 1, resetAt: now + 60_000 });
+    } else {
+      f.count += 1;
+    }
   });
 
   // Every error leaves as a clear 4xx; only genuine faults are 5xx, and those without internals.

@@ -19,7 +19,7 @@ before(async () => {
   chat = await startChatTestApp({
     env: { GITHUB_WEBHOOK_SECRET: 'gh-secret-robustness', ALERTMANAGER_TOKEN: 'am-token-robustness', A2D2_API_TOKEN: 'api-token-robustness' },
     // The global rate limit would turn this flood into 429s; here we test parsing, not limiting.
-    yaml: { http: { rateLimitPerMinute: 100_000 } },
+    yaml: { http: { rateLimitPerMinute: 100_000, webhookAuthFailuresPerMinute: 1_000_000 } },
   });
   ({ t, slack, tg, slackSecret: SECRET, tgSecret: TG_SECRET } = chat);
 });
