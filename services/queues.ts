@@ -117,8 +117,8 @@ export class Queues {
     return q;
   }
 
-  /** Validates and enqueues. Returns the job id. `jobId` makes it idempotent. */
-  async add<T>(name: string, data: T, opts: JobsOptions = {}): Promise<string> {
+  /** The payload as its queue's schema parses it; throws JobPayloadError naming the field. */
+  private validated(name: string, data: unknown): unknown {
     const def = this.defs.get(name);
     if (!def) throw new Error(`queue ${name} is not declared`);
     const parsed = def.schema.safeParse(data);
@@ -126,7 +126,12 @@ export class Queues {
       const issue = parsed.error.issues[0];
       throw new JobPayloadError(name, `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
     }
-    const job = await this.queue(name).add(name, parsed.data, opts);
+    return parsed.data;
+  }
+
+  /** Validates and enqueues. Returns the job id. `jobId` makes it idempotent. */
+  async add<T>(name: string, data: T, opts: JobsOptions = {}): Promise<string> {
+    const job = await this.queue(name).add(name, this.validated(name, data), opts);
     return job.id ?? '';
   }
 
@@ -137,20 +142,14 @@ export class Queues {
    * pipeline for many concurrent requests). For the hot ingest path.
    */
   async addBatched<T>(name: string, data: T, opts: JobsOptions = {}): Promise<string> {
-    const def = this.defs.get(name);
-    if (!def) throw new Error(`queue ${name} is not declared`);
-    const parsed = def.schema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new JobPayloadError(name, `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-    }
+    const valid = this.validated(name, data);
     let batch = this.batches.get(name);
     if (!batch) {
       batch = [];
       this.batches.set(name, batch);
       setImmediate(() => void this.flush(name));
     }
-    return new Promise<string>((resolve, reject) => batch.push({ name, data: parsed.data, opts, resolve, reject }));
+    return new Promise<string>((resolve, reject) => batch.push({ name, data: valid, opts, resolve, reject }));
   }
 
   private async flush(name: string): Promise<void> {
