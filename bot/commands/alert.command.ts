@@ -92,8 +92,12 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
     usageKey: 'alerts.list.usage',
     args: z.object({ text: z.string().optional() }),
     roles: ROLES,
-    async handler(ctx) {
-      return listReply(ctx.t, await alerts.active(), { empty: 'alerts.list.empty', title: 'alerts.list.title' }, (rows) =>
+    async handler(ctx, args) {
+      // In a chat that receives alerts, show that chat's; `alerts all` (or a chat with none) shows every one.
+      const all = /^(all|все)$/i.test((args.text ?? '').trim());
+      const here = all ? [] : await alerts.active(30, { platform: ctx.event.ref.platform, chatId: ctx.event.ref.chatId });
+      const rows = here.length > 0 ? here : await alerts.active(30);
+      return listReply(ctx.t, rows, { empty: 'alerts.list.empty', title: 'alerts.list.title' }, (rows) =>
         rows
           .map((g) =>
             ctx.t('alerts.list.line', {

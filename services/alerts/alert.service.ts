@@ -520,8 +520,25 @@ export function createAlertService(deps: AlertServiceDeps) {
     requireGroup,
 
     /** Firing groups, most severe first. */
-    async active(limit = 30) {
-      const rows = await db.alertGroup.findMany({ where: { status: 'firing' }, orderBy: { lastSeenAt: 'desc' }, take: 500 });
+    /**
+     * Firing groups, most severe first. With `chat`, only the groups that have a card in that
+     * chat (routed or subscribed there); an empty list when none do.
+     */
+    async active(limit = 30, chat?: { platform: string; chatId: string }) {
+      let ids: string[] | undefined;
+      if (chat) {
+        const links = await db.messageLink.findMany({
+          where: { platform: chat.platform, chatId: chat.chatId, messageKey: { startsWith: 'alert:' } },
+          select: { messageKey: true },
+        });
+        const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+        ids = links.map((l) => l.messageKey.slice('alert:'.length)).filter((id) => uuid.test(id));
+      }
+      const rows = await db.alertGroup.findMany({
+        where: { status: 'firing', ...(ids ? { id: { in: ids } } : {}) },
+        orderBy: { lastSeenAt: 'desc' },
+        take: 500,
+      });
       const rank = (s: string) => ['critical', 'error', 'warning', 'info'].indexOf(s) >>> 0;
       return rows.sort((a, b) => rank(a.severity) - rank(b.severity)).slice(0, limit);
     },
