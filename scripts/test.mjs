@@ -35,7 +35,7 @@ if (migrate.status !== 0) {
 
 const run = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files],
   { env, stdio: 'inherit' },
 );
 process.exit(run.status ?? 1);

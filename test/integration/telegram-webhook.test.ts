@@ -140,7 +140,7 @@ test('telegram: a repeated update_id gets one reply', async () => {
   await waitFor(async () => (await idle('inbound')) && (await idle('outbound')), 'queues drained');
   assert.equal(sentTo(chat).filter((c) => String(c.payload.text).includes('What I can do')).length, 1);
   assert.equal(sentTo(chat).length, 2);
-  const rows = await t.app.deps.db.inboundDelivery.count({ where: { platform: 'telegram', eventId: String(update.update_id) } });
+  const rows = await t.app.deps.db.inboundDelivery.count({ where: { platform: 'telegram', eventId: `${fake.bot.id}:${update.update_id}` } });
   assert.equal(rows, 1);
 });
 
@@ -231,7 +231,7 @@ test('telegram: a group message that does not address the bot gets no reply', as
   const quiet = await deliver(quietUpdate);
   assert.equal(quiet.status, 200);
   // Once its job has run, a reply would already be stored in the outbound table.
-  await waitFor(async () => (await t.app.deps.queues.queue('inbound').getJobState(`in-telegram-${quietUpdate.update_id}`)) === 'completed', 'the quiet update processed');
+  await waitFor(async () => (await t.app.deps.queues.queue('inbound').getJobState(`in-telegram-${fake.bot.id}_${quietUpdate.update_id}`)) === 'completed', 'the quiet update processed');
   assert.equal(await t.app.deps.db.outboundMessage.count({ where: { platform: 'telegram', chatId: String(chat) } }), 0);
   await deliver({ update_id: newUpdateId(), message: { ...base, message_id: 2, text: `@${fake.bot.username} whoami` } });
   await waitFor(() => sentTo(chat).length >= 1, 'reply to the mention');

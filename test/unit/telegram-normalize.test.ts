@@ -25,7 +25,7 @@ const group = { id: -100123, type: 'supergroup', title: 'ops' };
 
 test('telegram normalize: a private message is addressed, carries user, locale and ids', async () => {
   const e = asMessage(await normalizeTelegramUpdate(message({ text: 'status please' }), opts));
-  assert.equal(e.eventId, '1000');
+  assert.equal(e.eventId, '555:1000');
   assert.equal(e.platform, 'telegram');
   assert.deepEqual(e.ref, { platform: 'telegram', chatId: '42' });
   assert.equal(e.replyRef, undefined, 'private chats answer in the chat itself');
@@ -149,7 +149,7 @@ test('telegram normalize: a callback query becomes an action with the decoded id
   assert.equal(e.type, 'action');
   assert.equal(e.actionId, 'ticket.ack');
   assert.equal(e.value, '17');
-  assert.equal(e.eventId, '2000');
+  assert.equal(e.eventId, '555:2000');
   assert.equal(e.messageId, '50');
   assert.deepEqual(e.ref, { platform: 'telegram', chatId: '-100123', threadId: '99' });
   assert.equal(e.user.locale, 'ru');

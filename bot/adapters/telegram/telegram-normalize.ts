@@ -141,7 +141,8 @@ function normalizeMessage(updateId: number, message: Json, opts: NormalizeOption
   const event: InboundMessage = {
     type: 'message',
     platform: 'telegram',
-    eventId: String(updateId),
+    // update_id is unique per bot only: the bot id keeps two bots (or a re-created one) apart.
+    eventId: `${opts.bot.id}:${updateId}`,
     ref,
     user,
     text,
@@ -179,7 +180,8 @@ async function normalizeCallback(updateId: number, query: Json, opts: NormalizeO
   const event: InboundAction = {
     type: 'action',
     platform: 'telegram',
-    eventId: String(updateId),
+    // update_id is unique per bot only: the bot id keeps two bots (or a re-created one) apart.
+    eventId: `${opts.bot.id}:${updateId}`,
     ref,
     user,
     actionId: decoded.actionId,
