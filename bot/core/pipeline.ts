@@ -100,12 +100,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   async function loadConversation(ref: ConversationRef): Promise<ConversationRecord> {
     const key = { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '' };
-    const row = await db.conversation.upsert({
-      where: { platform_chatId_threadId: key },
-      create: key,
-      update: {},
-    });
-    return toRecord(row, ref);
+    const upsert = () => db.conversation.upsert({ where: { platform_chatId_threadId: key }, create: key, update: {} });
+    try {
+      return toRecord(await upsert(), ref);
+    } catch (err) {
+      // Two first messages of a conversation at once: the other one created the row.
+      if (!isUniqueViolation(err)) throw err;
+      return toRecord(await upsert(), ref);
+    }
   }
 
   async function context(event: InboundEvent, via: CommandContext['via']): Promise<CommandContext> {
@@ -313,9 +315,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         deps.metrics?.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'duplicate' });
         return 'duplicate';
       }
-      const ctx = await context(event, event.type === 'action' ? 'action' : 'command');
-      if (event.type === 'action') await handleAction(ctx as CommandContext & { event: InboundAction });
-      else await runMiddleware(ctx, 0);
+      try {
+        const ctx = await context(event, event.type === 'action' ? 'action' : 'command');
+        if (event.type === 'action') await handleAction(ctx as CommandContext & { event: InboundAction });
+        else await runMiddleware(ctx, 0);
+      } catch (err) {
+        // Handlers answer their own errors; this is a failure around them (database, middleware).
+        // Release the claim so the queue's retry processes the event instead of dropping it as
+        // a duplicate; everything before this point is idempotent.
+        await db.inboundDelivery.deleteMany({ where: { platform: event.platform, eventId: event.eventId } }).catch(() => undefined);
+        throw err;
+      }
       return 'handled';
     },
     runCommand,
