@@ -1,8 +1,18 @@
-// Lint: type-aware rules that catch the bugs that matter in async code.
+// Lint: type-aware rules that catch the bugs that matter in async code, and the layer rule:
+// imports point one way only, bot -> features -> agents -> core -> services.
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+/** Each layer and the layers above it, which it must never import. */
+const layers = [
+  { target: './services', above: ['./core', './agents', './features', './bot'] },
+  { target: './core', above: ['./agents', './features', './bot'] },
+  { target: './agents', above: ['./features', './bot'] },
+  { target: './features', above: ['./bot'] },
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'generated/**', 'data/**'] },
+  { ignores: ['node_modules/**', 'generated/**', 'data/**', 'dist/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -17,6 +27,24 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-eval': 'error',
+    },
+  },
+  {
+    files: ['services/**/*.ts', 'core/**/*.ts', 'agents/**/*.ts', 'features/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js', '.mjs'] } } },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: layers.map(({ target, above }) => ({
+            target,
+            from: above,
+            message: 'imports point one way: bot -> features -> agents -> core -> services (docs/architecture.md)',
+          })),
+        },
+      ],
     },
   },
 );

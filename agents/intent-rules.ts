@@ -5,7 +5,7 @@
  * names candidate command ids and only takes part when one of them is registered, so the
  * rules are safe whatever set of features an install runs.
  */
-import type { CommandRegistry, IntentRule } from '../bot/core/registry.ts';
+import type { CommandRegistry, IntentRule } from '../core/registry.ts';
 
 /** Ticket severities of the support process. */
 export type Severity = 'P0' | 'P1' | 'P2' | 'P3';

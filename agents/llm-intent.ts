@@ -6,9 +6,9 @@
  * `createApp({ intent: (deps) => createIntentEngine(deps) })`.
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { CoreDeps } from '../bot/core/module.ts';
-import type { CommandContext, IntentEngine, IntentMatch } from '../bot/core/registry.ts';
-import { createDeterministicEngine } from '../bot/core/intent.ts';
+import type { CoreDeps } from '../core/module.ts';
+import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
+import { createDeterministicEngine } from '../core/intent.ts';
 import { createLlmService, type LlmService } from './llm.service.ts';
 import { DATA_RULE, quote } from './safety.ts';
 import { toolName } from './tools.ts';

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
-import type { CoreDeps } from '../bot/core/module.ts';
-import type { CommandContext } from '../bot/core/registry.ts';
+import type { CoreDeps } from '../core/module.ts';
+import type { CommandContext } from '../core/registry.ts';
 import type { QueueDef } from '../services/queues.ts';
 import type { ConversationRef, InboundMessage, Reply } from '../services/messaging/types.ts';
 import { translator, normalizeLocale, type Locale } from '../services/i18n/i18n.ts';

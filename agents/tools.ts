@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { CommandContext, CommandRegistry, CommandSpec } from '../bot/core/registry.ts';
-import type { Pipeline } from '../bot/core/pipeline.ts';
+import type { CommandContext, CommandRegistry, CommandSpec } from '../core/registry.ts';
+import type { Pipeline } from '../core/pipeline.ts';
 import type { Db } from '../services/db.ts';
 import type { Reply } from '../services/messaging/types.ts';
 import type { Role } from '../services/users/roles.ts';

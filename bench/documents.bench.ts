@@ -19,7 +19,7 @@ import { makePdf, render, sampleLines, type Category, type Format } from '../tes
 import { extractPdf } from '../services/documents/extract/pdf.extract.ts';
 import { startTestApp } from '../test/helpers/app.ts';
 import { waitFor } from '../test/helpers/wait.ts';
-import type { FeatureModule } from '../bot/core/module.ts';
+import type { FeatureModule } from '../core/module.ts';
 import type { YamlConfig } from '../services/config.ts';
 
 const { values } = parseArgs({ options: { pdfs: { type: 'string', default: '20' }, pages: { type: 'string', default: '20' }, docs: { type: 'string', default: '42' } } });

@@ -7,7 +7,7 @@ import { loadConfig, ConfigError, secretValues, type AppConfig } from '../servic
 import { createLogger, type Logger } from '../services/logger.ts';
 import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
 import { createApp } from './app.ts';
-import type { Role } from './core/module.ts';
+import type { Role } from '../core/module.ts';
 import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
 import { createIntentEngine } from '../agents/llm-intent.ts';
 

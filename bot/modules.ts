@@ -2,15 +2,15 @@
  * The list of feature modules. Adapters first (they provide senders and routes), then domains.
  * Add one line per feature module.
  */
-import type { CoreDeps, FeatureModule } from './core/module.ts';
+import type { CoreDeps, FeatureModule } from '../core/module.ts';
 import { createSlackModule } from './adapters/slack/slack.adapter.ts';
 import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
-import { createAlertsModule } from './commands/alert.command.ts';
-import { createTicketsModule } from './commands/ticket.command.ts';
+import { createAlertsModule } from '../features/alerts/module.ts';
+import { createTicketsModule } from '../features/tickets/module.ts';
 import { createSlackTicketModalModule } from './adapters/slack/ticket-modal.ts';
-import { createDocumentsModule } from './commands/doc.command.ts';
-import { createProcessesModule } from './commands/process.command.ts';
-import { createAgentsModule } from './commands/agent.command.ts';
+import { createDocumentsModule } from '../features/documents/module.ts';
+import { createProcessesModule } from '../features/processes/module.ts';
+import { createAgentsModule } from '../features/agents/module.ts';
 
 export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 

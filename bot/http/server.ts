@@ -8,8 +8,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from '../../services/logger.ts';
 import type { Metrics } from '../../services/metrics.ts';
 import type { Queues } from '../../services/queues.ts';
-import type { FeatureModule } from '../core/module.ts';
-import type { HealthProbe } from '../commands/core.command.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { HealthProbe } from '../../features/basics/module.ts';
 
 export interface ServerDeps {
   logger: Logger;

@@ -8,7 +8,7 @@ import { loadConfig, type YamlInput, type YamlConfig } from '../../services/conf
 import { Redis } from 'ioredis';
 import { createLogger } from '../../services/logger.ts';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
-import type { FeatureModule } from '../../bot/core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -10,8 +10,8 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { sequence, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { sayInTerminal, startLlmTestApps, until, type LlmTestApps } from '../helpers/llm-apps.ts';
 import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
-import { defineCommand } from '../../bot/core/registry.ts';
-import type { FeatureModule } from '../../bot/core/module.ts';
+import { defineCommand } from '../../core/registry.ts';
+import type { FeatureModule } from '../../core/module.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { translate } from '../../services/i18n/i18n.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { InboundEvent, OutboundRequest } from '../../services/messaging/types.ts';
-import { defineCommand } from '../../bot/core/registry.ts';
+import { defineCommand } from '../../core/registry.ts';
 import { z } from 'zod';
 
 // The terminal platform delivers in-process, so these tests see every reply the pipeline gives.

@@ -8,7 +8,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { startTestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makeDocx } from '../helpers/docgen.ts';
-import type { FeatureModule } from '../../bot/core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
 import type { YamlConfig } from '../../services/config.ts';
 
 test('a certificate expiring within the window reminds its chat once; one outside the window does not', async () => {

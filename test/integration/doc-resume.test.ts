@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { makePdf, sampleLines } from '../helpers/docgen.ts';
-import type { FeatureModule } from '../../bot/core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
 import type { YamlConfig } from '../../services/config.ts';
 import type { InboundMessage } from '../../services/messaging/types.ts';
 

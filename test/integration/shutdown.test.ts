@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { startTestApp } from '../helpers/app.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';
-import type { FeatureModule } from '../../bot/core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
 
 /** A module whose job takes a while and leaves a row behind (idempotently, by job key). */
 function slowModule(ms: number, started: string[], killed = { value: false }): FeatureModule {

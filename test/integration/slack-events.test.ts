@@ -12,7 +12,7 @@ import {
   type FakeSlack,
   type FakeSlackCall,
 } from '../helpers/fake-slack.ts';
-import type { ActionSpec } from '../../bot/core/registry.ts';
+import type { ActionSpec } from '../../core/registry.ts';
 
 // The whole path for real: signed HTTP -> route -> ingest (Redis) -> pipeline (Postgres) ->
 // outbound worker -> Slack sender -> the fake Web API.

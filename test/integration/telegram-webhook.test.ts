@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramCall } from '../helpers/fake-telegram.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { privateTextUpdate } from '../helpers/telegram-updates.ts';
-import { defineCommand, type ActionSpec } from '../../bot/core/registry.ts';
+import { defineCommand, type ActionSpec } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 
 // Webhook mode end to end: the real app on a real port, our route, the queue, the pipeline and the

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { CommandRegistry } from '../../bot/core/registry.ts';
-import { createDeterministicEngine } from '../../bot/core/intent.ts';
-import { createCoreModule } from '../../bot/commands/core.command.ts';
-import type { CoreDeps } from '../../bot/core/module.ts';
+import { CommandRegistry } from '../../core/registry.ts';
+import { createDeterministicEngine } from '../../core/intent.ts';
+import { createCoreModule } from '../../features/basics/module.ts';
+import type { CoreDeps } from '../../core/module.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { INTENT_CANDIDATES, generalIntentRules, suggestSeverity, ticketNumber, ticketTitle } from '../../agents/intent-rules.ts';
-import { evaluateIntents, formatIntentReport, loadIntentFixtures, severityOf } from '../../agents/intent-eval.ts';
+import { evaluateIntents, formatIntentReport, loadIntentFixtures, severityOf } from '../../scripts/intent-eval.ts';
 
 /** A registry with the core module and one stub command per intent label, plus the general rules. */
 function registryWithStubs(): CommandRegistry {

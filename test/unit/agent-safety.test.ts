@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { neutralizeOutput, quote, redactSecrets } from '../../agents/safety.ts';
-import { parseAsk } from '../../bot/commands/agent.command.ts';
+import { parseAsk } from '../../features/agents/module.ts';
 import { allowsTool, AGENTS } from '../../agents/definitions.ts';
 import { costOf, modelFor, priceFor } from '../../agents/llm.service.ts';
 

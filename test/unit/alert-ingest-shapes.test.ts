@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { normalizeAlertmanager, groupFingerprint, type AlertmanagerPayload } from '../../services/alerts/alert.service.ts';
-import { githubToDeploy, githubSignatureOk, bearerOk } from '../../bot/http/alerts.route.ts';
+import { githubToDeploy, githubSignatureOk, bearerOk } from '../../features/alerts/routes.ts';
 import { githubDeploymentState, githubWorkflowState } from '../../services/alerts/deploy.service.ts';
 import { renderAlertCard, renderDeployCard, type CardGroup } from '../../services/alerts/alert-render.ts';
 import { translator } from '../../services/i18n/i18n.ts';

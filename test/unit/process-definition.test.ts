@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefinitions, parseDefinition, validateInputs, DefinitionsInvalidError, SHIPPED_DIR, SHIPPED_SECRET_ENV } from '../../services/processes/definition.ts';
 import { hostAllowed } from '../../services/processes/steps.ts';
-import { parseRunText } from '../../bot/commands/process.command.ts';
+import { parseRunText } from '../../features/processes/module.ts';
 import { renderProgress } from '../../services/processes/render.ts';
 import { translator } from '../../services/i18n/i18n.ts';
 

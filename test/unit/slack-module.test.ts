@@ -6,7 +6,7 @@ import { loadConfig } from '../../services/config.ts';
 import { createLogger } from '../../services/logger.ts';
 import { createMetrics } from '../../services/metrics.ts';
 import { createSlackModule } from '../../bot/adapters/slack/slack.adapter.ts';
-import type { CoreDeps } from '../../bot/core/module.ts';
+import type { CoreDeps } from '../../core/module.ts';
 
 function depsWith(env: Record<string, string>) {
   const lines: string[] = [];

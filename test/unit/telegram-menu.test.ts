@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { CommandRegistry, defineCommand } from '../../bot/core/registry.ts';
+import { CommandRegistry, defineCommand } from '../../core/registry.ts';
 import { buildTelegramMenu, sanitizeCommandName } from '../../bot/adapters/telegram/telegram-menu.ts';
 
 test('telegram menu: names are sanitized to [a-z0-9_], 1-32 characters', () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../services/config.ts';
 import { createLogger } from '../../services/logger.ts';
 import { createMetrics } from '../../services/metrics.ts';
-import { CommandRegistry } from '../../bot/core/registry.ts';
-import type { CoreDeps } from '../../bot/core/module.ts';
+import { CommandRegistry } from '../../core/registry.ts';
+import type { CoreDeps } from '../../core/module.ts';
 import { createTelegramModule, resolveTelegramMode } from '../../bot/adapters/telegram/telegram.adapter.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { triage, PROBLEM_REPORT_PATTERNS } from '../../services/tickets/triage.ts';
-import { parseTicketText, titleFromText } from '../../bot/commands/ticket.command.ts';
-import { matchRules } from '../../bot/core/intent.ts';
+import { parseTicketText, titleFromText } from '../../features/tickets/module.ts';
+import { matchRules } from '../../core/intent.ts';
 
 test('triage suggests P0 for outages in Russian and English, with the words that matched', () => {
   const ru = triage('у нас упал прод, ничего не открывается');

@@ -5,7 +5,7 @@
  *
  * Off unless SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
  */
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { CoreDeps, FeatureModule } from '../../../core/module.ts';
 import { createSlackDispatcher } from './slack-dispatcher.ts';
 import { SLACK_EVENTS_PATH, slackEventsRoute } from './slack-receiver.ts';
 import { createSlackSender } from './slack.sender.ts';

@@ -7,8 +7,8 @@
  *
  * Off unless SLACK_BOT_TOKEN is set.
  */
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
-import type { Middleware } from '../../core/registry.ts';
+import type { CoreDeps, FeatureModule } from '../../../core/module.ts';
+import type { Middleware } from '../../../core/registry.ts';
 import type { Translate } from '../../../services/i18n/i18n.ts';
 import { createSlackWebClient } from './slack.sender.ts';
 

@@ -3,7 +3,7 @@
  * default, Russian for users whose client says 'ru'). Telegram allows only [a-z0-9_], 1-32
  * characters, in a command name, so names are sanitized and the normalizer maps them back.
  */
-import type { CommandRegistry } from '../../core/registry.ts';
+import type { CommandRegistry } from '../../../core/registry.ts';
 import { translator } from '../../../services/i18n/i18n.ts';
 
 /** One BotCommand as setMyCommands takes it. */

@@ -13,7 +13,7 @@ import { Telegraf } from 'telegraf';
 import { ConfigError } from '../../../services/config.ts';
 import { normalizeLocale, translate } from '../../../services/i18n/i18n.ts';
 import type { InboundEvent } from '../../../services/messaging/types.ts';
-import type { CoreDeps, FeatureModule, Role } from '../../core/module.ts';
+import type { CoreDeps, FeatureModule, Role } from '../../../core/module.ts';
 import { createCallbackCodec, redisCallbackStore, type CallbackCodec } from './telegram-callback-data.ts';
 import { telegramErrorInfo, wrapTelegram, type TelegramClient, DEFAULT_TELEGRAM_API_ROOT } from './telegram-client.ts';
 import { buildTelegramMenu, type TelegramMenu } from './telegram-menu.ts';

@@ -4,9 +4,9 @@
  * (Acknowledge, Silence 1h/4h/24h, Resolve, Open ticket).
  */
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { defineCommand, type ActionSpec } from '../core/registry.ts';
-import { UserError } from '../core/errors.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { defineCommand, type ActionSpec } from '../../core/registry.ts';
+import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast } from '../../services/users/roles.ts';
 import { isUniqueViolation } from '../../services/db.ts';
 import { ALERTS_QUEUE, alertJobSchema, createAlertService, type AlertJob, type TicketOpener } from '../../services/alerts/alert.service.ts';
@@ -16,7 +16,7 @@ import { ALERT_ACTIONS, fmtTime } from '../../services/alerts/alert-render.ts';
 import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
 import type { ConversationRef, InboundEvent, Reply } from '../../services/messaging/types.ts';
 import type { Translate } from '../../services/i18n/i18n.ts';
-import { registerAlertRoutes } from '../http/alerts.route.ts';
+import { registerAlertRoutes } from './routes.ts';
 import { createTicketService } from '../../services/tickets/ticket.service.ts';
 import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 

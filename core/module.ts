@@ -4,20 +4,20 @@
  * routes through one object. The composition root (bot/app.ts) collects them.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../../services/config.ts';
-import type { Logger } from '../../services/logger.ts';
-import type { Db } from '../../services/db.ts';
-import type { Queues, QueueDef } from '../../services/queues.ts';
-import type { OutboundPort } from '../../services/messaging/outbound.service.ts';
-import type { Clock } from '../../services/clock.ts';
-import type { Metrics } from '../../services/metrics.ts';
-import type { UsersService } from '../../services/users/users.service.ts';
-import type { AuditService } from '../../services/audit/audit.service.ts';
+import type { AppConfig } from '../services/config.ts';
+import type { Logger } from '../services/logger.ts';
+import type { Db } from '../services/db.ts';
+import type { Queues, QueueDef } from '../services/queues.ts';
+import type { OutboundPort } from '../services/messaging/outbound.service.ts';
+import type { Clock } from '../services/clock.ts';
+import type { Metrics } from '../services/metrics.ts';
+import type { UsersService } from '../services/users/users.service.ts';
+import type { AuditService } from '../services/audit/audit.service.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { ActionSpec, CommandRegistry, CommandSpec, IntentRule, Middleware } from './registry.ts';
-import type { InboundEvent, Platform } from '../../services/messaging/types.ts';
-import type { FileFetcher } from '../../services/documents/file-fetcher.ts';
-import type { PlatformSender } from '../../services/messaging/outbound.service.ts';
+import type { InboundEvent, Platform } from '../services/messaging/types.ts';
+import type { FileFetcher } from '../services/documents/file-fetcher.ts';
+import type { PlatformSender } from '../services/messaging/outbound.service.ts';
 
 /** Process roles: http receives, worker processes, all does both. */
 export type Role = 'all' | 'http' | 'worker';

@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { defineCommand, isMessage, type ActionSpec, type CommandContext, type Middleware } from '../core/registry.ts';
-import { UserError } from '../core/errors.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { defineCommand, isMessage, type ActionSpec, type CommandContext, type Middleware } from '../../core/registry.ts';
+import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast } from '../../services/users/roles.ts';
 import type { Reply } from '../../services/messaging/types.ts';
 import { createLocalStorage } from '../../services/documents/storage.ts';
@@ -26,7 +26,7 @@ import {
 } from '../../services/documents/document.service.ts';
 import { documentQueues } from '../../services/documents/documents.processor.ts';
 import { CATEGORIES, isCategory } from '../../services/documents/classify.ts';
-import { documentsRoute } from '../http/documents.route.ts';
+import { documentsRoute } from './routes.ts';
 
 /** Who may do what with documents. */
 const READERS = ROLES;

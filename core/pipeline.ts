@@ -4,17 +4,17 @@
  * the action handler (buttons). Replies leave through the outbound port.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../services/db.ts';
-import { isUniqueViolation } from '../../services/db.ts';
-import type { Logger } from '../../services/logger.ts';
-import type { AppConfig } from '../../services/config.ts';
-import type { OutboundPort } from '../../services/messaging/outbound.service.ts';
-import type { InboundEvent, Reply, ConversationRef, InboundAction } from '../../services/messaging/types.ts';
-import type { UsersService } from '../../services/users/users.service.ts';
-import type { AuditService, AuditOutcome } from '../../services/audit/audit.service.ts';
-import { normalizeLocale, translator, type Locale } from '../../services/i18n/i18n.ts';
-import type { Clock } from '../../services/clock.ts';
-import type { Metrics } from '../../services/metrics.ts';
+import type { Db } from '../services/db.ts';
+import { isUniqueViolation } from '../services/db.ts';
+import type { Logger } from '../services/logger.ts';
+import type { AppConfig } from '../services/config.ts';
+import type { OutboundPort } from '../services/messaging/outbound.service.ts';
+import type { InboundEvent, Reply, ConversationRef, InboundAction } from '../services/messaging/types.ts';
+import type { UsersService } from '../services/users/users.service.ts';
+import type { AuditService, AuditOutcome } from '../services/audit/audit.service.ts';
+import { normalizeLocale, translator, type Locale } from '../services/i18n/i18n.ts';
+import type { Clock } from '../services/clock.ts';
+import type { Metrics } from '../services/metrics.ts';
 import type {
   CommandContext,
   CommandRegistry,
@@ -26,7 +26,7 @@ import type {
   ResolvedUser,
 } from './registry.ts';
 import { UserError } from './errors.ts';
-import { isRole } from '../../services/users/roles.ts';
+import { isRole } from '../services/users/roles.ts';
 
 export interface PipelineDeps {
   db: Db;

@@ -4,8 +4,8 @@
  * is missing and how to configure it; every other feature keeps working without one.
  */
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { defineCommand, type ActionSpec } from '../core/registry.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { defineCommand, type ActionSpec } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { createLlmService, type LlmService } from '../../agents/llm.service.ts';
 import { createMemoryStore } from '../../agents/memory.ts';

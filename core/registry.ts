@@ -3,10 +3,10 @@
  * Slack's and Telegram's command menus, and the LLM tool schemas.
  */
 import { z } from 'zod';
-import type { Role } from '../../services/users/roles.ts';
-import type { Locale, Translate } from '../../services/i18n/i18n.ts';
-import type { InboundAction, InboundEvent, InboundMessage, Reply, ConversationRef, OutboundRequest } from '../../services/messaging/types.ts';
-import type { Logger } from '../../services/logger.ts';
+import type { Role } from '../services/users/roles.ts';
+import type { Locale, Translate } from '../services/i18n/i18n.ts';
+import type { InboundAction, InboundEvent, InboundMessage, Reply, ConversationRef, OutboundRequest } from '../services/messaging/types.ts';
+import type { Logger } from '../services/logger.ts';
 
 /** The user behind an event, resolved from their platform identity. */
 export interface ResolvedUser {

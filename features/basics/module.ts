@@ -2,11 +2,11 @@
  * Core commands: help, status, whoami, link, lang.
  */
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { canonicalName, defineCommand, type CommandContext, type CommandRegistry } from '../core/registry.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { canonicalName, defineCommand, type CommandContext, type CommandRegistry } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import type { UsersService } from '../../services/users/users.service.ts';
-import { UserError } from '../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import type { Reply } from '../../services/messaging/types.ts';
 
 /** Dependency checks shared with /readyz. */

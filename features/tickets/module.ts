@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { defineCommand, type ActionSpec, type CommandContext, type HandlerResult, type IntentRule, type Middleware } from '../core/registry.ts';
-import { UserError } from '../core/errors.ts';
-import { splitCommand } from '../core/pipeline.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { defineCommand, type ActionSpec, type CommandContext, type HandlerResult, type IntentRule, type Middleware } from '../../core/registry.ts';
+import { UserError } from '../../core/errors.ts';
+import { splitCommand } from '../../core/pipeline.ts';
 import { atLeast, ROLES, type Role } from '../../services/users/roles.ts';
 import type { Reply } from '../../services/messaging/types.ts';
 import { durationMs, isSeverity, SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
@@ -36,7 +36,7 @@ import {
   type RenderCtx,
 } from '../../services/tickets/ticket.render.ts';
 import { registerTicketMetrics } from '../../services/tickets/ticket.metrics.ts';
-import { ticketRoutes } from '../http/tickets.route.ts';
+import { ticketRoutes } from './routes.ts';
 
 const everyone = ROLES;
 const severityEnum = z.enum(SEVERITIES);

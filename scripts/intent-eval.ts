@@ -13,10 +13,10 @@
  * was written afterwards and is never used to tune rules, so it shows how they generalise.
  */
 import { readFileSync } from 'node:fs';
-import type { CommandContext, IntentEngine, IntentMatch } from '../bot/core/registry.ts';
+import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
 import { translator, type Locale } from '../services/i18n/i18n.ts';
 import type { Logger } from '../services/logger.ts';
-import { intentLabel } from './intent-rules.ts';
+import { intentLabel } from '../agents/intent-rules.ts';
 
 /** One labelled message. `severity` is set for ticket requests. */
 export interface IntentFixture {
@@ -166,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
   const engineName = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1] : 'deterministic';
   const { loadConfig } = await import('../services/config.ts');
   const { createApp } = await import('../bot/app.ts');
-  const { createDeterministicEngine } = await import('../bot/core/intent.ts');
+  const { createDeterministicEngine } = await import('../core/intent.ts');
   const { createLogger } = await import('../services/logger.ts');
   const config = loadConfig();
   // Built but never started: only the registry (every installed module's commands and rules) is needed.
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     let engine: IntentEngine = createDeterministicEngine(app.deps.registry);
     if (engineName === 'llm') {
-      const { createIntentEngine } = await import('./llm-intent.ts');
+      const { createIntentEngine } = await import('../agents/llm-intent.ts');
       await app.deps.queues.connect();
       engine = createIntentEngine(app.deps, { requireLlm: true });
     }

@@ -6,9 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
-import { defineCommand, type ActionSpec, type CommandContext } from '../core/registry.ts';
-import { UserError } from '../core/errors.ts';
+import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import { defineCommand, type ActionSpec, type CommandContext } from '../../core/registry.ts';
+import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast, type Role } from '../../services/users/roles.ts';
 import { loadDefinitions, SHIPPED_DIR, SHIPPED_SECRET_ENV } from '../../services/processes/definition.ts';
 import { processesConfigSchema, type ProcessesConfig } from '../../services/processes/processes.config.ts';
@@ -18,7 +18,7 @@ import type { AgentPort, DocumentPort, ProcessPorts, TicketPort } from '../../se
 import { createTicketService } from '../../services/tickets/ticket.service.ts';
 import { AGENTS } from '../../agents/definitions.ts';
 import { createLlmService } from '../../agents/llm.service.ts';
-import { registerProcessRoutes } from '../http/processes.route.ts';
+import { registerProcessRoutes } from './routes.ts';
 
 export interface ProcessesModuleOptions {
   /**
