@@ -9,7 +9,7 @@ import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { CoreDeps } from '../core/module.ts';
 import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
 import { createDeterministicEngine } from '../core/intent.ts';
-import { createLlmService, type LlmService } from './llm.service.ts';
+import type { LlmService } from './llm.service.ts';
 import { DATA_RULE, quote } from './safety.ts';
 import { toolName } from './tools.ts';
 import { workspaceKeyOf } from './runner.processor.ts';
@@ -33,13 +33,12 @@ function userPrompt(text: string): string {
 export interface IntentEngineOptions {
   /** Use the LLM even when `llm.intent` is off, and never fall back (the evaluation harness). */
   requireLlm?: boolean;
-  llm?: LlmService;
 }
 
 /** The intent engine for an app: the LLM one when configured, else the deterministic rules. */
-export function createIntentEngine(deps: CoreDeps, opts: IntentEngineOptions = {}): IntentEngine {
+export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: IntentEngineOptions = {}): IntentEngine {
   const deterministic = createDeterministicEngine(deps.registry);
-  const llm = opts.llm ?? createLlmService({ config: deps.config, db: deps.db, logger: deps.logger, clock: deps.clock, redis: deps.queues.producer, prefix: deps.queues.prefix });
+  const llm = deps.llm;
   if (!llm.configured || (!deps.config.file.llm.intent && !opts.requireLlm)) return deterministic;
 
   async function viaModel(text: string, ctx: CommandContext): Promise<IntentMatch | null> {

@@ -21,7 +21,10 @@ import { createPipeline, type Pipeline } from '../core/pipeline.ts';
 import { createDeterministicEngine } from '../core/intent.ts';
 import type { CoreDeps, FeatureModule, Role } from '../core/module.ts';
 import { createCoreModule, type HealthProbe } from '../features/basics/module.ts';
+import type { Services } from '../features/services.ts';
 import { moduleFactories } from './modules.ts';
+import { createServices } from './container.ts';
+import type { LlmService } from '../agents/llm.service.ts';
 import { buildServer } from './http/server.ts';
 import { createOutboundQueue } from './outbound/sender.processor.ts';
 
@@ -67,13 +70,16 @@ export interface AppOptions {
   /** In-process delivery per platform (the terminal). */
   direct?: Partial<Record<Platform, DirectDelivery>>;
   /** Replaces the intent engine (the agents feature plugs an LLM in here). */
-  intent?: (deps: CoreDeps) => IntentEngine;
+  intent?: (services: Services) => IntentEngine;
+  /** Replaces the model client (tests). */
+  llm?: LlmService;
   /** Extra modules (tests). */
   extraModules?: FeatureModule[];
 }
 
 export interface App {
-  deps: CoreDeps;
+  /** The service container every module was built with. */
+  deps: Services;
   modules: FeatureModule[];
   server: FastifyInstance | null;
   /** Starts listening (http roles) and consuming (worker roles). Returns the URL when listening. */
@@ -165,9 +171,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   };
 
+  const services = createServices(deps, opts.llm ? { llm: opts.llm } : {});
   const modules: FeatureModule[] = [createCoreModule({ ...deps, users, health })];
   for (const factory of moduleFactories) {
-    const m = await factory(deps);
+    const m = await factory(services);
     if (m) modules.push(m);
   }
   modules.push(...(opts.extraModules ?? []));
@@ -187,7 +194,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     outbound,
     users,
     audit,
-    intent: opts.intent ? opts.intent(deps) : createDeterministicEngine(registry),
+    intent: opts.intent ? opts.intent(services) : createDeterministicEngine(registry),
     middleware: modules.flatMap((m) => m.middleware ?? []),
     clock,
     metrics,
@@ -230,7 +237,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     : null;
 
   return {
-    deps,
+    deps: services,
     modules,
     server,
     isShuttingDown: () => shuttingDown,

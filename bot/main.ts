@@ -34,7 +34,7 @@ async function migrate(config: AppConfig, logger: Logger): Promise<void> {
 async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
   await migrate(config, logger);
   // With no model configured the engine is the deterministic one.
-  const app = await createApp({ config, role, logger, intent: (deps) => createIntentEngine(deps) });
+  const app = await createApp({ config, role, logger, intent: (services) => createIntentEngine(services) });
   const { url } = await app.start();
   logger.info({ role, url, version: config.version }, 'a2d2 started');
   let stopping = false;
@@ -67,7 +67,7 @@ async function chat(config: AppConfig, logger: Logger): Promise<void> {
     config,
     role: 'chat',
     logger,
-    intent: (deps) => createIntentEngine(deps),
+    intent: (services) => createIntentEngine(services),
     direct: { terminal: (req) => session!.deliver(req) },
   });
   session = createTerminalSession({

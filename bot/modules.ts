@@ -2,7 +2,7 @@
  * The list of feature modules. Adapters first (they provide senders and routes), then domains.
  * Add one line per feature module.
  */
-import type { CoreDeps, FeatureModule } from '../core/module.ts';
+import type { ModuleFactory } from '../features/services.ts';
 import { createSlackModule } from './adapters/slack/slack.adapter.ts';
 import { createTelegramModule } from './adapters/telegram/telegram.adapter.ts';
 import { createAlertsModule } from '../features/alerts/module.ts';
@@ -11,8 +11,6 @@ import { createSlackTicketModalModule } from './adapters/slack/ticket-modal.ts';
 import { createDocumentsModule } from '../features/documents/module.ts';
 import { createProcessesModule } from '../features/processes/module.ts';
 import { createAgentsModule } from '../features/agents/module.ts';
-
-export type ModuleFactory = (deps: CoreDeps) => FeatureModule | null | Promise<FeatureModule | null>;
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,

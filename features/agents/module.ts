@@ -4,10 +4,11 @@
  * is missing and how to configure it; every other feature keeps working without one.
  */
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, type ActionSpec } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
-import { createLlmService, type LlmService } from '../../agents/llm.service.ts';
+import type { LlmService } from '../../agents/llm.service.ts';
 import { createMemoryStore } from '../../agents/memory.ts';
 import { createAgentRuntime, type AgentRuntime } from '../../agents/runner.processor.ts';
 import { AGENTS } from '../../agents/definitions.ts';
@@ -25,8 +26,8 @@ export interface AgentsModule extends FeatureModule {
   runtime: AgentRuntime;
 }
 
-export function createAgentsModule(deps: CoreDeps, opts: { llm?: LlmService } = {}): AgentsModule {
-  const llm = opts.llm ?? createLlmService({ config: deps.config, db: deps.db, logger: deps.logger.child({ module: 'llm' }), clock: deps.clock, redis: deps.queues.producer, prefix: deps.queues.prefix });
+export function createAgentsModule(deps: Services): AgentsModule {
+  const llm = deps.llm;
   const memory = createMemoryStore({ db: deps.db, llm, logger: deps.logger, maxMessages: deps.config.file.agents.memoryMaxMessages });
   const runtime = createAgentRuntime({ ...deps, llm, memory });
 

@@ -4,20 +4,18 @@
  * (Acknowledge, Silence 1h/4h/24h, Resolve, Open ticket).
  */
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, type ActionSpec } from '../../core/registry.ts';
 import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast } from '../../services/users/roles.ts';
 import { isUniqueViolation } from '../../services/db.ts';
-import { ALERTS_QUEUE, alertJobSchema, createAlertService, type AlertJob, type TicketOpener } from '../../services/alerts/alert.service.ts';
-import { createDeployService } from '../../services/alerts/deploy.service.ts';
-import { createHealthCheckService } from '../../services/alerts/health-check.service.ts';
+import { ALERTS_QUEUE, alertJobSchema, type AlertJob, type TicketOpener } from '../../services/alerts/alert.service.ts';
 import { ALERT_ACTIONS, fmtTime } from '../../services/alerts/alert-render.ts';
 import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
 import type { ConversationRef, InboundEvent, Reply } from '../../services/messaging/types.ts';
 import type { Translate } from '../../services/i18n/i18n.ts';
 import { registerAlertRoutes } from './routes.ts';
-import { createTicketService } from '../../services/tickets/ticket.service.ts';
 import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 
 const operators = atLeast('operator');
@@ -38,16 +36,8 @@ export function subscriptionRef(event: InboundEvent): ConversationRef {
 }
 
 /** "Open ticket" through the tickets service: idempotent per alert group (sourceKey). */
-export function ticketOpener(deps: CoreDeps): TicketOpener {
-  const service = createTicketService({
-    db: deps.db,
-    queues: deps.queues,
-    outbound: deps.outbound,
-    clock: deps.clock,
-    logger: deps.logger.child({ component: 'alerts-tickets' }),
-    config: deps.config.file.tickets,
-    defaultLocale: deps.config.file.defaultLocale,
-  });
+export function ticketOpener(deps: Services): TicketOpener {
+  const service = deps.tickets;
   return {
     async open(input) {
       const severity = (SEVERITIES as readonly string[]).includes(input.priority) ? (input.priority as Severity) : 'P2';
@@ -65,24 +55,10 @@ export function ticketOpener(deps: CoreDeps): TicketOpener {
   };
 }
 
-/** Builds the alerts module. `tickets` plugs in "Open ticket" (default: the tickets service). */
-export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpener | null } = {}): FeatureModule {
-  const { db, queues, clock, logger, config } = deps;
-  const cfg = config.file.alerts;
-  opts = { tickets: opts.tickets === undefined ? ticketOpener(deps) : opts.tickets };
-  const alerts = createAlertService({
-    db,
-    queues,
-    outbound: deps.outbound,
-    clock,
-    logger: logger.child({ module: 'alerts' }),
-    config: cfg,
-    locale: cfg.locale ?? config.file.defaultLocale,
-    redis: queues.producer,
-    ticketsAvailable: Boolean(opts.tickets),
-  });
-  const deploys = createDeployService({ db, queues, clock });
-  const health = createHealthCheckService({ db, queues, clock, logger, checks: cfg.healthChecks, alerts });
+/** Builds the alerts module; "Open ticket" goes through the container's tickets service. */
+export function createAlertsModule(deps: Services): FeatureModule {
+  const { db, logger, config } = deps;
+  const { alerts, deploys, healthChecks: health } = deps;
 
   const list = defineCommand({
     id: 'alerts.list',
@@ -241,7 +217,7 @@ export function createAlertsModule(deps: CoreDeps, opts: { tickets?: TicketOpene
       },
     },
   ];
-  const tickets = opts.tickets;
+  const tickets = ticketOpener(deps);
   if (tickets) {
     actions.push({
       id: ALERT_ACTIONS.ticket,

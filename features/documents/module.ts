@@ -5,21 +5,17 @@
  * ticket from it (when tickets exist), correct the category. REST upload lives in
  * bot/http/documents.route.ts; the pipeline in services/documents.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, isMessage, type ActionSpec, type CommandContext, type Middleware } from '../../core/registry.ts';
 import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast } from '../../services/users/roles.ts';
 import type { Reply } from '../../services/messaging/types.ts';
-import { createLocalStorage } from '../../services/documents/storage.ts';
-import { documentsConfigSchema, type DocumentsConfig } from '../../services/documents/documents.config.ts';
+import type { DocumentsConfig } from '../../services/documents/documents.config.ts';
 import {
   cardButtons,
-  createDocumentService,
-  DOC_ANALYZE_QUEUE,
   DOC_EXPIRY_QUEUE,
-  DOC_INTAKE_QUEUE,
   locationLabel,
   renderCard,
   type DocumentService,
@@ -38,25 +34,9 @@ export function parseNumber(raw: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function createDocumentsModule(deps: CoreDeps): FeatureModule {
-  const cfg: DocumentsConfig = (deps.config.file as { documents?: DocumentsConfig }).documents ?? documentsConfigSchema.parse({});
-  const storage = createLocalStorage(join(deps.config.env.A2D2_DATA_DIR, 'documents'));
-  const service: DocumentService = createDocumentService({
-    db: deps.db,
-    logger: deps.logger.child({ component: 'documents' }),
-    clock: deps.clock,
-    outbound: deps.outbound,
-    storage,
-    config: cfg,
-    fetcher: (platform) => deps.fileFetcher(platform),
-    ticketsAvailable: () => Boolean(deps.registry.command('ticket.create')),
-    async enqueueIntake(intakeId) {
-      await deps.queues.add(DOC_INTAKE_QUEUE, { intakeId }, { jobId: `doc-intake-${intakeId}` });
-    },
-    async enqueueAnalysis(versionId, suffix) {
-      await deps.queues.add(DOC_ANALYZE_QUEUE, { versionId }, { jobId: `doc-analyze-${versionId}${suffix ? `-${suffix}` : ''}` });
-    },
-  });
+export function createDocumentsModule(deps: Services): FeatureModule {
+  const cfg: DocumentsConfig = deps.config.file.documents;
+  const service: DocumentService = deps.documents;
 
   /** The document a conversation is about: the thread's, else the chat's latest. */
   async function currentDocument(ctx: CommandContext): Promise<number | null> {

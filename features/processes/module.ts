@@ -6,7 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, type ActionSpec, type CommandContext } from '../../core/registry.ts';
 import { UserError } from '../../core/errors.ts';
 import { ROLES, atLeast, type Role } from '../../services/users/roles.ts';
@@ -15,9 +16,9 @@ import { processesConfigSchema, type ProcessesConfig } from '../../services/proc
 import { createEngine, ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { PROCESS_ACTIONS, renderPlan, renderProgress, renderRuns } from '../../services/processes/render.ts';
 import type { AgentPort, DocumentPort, ProcessPorts, TicketPort } from '../../services/processes/ports.ts';
-import { createTicketService } from '../../services/tickets/ticket.service.ts';
+import type { TicketService } from '../../services/tickets/ticket.service.ts';
 import { AGENTS } from '../../agents/definitions.ts';
-import { createLlmService } from '../../agents/llm.service.ts';
+import type { LlmService } from '../../agents/llm.service.ts';
 import { registerProcessRoutes } from './routes.ts';
 
 export interface ProcessesModuleOptions {
@@ -52,18 +53,7 @@ export function parseRunText(raw: string): { name: string; inputs: Record<string
   return { name, inputs, dryRun, ...(bad ? { bad } : {}) };
 }
 
-function ticketsPort(deps: CoreDeps): TicketPort | undefined {
-  const cfg = (deps.config.file as { tickets?: Parameters<typeof createTicketService>[0]['config'] }).tickets;
-  if (!cfg) return undefined;
-  const service = createTicketService({
-    db: deps.db,
-    queues: deps.queues,
-    outbound: deps.outbound,
-    clock: deps.clock,
-    logger: deps.logger.child({ component: 'processes.tickets' }),
-    config: cfg,
-    defaultLocale: deps.config.file.defaultLocale,
-  });
+function ticketsPort(service: TicketService): TicketPort {
   const view = (t: { id: number; title: string; severity: string; status: string; assigneeName: string | null }) => ({
     id: t.id,
     title: t.title,
@@ -101,8 +91,7 @@ function ticketsPort(deps: CoreDeps): TicketPort | undefined {
   };
 }
 
-function agentsPort(deps: CoreDeps): AgentPort | undefined {
-  const llm = createLlmService({ config: deps.config, db: deps.db, logger: deps.logger.child({ module: 'llm' }), clock: deps.clock, redis: deps.queues.producer, prefix: deps.queues.prefix });
+function agentsPort(llm: LlmService): AgentPort | undefined {
   if (!llm.configured) return undefined;
   return {
     async run(agent, prompt, runId) {
@@ -123,7 +112,7 @@ function agentsPort(deps: CoreDeps): AgentPort | undefined {
   };
 }
 
-function documentsPort(deps: CoreDeps): DocumentPort {
+function documentsPort(deps: Services): DocumentPort {
   // Reads the analysed document straight from its tables: the documents feature keeps no
   // in-process state a reader would need.
   return {
@@ -143,7 +132,7 @@ function documentsPort(deps: CoreDeps): DocumentPort {
 }
 
 /** Builds the processes module; throws at start-up when a definition is invalid. */
-export async function createProcessesModule(deps: CoreDeps, opts: ProcessesModuleOptions = {}): Promise<FeatureModule> {
+export async function createProcessesModule(deps: Services, opts: ProcessesModuleOptions = {}): Promise<FeatureModule> {
   const cfg: ProcessesConfig = (deps.config.file as { processes?: ProcessesConfig }).processes ?? processesConfigSchema.parse({});
   const dirs = [...(cfg.includeShipped ? [SHIPPED_DIR] : []), resolve(cfg.folder)];
   const secretEnv = [...new Set([...cfg.secretEnv, ...(cfg.includeShipped ? SHIPPED_SECRET_ENV : [])])];
@@ -163,7 +152,7 @@ export async function createProcessesModule(deps: CoreDeps, opts: ProcessesModul
     config: cfg,
     defaultLocale: deps.config.file.defaultLocale,
     secrets,
-    ports: opts.ports ?? { tickets: ticketsPort(deps), agents: agentsPort(deps), documents: documentsPort(deps) },
+    ports: opts.ports ?? { tickets: ticketsPort(deps.tickets), agents: agentsPort(deps.llm), documents: documentsPort(deps) },
     isStopping: () => stopping,
   });
   await engine.install(loaded);

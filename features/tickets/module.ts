@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, type ActionSpec, type CommandContext, type HandlerResult, type IntentRule, type Middleware } from '../../core/registry.ts';
 import { UserError } from '../../core/errors.ts';
 import { splitCommand } from '../../core/pipeline.ts';
@@ -14,7 +15,6 @@ import { atLeast, ROLES, type Role } from '../../services/users/roles.ts';
 import type { Reply } from '../../services/messaging/types.ts';
 import { durationMs, isSeverity, SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 import {
-  createTicketService,
   slaJobSchema,
   sweepJobSchema,
   TicketError,
@@ -118,18 +118,10 @@ interface Proposal {
 }
 
 /** Builds the tickets feature module. */
-export function createTicketsModule(deps: CoreDeps): FeatureModule {
+export function createTicketsModule(deps: Services): FeatureModule {
   const cfg = deps.config.file.tickets;
   const handlers: readonly Role[] = atLeast(cfg.handlerRole);
-  const service: TicketService = createTicketService({
-    db: deps.db,
-    queues: deps.queues,
-    outbound: deps.outbound,
-    clock: deps.clock,
-    logger: deps.logger.child({ component: 'tickets' }),
-    config: cfg,
-    defaultLocale: deps.config.file.defaultLocale,
-  });
+  const service: TicketService = deps.tickets;
   registerTicketMetrics(deps.metrics.registry, service, deps.clock);
   const redis = deps.queues.producer;
   const PROPOSAL_TTL_S = 3600;

@@ -139,3 +139,6 @@ export function createHealthCheckService(deps: { db: Db; queues: Queues; clock: 
     },
   };
 }
+
+/** The health check runner of the alerts feature. */
+export type HealthCheckService = ReturnType<typeof createHealthCheckService>;
