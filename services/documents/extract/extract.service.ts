@@ -5,7 +5,8 @@
 import { IMAGE_KINDS, type DocKind } from '../sniff.ts';
 import type { ZipLimits } from '../zip.ts';
 import { extractPdf } from './pdf.extract.ts';
-import { extractDocx, extractXlsx } from './ooxml.extract.ts';
+import { extractDocx } from './docx.extract.ts';
+import { extractXlsx } from './xlsx.extract.ts';
 import { extractCsv, extractHtml, extractText } from './text.extract.ts';
 import { extractImage } from './image.extract.ts';
 import type { Extracted } from './types.ts';
@@ -17,6 +18,7 @@ export interface ExtractOptions {
   ocrLanguages: Map<string, string>;
 }
 
+/** Extracts the text of a file of a detected kind, with the locations of its parts. */
 export async function extract(buf: Buffer, kind: DocKind, opts: ExtractOptions): Promise<Extracted> {
   if (kind === 'pdf') return extractPdf(buf, { maxPages: opts.maxPages });
   if (kind === 'docx') return extractDocx(buf, opts.zip);

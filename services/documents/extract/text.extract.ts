@@ -2,7 +2,7 @@
  * Text-like formats: plain text / Markdown, CSV (rows joined with " | "), HTML (scripts and
  * styles dropped, blocks become lines).
  */
-import { decodeXml } from './ooxml.extract.ts';
+import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import { joinParts, type Extracted } from './types.ts';
 
 function decode(buf: Buffer): string {
@@ -62,6 +62,7 @@ export function trimCells(cells: string[]): string[] {
   return cells.slice(0, n);
 }
 
+/** CSV rows as lines, cells joined with " | ". */
 export function extractCsv(buf: Buffer): Extracted {
   const rows = parseCsv(decode(buf));
   return {
@@ -71,16 +72,62 @@ export function extractCsv(buf: Buffer): Extracted {
   };
 }
 
-const BLOCK = /<\/?(p|div|br|li|ul|ol|tr|table|h[1-6]|section|article|header|footer|blockquote|pre|title)\b[^>]*>/gi;
+interface DomLike {
+  type?: string;
+  name?: string;
+  data?: string;
+  prev?: DomLike | null;
+  children?: DomLike[];
+}
 
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'svg']);
+
+// The text of a cell's subtree; every element boundary is a word boundary.
+function cellText(node: DomLike): string {
+  if (node.type === 'text') return node.data ?? '';
+  if (HIDDEN.has(node.name ?? '') || node.type === 'comment') return '';
+  return (node.children ?? []).map((c) => ` ${cellText(c)} `).join('');
+}
+
+// Tables are read row by row: cells inline with " | " between them, so a label and its value
+// share a line (paragraphs and breaks inside a cell become spaces for the same reason).
+const cellFormatter: FormatCallback = (elem, _walk, builder) => {
+  const dom = elem as unknown as DomLike;
+  let sibling = dom.prev;
+  while (sibling && sibling.type !== 'tag') sibling = sibling.prev;
+  if (sibling && (sibling.name === 'td' || sibling.name === 'th')) builder.addLiteral(' | ');
+  builder.addLiteral(cellText(dom).replace(/\s+/g, ' ').trim());
+};
+
+const rowFormatter: FormatCallback = (elem, walk, builder) => {
+  builder.openBlock({ leadingLineBreaks: 1 });
+  walk(elem.children, builder);
+  builder.closeBlock({ trailingLineBreaks: 1 });
+};
+
+const HTML_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  // The title is part of what the document says; body content follows it.
+  baseElements: { selectors: ['title', 'body'], returnDomByDefault: true },
+  formatters: { cell: cellFormatter, row: rowFormatter },
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'noscript', format: 'skip' },
+    { selector: 'template', format: 'skip' },
+    { selector: 'svg', format: 'skip' },
+    { selector: 'title', format: 'block' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => ({ selector: h, options: { uppercase: false, leadingLineBreaks: 1, trailingLineBreaks: 1 } })),
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'row' },
+    { selector: 'td', format: 'cell' },
+    { selector: 'th', format: 'cell' },
+  ],
+};
+
+/** HTML as lines of text: entities decoded, scripts and styles dropped, blocks and table rows on lines of their own. */
 export function extractHtml(buf: Buffer): Extracted {
-  const html = decode(buf)
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<td\b[^>]*>/gi, ' | ')
-    .replace(BLOCK, '\n')
-    .replace(/<[^>]+>/g, ' ');
-  const lines = decodeXml(html.replace(/&nbsp;/g, ' '))
+  const lines = convert(decode(buf), HTML_OPTIONS)
     .split('\n')
     .map((l) => l.replace(/\s+/g, ' ').trim())
     .filter(Boolean);
