@@ -1,0 +1,178 @@
+/**
+ * Operations on runs: start (validated inputs, the run and its first step written together),
+ * the dry-run plan, cancel, retry of a failed run, approval decisions, and the run queries.
+ */
+import { isUniqueViolation } from '../db.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import { validateInputs, type InputProblem, type StepDef } from './definition.ts';
+import { maskSecrets } from './template.ts';
+import { planOf } from './steps.ts';
+import { ProcessError, TX, type NextRef, type RunRow, type StartRequest, type StepRow } from './engine-types.ts';
+import type { EngineCore } from './engine-core.ts';
+import type { RunMessages } from './run-messages.ts';
+import { createStepRow, lockRun, type Transitions } from './transitions.ts';
+
+/** One step of a dry-run plan. */
+export interface PlanStep {
+  id: string;
+  kind: string;
+  depth: number;
+  detail: string;
+  when?: string;
+}
+
+function inputError(p: InputProblem): ProcessError {
+  return new ProcessError('processes.badInput', { field: p.field, reason: p.reason }, p.field);
+}
+
+/** Builds the run operations of one engine. */
+export function createRunControl(core: EngineCore, messages: RunMessages, transitions: Transitions) {
+  const { db, clock, config } = core.deps;
+
+  /**
+   * Starts a run: validates inputs, writes the run and its first step in one transaction, then
+   * enqueues it. A repeated trigger key returns the run it started before.
+   */
+  async function start(req: StartRequest): Promise<{ run: RunRow; created: boolean }> {
+    const def = core.definition(req.process);
+    const missing = def.requiredVars.filter((v) => config.vars[v] === undefined || config.vars[v] === '');
+    if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
+    const checked = validateInputs(def.def, req.inputs);
+    if (!checked.ok) throw inputError(checked.problem);
+    let created: { run: RunRow; first: NextRef } | null = null;
+    try {
+      created = await db.$transaction(async (tx): Promise<{ run: RunRow; first: NextRef }> => {
+        const run = await tx.processRun.create({
+          data: {
+            definitionId: def.id,
+            processName: def.name,
+            version: def.version,
+            inputs: checked.values,
+            trigger: req.trigger,
+            triggerKey: req.triggerKey ?? null,
+            startedBy: req.startedBy ?? null,
+            startedById: req.startedById ?? null,
+            ref: req.ref ? (req.ref as object) : undefined,
+            locale: req.locale ?? config.defaults.locale ?? core.deps.defaultLocale,
+          },
+        });
+        const first = await createStepRow(tx, run.id, def.places.get(def.def.steps[0]!.id)!, null);
+        return { run, first };
+      }, TX);
+    } catch (err) {
+      if (req.triggerKey && isUniqueViolation(err)) {
+        const run = await db.processRun.findUniqueOrThrow({ where: { triggerKey: req.triggerKey } });
+        return { run, created: false };
+      }
+      throw err;
+    }
+    await messages.progress(created.run.id, created.run);
+    await core.enqueueRefs([created.first], created.run);
+    return { run: created.run, created: true };
+  }
+
+  /** The plan of a run without performing anything (`--dry-run`). */
+  function plan(name: string, inputs: Record<string, unknown>): { process: string; version: number; inputs: Record<string, unknown>; steps: PlanStep[] } {
+    const def = core.definition(name);
+    const checked = validateInputs(def.def, inputs);
+    if (!checked.ok) throw inputError(checked.problem);
+    const scope = { inputs: checked.values, steps: {}, run: { id: 0, process: name }, vars: core.vars() };
+    const steps: PlanStep[] = [];
+    const walk = (list: StepDef[], depth: number) => {
+      for (const s of list) {
+        steps.push({ id: s.id, kind: s.kind, depth, detail: maskSecrets(planOf(s, scope), core.secretValues), ...(s.when ? { when: s.when } : {}) });
+        if (s.kind === 'parallel') s.branches.forEach((b) => walk(b.steps, depth + 1));
+      }
+    };
+    walk(def.def.steps, 0);
+    return { process: name, version: def.version, inputs: checked.values, steps };
+  }
+
+  /** Cancels a running run: open steps are closed, in-flight ones find the run cancelled. */
+  async function cancel(runId: number, by: string): Promise<RunRow> {
+    const run = await db.$transaction(async (tx) => {
+      const r = await lockRun(tx, runId);
+      if (r.status !== 'running') throw new ProcessError('processes.notRunning', { id: runId, status: r.status });
+      await tx.processStepRun.updateMany({ where: { runId, status: { in: ['pending', 'running', 'waiting'] } }, data: { status: 'cancelled', finishedAt: clock.now() } });
+      return tx.processRun.update({ where: { id: runId }, data: { status: 'cancelled', error: `cancelled by ${by}`, finishedAt: clock.now() } });
+    }, TX);
+    await messages.progress(runId);
+    return run;
+  }
+
+  /** The latest failure of each step that failed (a loop may have failed before); parallel steps excluded. */
+  function failedLeaves(rows: StepRow[]): StepRow[] {
+    const failed = rows.filter((f) => (f.status === 'failed' || f.status === 'denied') && f.kind !== 'parallel');
+    return failed.filter((f) => !failed.some((o) => o.stepId === f.stepId && o.iteration > f.iteration));
+  }
+
+  /**
+   * Re-opens a failed run at its failed step(s) with a new generation of job ids. What the
+   * failure left half-way is picked up too: steps that finished while the run stood failed are
+   * advanced, pending steps re-enqueued, and waiting steps get their timers again.
+   */
+  async function retry(runId: number): Promise<RunRow> {
+    const out = await db.$transaction(async (tx) => {
+      const r = await lockRun(tx, runId);
+      if (r.status !== 'failed') throw new ProcessError('processes.notFailed', { id: runId, status: r.status });
+      const rows = await tx.processStepRun.findMany({ where: { runId } });
+      const leaves = failedLeaves(rows);
+      if (leaves.length === 0) throw new ProcessError('processes.nothingToRetry', { id: runId });
+      for (const l of leaves) {
+        await tx.processStepRun.update({ where: { id: l.id }, data: { status: 'pending', error: null, output: Prisma.DbNull, finishedAt: null, next: Prisma.DbNull } });
+        let parentId = l.parentId;
+        while (parentId) {
+          const p = await tx.processStepRun.update({ where: { id: parentId }, data: { status: 'running', error: null }, select: { parentId: true } });
+          parentId = p.parentId;
+        }
+      }
+      const run = await tx.processRun.update({ where: { id: runId }, data: { status: 'running', error: null, finishedAt: null, generation: { increment: 1 } } });
+      const def = await core.definitionOf(run.definitionId);
+      const ids = new Set(leaves.map((l) => l.id));
+      for (const row of rows) {
+        if (row.status === 'pending') ids.add(row.id);
+        // Finished while the run stood failed (a parallel branch): it never advanced.
+        if ((row.status === 'succeeded' || row.status === 'skipped') && row.kind !== 'parallel' && row.next === null) {
+          const target = row.kind === 'branch' ? ((row.output as { target?: string | null } | null)?.target ?? undefined) : undefined;
+          const next = await transitions.successors(tx, run, def, row, target);
+          await tx.processStepRun.update({ where: { id: row.id }, data: { next: next.map((n) => n.id) } });
+          for (const n of next) ids.add(n.id);
+        }
+      }
+      const waiting = rows.filter((w) => w.status === 'waiting' && w.waitUntil);
+      return { run, ids: [...ids], waiting };
+    }, TX);
+    await messages.progress(runId);
+    await core.enqueue(out.ids);
+    for (const w of out.waiting) await core.timer(w, out.run.generation, w.waitUntil!.getTime() - clock.now().getTime());
+    return out.run;
+  }
+
+  /** An approval decision from a button. Checks the approver's role against the step. */
+  async function decide(stepRunId: string, approve: boolean, who: { name: string; role: string }): Promise<'approved' | 'denied' | 'closed'> {
+    const row = await db.processStepRun.findUnique({ where: { id: stepRunId }, include: { run: true } });
+    if (!row || row.kind !== 'approval') throw new ProcessError('processes.approval.unknown');
+    if (row.status !== 'waiting' || row.run.status !== 'running') return 'closed';
+    const def = await core.definitionOf(row.run.definitionId);
+    const step = def.places.get(row.stepId)?.step;
+    if (!step || step.kind !== 'approval') throw new ProcessError('processes.approval.unknown');
+    if (!(step.roles as readonly string[]).includes(who.role)) throw new ProcessError('processes.approval.role', { roles: step.roles.join(', '), role: who.role });
+    const ok = approve
+      ? await transitions.finish(row.id, { status: 'succeeded', output: { approved: true, timedOut: false, by: who.name } }, ['waiting'])
+      : await transitions.fail(row.id, `denied by ${who.name}`, 'denied', ['waiting']);
+    if (!ok) return 'closed';
+    return approve ? 'approved' : 'denied';
+  }
+
+  /** A run with its steps (for `run <id>` and the API). */
+  async function get(runId: number) {
+    return db.processRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ createdAt: 'asc' }] } } });
+  }
+
+  /** The latest runs, of one process or of all. */
+  async function recent(process?: string, limit = 10) {
+    return db.processRun.findMany({ where: process ? { processName: process } : {}, orderBy: { id: 'desc' }, take: limit });
+  }
+
+  return { start, plan, cancel, retry, decide, get, recent };
+}

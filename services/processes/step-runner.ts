@@ -1,0 +1,150 @@
+/**
+ * The step job: claims an open step of a running run (conditionally, so a duplicate delivery
+ * never sets a finished step back to running), runs it, and records the outcome through the
+ * transitions. A replayed job of a finished step only re-enqueues what followed it; a timer
+ * job ends a wait or an approval.
+ */
+import { holds } from './expression.ts';
+import { maskSecrets } from './template.ts';
+import { executeStep, StepFailure, type StepOutcome } from './steps.ts';
+import type { StepDef } from './definition.ts';
+import { FINAL, type ActiveDefinition, type JobInfo, type RunRow, type StepJob, type StepRow } from './engine-types.ts';
+import type { EngineCore } from './engine-core.ts';
+import type { RunMessages } from './run-messages.ts';
+import type { Transitions } from './transitions.ts';
+
+const STOPPING = 'worker stopping; the step will run again elsewhere';
+
+/** Builds the step processor of one engine. */
+export function createStepRunner(core: EngineCore, messages: RunMessages, transitions: Transitions) {
+  const { db, clock, config } = core.deps;
+  const { finish, fail } = transitions;
+
+  /** Processes one step job (see the module comment for the guarantees). */
+  async function processStep(data: StepJob, job: JobInfo): Promise<string> {
+    if (data.kind === 'run') {
+      // Fast path, one round trip: claim an open step of a running run and read both rows.
+      const [hit] = await db.$queryRaw<{ row: StepRow; run: RunRow }[]>`
+        UPDATE "ProcessStepRun" s SET status = 'running', attempts = s.attempts + 1, "startedAt" = COALESCE(s."startedAt", now()), "updatedAt" = now()
+        FROM "ProcessRun" r
+        WHERE s.id = ${data.stepRunId}::uuid AND r.id = s."runId" AND r.status = 'running'
+          AND s.status IN ('pending', 'running') AND NOT (s.kind = 'parallel' AND s.next IS NOT NULL)
+        RETURNING to_jsonb(s) AS row, to_jsonb(r) AS run`;
+      if (hit) return runClaimed(hit.row, hit.run, job);
+    }
+    const row = await db.processStepRun.findUnique({ where: { id: data.stepRunId }, include: { run: true } });
+    if (!row) return 'gone';
+    const run = row.run;
+    if (run.status !== 'running') return `run ${run.status}`;
+    const def = await core.definitionOf(run.definitionId);
+    const step = def.places.get(row.stepId)?.step;
+    if (data.kind === 'timer') return step ? onTimer(row, step) : 'unknown step';
+    if (FINAL.includes(row.status) || (row.kind === 'parallel' && row.status === 'running' && row.next)) {
+      // Finished before (a replay after a crash): only make sure what follows was enqueued.
+      await core.enqueue((row.next as string[] | null) ?? []);
+      return 'replayed';
+    }
+    return row.status === 'waiting' ? 'waiting' : 'claimed elsewhere';
+  }
+
+  /**
+   * Runs a step this worker has claimed (status running, attempts counted). Rows arrive as JSON
+   * from the claim: timestamps are strings, and nothing here reads them.
+   */
+  async function runClaimed(row: StepRow, run: RunRow, job: JobInfo): Promise<string> {
+    const def = await core.definitionOf(run.definitionId);
+    const place = def.places.get(row.stepId);
+    if (!place) {
+      await fail(row.id, `step ${row.stepId} is not in version ${def.version} of ${def.name}`);
+      return 'unknown step';
+    }
+    const step = place.step;
+    const scope = await core.scopeOf(run, {}, core.needsSteps(step));
+    if (step.when && !holds(step.when, scope)) {
+      await finish(row.id, { status: 'skipped', output: null });
+      return 'skipped';
+    }
+    if (row.attempts === 1) await messages.progress(run.id, run);
+    let outcome: StepOutcome;
+    try {
+      outcome = await execute(step, scope, row, run, def);
+    } catch (err) {
+      // A stopping worker's result is not trusted: another worker re-runs the step.
+      if (core.deps.isStopping()) throw new Error(STOPPING);
+      const message = maskSecrets(err instanceof Error ? err.message : String(err), core.secretValues);
+      const permanent = err instanceof StepFailure ? err.permanent : false;
+      const last = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!last) {
+        await db.processStepRun.update({ where: { id: row.id }, data: { error: message } });
+        throw new Error(message);
+      }
+      await fail(row.id, message);
+      return 'failed';
+    }
+    if (core.deps.isStopping()) throw new Error(STOPPING);
+    return record(outcome, row, run, def, step);
+  }
+
+  /** Runs a step's executor with what it may use (chat, ports, secrets). */
+  function execute(step: StepDef, scope: unknown, row: StepRow, run: RunRow, def: ActiveDefinition): Promise<StepOutcome> {
+    return executeStep(step, scope, {
+      config,
+      secrets: core.deps.secrets,
+      ports: core.deps.ports,
+      runId: run.id,
+      stepRunId: row.id,
+      ...(core.deps.fetch ? { fetch: core.deps.fetch } : {}),
+      say: (target, text, title) => messages.say(run, def, target, { text, ...(title ? { title } : {}) }),
+      askApproval: (target, text, roles, stepRunId) => messages.askApproval(run, def, target, text, roles, stepRunId),
+    });
+  }
+
+  /** Records what a claimed step's executor returned. */
+  async function record(outcome: StepOutcome, row: StepRow, run: RunRow, def: ActiveDefinition, step: StepDef): Promise<string> {
+    switch (outcome.type) {
+      case 'done':
+        await finish(row.id, { status: 'succeeded', output: outcome.output ?? null, ...(outcome.input !== undefined ? { input: outcome.input } : {}) });
+        return 'done';
+      case 'goto':
+        await finish(row.id, { status: 'succeeded', output: outcome.output, target: outcome.target, ...(outcome.input !== undefined ? { input: outcome.input } : {}) });
+        return 'done';
+      case 'wait': {
+        const until = outcome.waitMs !== undefined ? new Date(clock.now().getTime() + outcome.waitMs) : null;
+        await db.processStepRun.update({
+          where: { id: row.id },
+          data: { status: 'waiting', input: (outcome.input ?? null) as object, waitUntil: until, waitEvent: outcome.waitEvent ?? null },
+        });
+        if (outcome.waitMs !== undefined) await core.timer(row, run.generation, outcome.waitMs);
+        await messages.progress(run.id, run);
+        return 'waiting';
+      }
+      case 'fanout': {
+        const next = await transitions.fanOut(run, def, row.id, step as Extract<StepDef, { kind: 'parallel' }>);
+        if (next) await core.enqueueRefs(next, run);
+        else await core.enqueue(((await db.processStepRun.findUnique({ where: { id: row.id } }))?.next as string[] | null) ?? []);
+        return 'fanned out';
+      }
+    }
+  }
+
+  /** A timer fired: an approval or an event wait timed out, or a duration wait is over. */
+  async function onTimer(row: StepRow, step: StepDef): Promise<string> {
+    if (row.status !== 'waiting') return 'not waiting';
+    if (step.kind === 'approval') {
+      if (step.onTimeout === 'fail') {
+        await fail(row.id, 'approval timed out', 'failed', ['waiting']);
+        return 'timed out';
+      }
+      const approved = step.onTimeout === 'approve';
+      await finish(row.id, { status: 'succeeded', output: { approved, timedOut: true, by: null } }, ['waiting']);
+      return 'timed out';
+    }
+    if (step.kind === 'wait') {
+      await finish(row.id, { status: 'succeeded', output: step.event ? { timedOut: true, event: null } : { waitedMs: (row.input as { durationMs?: number } | null)?.durationMs ?? null } }, ['waiting']);
+      return 'woke';
+    }
+    return 'ignored';
+  }
+
+  return { processStep };
+}
