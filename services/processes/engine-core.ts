@@ -29,6 +29,21 @@ async function storeVersion(db: Db, d: LoadedDefinition): Promise<{ id: string; 
   throw new Error(`could not store process definition ${d.name}`);
 }
 
+/** What later steps see of one step (`steps.<id>`). */
+export interface StepView {
+  status: string;
+  output: unknown;
+  error: string | null;
+  attempts: number;
+  iteration: number;
+}
+
+/** The `steps` view of a run and the number of rows of each step. */
+export interface LoadedSteps {
+  steps: Record<string, StepView>;
+  counts: Record<string, number>;
+}
+
 /** The run fields a step job id and its retry options need. */
 export type RunKey = Pick<RunRow, 'id' | 'generation' | 'definitionId'>;
 
@@ -85,23 +100,35 @@ export function createCore(deps: EngineDeps) {
     return v;
   }
 
-  /** What each step of a run shows later steps, from its rows (the latest iteration wins). */
-  async function stepsOf(runId: number): Promise<Record<string, unknown>> {
+  /**
+   * What each step of a run shows later steps, from its rows (the latest iteration wins), and
+   * how many rows each step has (its next iteration).
+   */
+  async function stepsOf(runId: number): Promise<LoadedSteps> {
     const rows = await db.processStepRun.findMany({ where: { runId }, orderBy: [{ iteration: 'asc' }, { createdAt: 'asc' }] });
-    const steps: Record<string, unknown> = {};
-    for (const r of rows) steps[r.stepId] = { status: r.status, output: r.output, error: r.error, attempts: r.attempts, iteration: r.iteration };
-    return steps;
+    const steps: Record<string, StepView> = {};
+    const counts: Record<string, number> = {};
+    for (const r of rows) {
+      steps[r.stepId] = { status: r.status, output: r.output, error: r.error, attempts: r.attempts, iteration: r.iteration };
+      counts[r.stepId] = (counts[r.stepId] ?? 0) + 1;
+    }
+    return { steps, counts };
   }
 
-  /** The scope templates and expressions of a run read; `steps` is queried only when asked for. */
-  async function scopeOf(run: RunRow, extra: Record<string, unknown> = {}, withSteps = true): Promise<Record<string, unknown>> {
+  /** The scope of a run around a given `steps` view. */
+  function scopeWith(run: RunRow, steps: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
       inputs: run.inputs,
-      steps: withSteps ? await stepsOf(run.id) : {},
+      steps,
       run: { id: run.id, process: run.processName, version: run.version, trigger: run.trigger, startedBy: run.startedBy ?? '' },
       vars: vars(),
       ...extra,
     };
+  }
+
+  /** The scope templates and expressions of a run read; `steps` is queried only when asked for. */
+  async function scopeOf(run: RunRow, extra: Record<string, unknown> = {}, withSteps = true): Promise<Record<string, unknown>> {
+    return scopeWith(run, withSteps ? (await stepsOf(run.id)).steps : {}, extra);
   }
 
   /** Enqueues step rows known only by id (replays, retries): reads them first. */
@@ -120,7 +147,7 @@ export function createCore(deps: EngineDeps) {
         const step = def.places.get(r.stepId)?.step;
         const attempts = step?.retry?.attempts ?? config.defaults.attempts;
         const delay = toMs(step?.retry?.backoff ?? config.defaults.backoff);
-        return queues.add<StepJob>(
+        return queues.addBatched<StepJob>(
           PROCESS_STEP_QUEUE,
           { stepRunId: r.id, kind: 'run' },
           { jobId: stepJobId(run.id, r.stepId, r.iteration, run.generation), attempts, backoff: { type: 'exponential', delay } },
@@ -134,5 +161,5 @@ export function createCore(deps: EngineDeps) {
     await queues.add<StepJob>(PROCESS_STEP_QUEUE, { stepRunId: row.id, kind: 'timer' }, { jobId: `pt-${row.id}-g${generation}`, delay: Math.max(0, delayMs), attempts: 3 });
   }
 
-  return { deps, secretValues, active, install, definitionOf, definition, vars, needsSteps, stepsOf, scopeOf, enqueue, enqueueRefs, timer };
+  return { deps, secretValues, active, install, definitionOf, definition, vars, needsSteps, stepsOf, scopeWith, scopeOf, enqueue, enqueueRefs, timer };
 }

@@ -2,15 +2,15 @@
  * Operations on runs: start (validated inputs, the run and its first step written together),
  * the dry-run plan, cancel, retry of a failed run, approval decisions, and the run queries.
  */
-import { isUniqueViolation } from '../db.ts';
+import { randomUUID } from 'node:crypto';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { validateInputs, type InputProblem, type StepDef } from './definition.ts';
 import { maskSecrets } from './template.ts';
 import { planOf } from './steps.ts';
-import { ProcessError, TX, type NextRef, type RunRow, type StartRequest, type StepRow } from './engine-types.ts';
+import { ProcessError, TX, type RunRow, type StartRequest, type StepRow } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
-import { createStepRow, lockRun, type Transitions } from './transitions.ts';
+import { lockRun, type Transitions } from './transitions.ts';
 
 /** One step of a dry-run plan. */
 export interface PlanStep {
@@ -25,12 +25,40 @@ function inputError(p: InputProblem): ProcessError {
   return new ProcessError('processes.badInput', { field: p.field, reason: p.reason }, p.field);
 }
 
+/**
+ * Step rows ordered by creation. Rows written by one statement (a chain of inline steps) share
+ * a timestamp; among those, a row comes after the row whose `next` names it.
+ */
+export function inCreationOrder<T extends { id: string; createdAt: Date; next: unknown }>(rows: T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j]!.createdAt.getTime() === rows[i]!.createdAt.getTime()) j++;
+    const group = rows.slice(i, j);
+    const named = new Set(group.flatMap((r) => (Array.isArray(r.next) ? (r.next as string[]) : [])));
+    const byId = new Map(group.map((r) => [r.id, r]));
+    const placed = new Set<string>();
+    const follow = (r: T | undefined) => {
+      while (r && !placed.has(r.id)) {
+        placed.add(r.id);
+        out.push(r);
+        const next = Array.isArray(r.next) ? (r.next as string[]) : [];
+        r = next.length === 1 ? byId.get(next[0]!) : undefined;
+      }
+    };
+    for (const r of group) if (!named.has(r.id)) follow(r);
+    for (const r of group) follow(r);
+    i = j;
+  }
+  return out;
+}
+
 /** Builds the run operations of one engine. */
 export function createRunControl(core: EngineCore, messages: RunMessages, transitions: Transitions) {
   const { db, clock, config } = core.deps;
 
   /**
-   * Starts a run: validates inputs, writes the run and its first step in one transaction, then
+   * Starts a run: validates inputs, writes the run and its first step in one statement, then
    * enqueues it. A repeated trigger key returns the run it started before.
    */
   async function start(req: StartRequest): Promise<{ run: RunRow; created: boolean }> {
@@ -39,33 +67,27 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const checked = validateInputs(def.def, req.inputs);
     if (!checked.ok) throw inputError(checked.problem);
-    let created: { run: RunRow; first: NextRef } | null = null;
-    try {
-      created = await db.$transaction(async (tx): Promise<{ run: RunRow; first: NextRef }> => {
-        const run = await tx.processRun.create({
-          data: {
-            definitionId: def.id,
-            processName: def.name,
-            version: def.version,
-            inputs: checked.values,
-            trigger: req.trigger,
-            triggerKey: req.triggerKey ?? null,
-            startedBy: req.startedBy ?? null,
-            startedById: req.startedById ?? null,
-            ref: req.ref ? (req.ref as object) : undefined,
-            locale: req.locale ?? config.defaults.locale ?? core.deps.defaultLocale,
-          },
-        });
-        const first = await createStepRow(tx, run.id, def.places.get(def.def.steps[0]!.id)!, null);
-        return { run, first };
-      }, TX);
-    } catch (err) {
-      if (req.triggerKey && isUniqueViolation(err)) {
-        const run = await db.processRun.findUniqueOrThrow({ where: { triggerKey: req.triggerKey } });
-        return { run, created: false };
-      }
-      throw err;
+    const first = def.def.steps[0]!;
+    const firstId = randomUUID();
+    // One statement writes the run and its first step; a repeated trigger key writes nothing.
+    const [run] = await db.$queryRaw<RunRow[]>`
+      WITH r AS (
+        INSERT INTO "ProcessRun" ("definitionId", "processName", version, inputs, trigger, "triggerKey", "startedBy", "startedById", ref, locale, "updatedAt")
+        VALUES (${def.id}::uuid, ${def.name}, ${def.version}, ${JSON.stringify(checked.values)}::jsonb, ${req.trigger}, ${req.triggerKey ?? null},
+          ${req.startedBy ?? null}, ${req.startedById ?? null}::uuid, ${req.ref ? JSON.stringify(req.ref) : null}::jsonb,
+          ${req.locale ?? config.defaults.locale ?? core.deps.defaultLocale}, now())
+        ON CONFLICT ("triggerKey") DO NOTHING
+        RETURNING *
+      ), s AS (
+        INSERT INTO "ProcessStepRun" (id, "runId", "stepId", iteration, kind, "updatedAt")
+        SELECT ${firstId}::uuid, r.id, ${first.id}, 0, ${first.kind}, now() FROM r
+      )
+      SELECT * FROM r`;
+    if (!run) {
+      const before = await db.processRun.findUniqueOrThrow({ where: { triggerKey: req.triggerKey! } });
+      return { run: before, created: false };
     }
+    const created = { run, first: { id: firstId, stepId: first.id, iteration: 0 } };
     await messages.progress(created.run.id, created.run);
     await core.enqueueRefs([created.first], created.run);
     return { run: created.run, created: true };
@@ -164,9 +186,10 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     return approve ? 'approved' : 'denied';
   }
 
-  /** A run with its steps (for `run <id>` and the API). */
+  /** A run with its steps in creation order (for `run <id>` and the API). */
   async function get(runId: number) {
-    return db.processRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ createdAt: 'asc' }] } } });
+    const run = await db.processRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: [{ createdAt: 'asc' }] } } });
+    return run ? { ...run, steps: inCreationOrder(run.steps) } : null;
   }
 
   /** The latest runs, of one process or of all. */

@@ -11,7 +11,9 @@ import type { StepDef } from './definition.ts';
 import { FINAL, type ActiveDefinition, type JobInfo, type RunRow, type StepJob, type StepRow } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
-import type { Transitions } from './transitions.ts';
+import type { StepResult, Transitions } from './transitions.ts';
+import type { LoadedSteps } from './engine-core.ts';
+import { planChain } from './step-chain.ts';
 
 const STOPPING = 'worker stopping; the step will run again elsewhere';
 
@@ -59,9 +61,10 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       return 'unknown step';
     }
     const step = place.step;
-    const scope = await core.scopeOf(run, {}, core.needsSteps(step));
+    const loaded = core.needsSteps(step) ? await core.stepsOf(run.id) : null;
+    const scope = core.scopeWith(run, loaded?.steps ?? {});
     if (step.when && !holds(step.when, scope)) {
-      await finish(row.id, { status: 'skipped', output: null });
+      await advance(run, def, row, { status: 'skipped', output: null }, loaded);
       return 'skipped';
     }
     if (row.attempts === 1) await messages.progress(run.id, run);
@@ -82,7 +85,7 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       return 'failed';
     }
     if (core.deps.isStopping()) throw new Error(STOPPING);
-    return record(outcome, row, run, def, step);
+    return record(outcome, row, run, def, step, loaded);
   }
 
   /** Runs a step's executor with what it may use (chat, ports, secrets). */
@@ -100,13 +103,13 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
   }
 
   /** Records what a claimed step's executor returned. */
-  async function record(outcome: StepOutcome, row: StepRow, run: RunRow, def: ActiveDefinition, step: StepDef): Promise<string> {
+  async function record(outcome: StepOutcome, row: StepRow, run: RunRow, def: ActiveDefinition, step: StepDef, loaded: LoadedSteps | null): Promise<string> {
     switch (outcome.type) {
       case 'done':
-        await finish(row.id, { status: 'succeeded', output: outcome.output ?? null, ...(outcome.input !== undefined ? { input: outcome.input } : {}) });
+        await advance(run, def, row, { status: 'succeeded', output: outcome.output ?? null, ...(outcome.input !== undefined ? { input: outcome.input } : {}) }, loaded);
         return 'done';
       case 'goto':
-        await finish(row.id, { status: 'succeeded', output: outcome.output, target: outcome.target, ...(outcome.input !== undefined ? { input: outcome.input } : {}) });
+        await advance(run, def, row, { status: 'succeeded', output: outcome.output, target: outcome.target, ...(outcome.input !== undefined ? { input: outcome.input } : {}) }, loaded);
         return 'done';
       case 'wait': {
         const until = outcome.waitMs !== undefined ? new Date(clock.now().getTime() + outcome.waitMs) : null;
@@ -125,6 +128,27 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
         return 'fanned out';
       }
     }
+  }
+
+  /**
+   * Records a claimed step's success (or skip) with the pure steps after it (step-chain.ts) in
+   * one statement, then enqueues the next step and tells the chat. The end of a parallel
+   * branch, and a run that stopped meanwhile, take the transactional path.
+   */
+  async function advance(run: RunRow, def: ActiveDefinition, row: StepRow, result: StepResult & { status: 'succeeded' | 'skipped' }, loaded: LoadedSteps | null): Promise<void> {
+    const plan = await planChain(core, def, run, row, result, loaded);
+    const committed = plan ? await transitions.commitChain(run, plan) : null;
+    if (!plan || !committed) {
+      await finish(row.id, result);
+      return;
+    }
+    if (committed.pending) await core.enqueueRefs([committed.pending], run);
+    if (!(await messages.hasChat(run))) return;
+    for (const c of [plan.head, ...plan.inline]) {
+      const attempts = c === plan.head ? row.attempts : 1;
+      await messages.timeline(run, { stepId: c.stepId, iteration: c === plan.head ? row.iteration : (committed.iterations.get(c.id) ?? 0), status: c.status, attempts, error: null, output: c.output as never });
+    }
+    await messages.progress(run.id, run);
   }
 
   /** A timer fired: an approval or an event wait timed out, or a duration wait is over. */

@@ -163,6 +163,15 @@ function ticketId(v: string | undefined, scope: unknown): number {
   return n;
 }
 
+/** Where a branch step goes: the first case that holds, else `else`, else the next step. Pure. */
+export function branchOutcome(step: Extract<StepDef, { kind: 'branch' }>, scope: unknown): StepOutcome {
+  for (const [i, c] of step.cases.entries()) {
+    if (holds(c.if, scope)) return { type: 'goto', target: c.goto, input: { cases: step.cases.length }, output: { matched: i, target: c.goto } };
+  }
+  if (step.else) return { type: 'goto', target: step.else, output: { matched: null, target: step.else } };
+  return { type: 'done', output: { matched: null, target: null } };
+}
+
 /** Runs one step. `scope` is what templates and expressions read. */
 export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): Promise<StepOutcome> {
   switch (step.kind) {
@@ -188,13 +197,8 @@ export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): 
       return { type: 'wait', input: { durationMs: durationOf(step.duration!, scope) }, waitMs: durationOf(step.duration!, scope) };
     case 'fail':
       throw new StepFailure(renderText(step.message, scope) || 'failed', true);
-    case 'branch': {
-      for (const [i, c] of step.cases.entries()) {
-        if (holds(c.if, scope)) return { type: 'goto', target: c.goto, input: { cases: step.cases.length }, output: { matched: i, target: c.goto } };
-      }
-      if (step.else) return { type: 'goto', target: step.else, output: { matched: null, target: step.else } };
-      return { type: 'done', output: { matched: null, target: null } };
-    }
+    case 'branch':
+      return branchOutcome(step, scope);
     case 'parallel':
       return { type: 'fanout' };
     case 'ticket': {

@@ -9,6 +9,7 @@ import type { StepDef, StepPlace } from './definition.ts';
 import { OPEN, TX, ProcessError, type ActiveDefinition, type NextRef, type RunRow, type StepRow, type Tx } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
+import type { ChainPlan } from './step-chain.ts';
 
 /** What a finished step records. */
 export interface StepResult {
@@ -163,5 +164,50 @@ export function createTransitions(core: EngineCore, messages: RunMessages) {
     }, TX);
   }
 
-  return { successors, finish, fail, fanOut };
+  /**
+   * Records a chain in one statement (see step-chain.ts): the claimed step, the inline steps
+   * after it, the next step's pending row or the run's success. It takes effect only while the
+   * run is running (its row locked first, as every transition does) and the claimed step is
+   * still running; returns the pending step's ref, or null when nothing was recorded.
+   */
+  async function commitChain(run: RunRow, plan: ChainPlan): Promise<{ pending: NextRef | null; iterations: Map<string, number> } | null> {
+    const now = clock.now().toISOString();
+    const done = [plan.head, ...plan.inline];
+    const nextOf = (i: number): string[] => {
+      const after = done[i + 1] ?? plan.pending;
+      return after ? [after.id] : [];
+    };
+    const rows = [
+      ...plan.inline.map((c, i) => ({ id: c.id, stepId: c.stepId, kind: c.kind, status: c.status, input: c.input ?? null, output: c.output, attempts: 1, parentId: c.parentId, next: nextOf(i + 1), startedAt: now, finishedAt: now })),
+      ...(plan.pending ? [{ ...plan.pending, status: 'pending', input: null, output: null, attempts: 0, next: null, startedAt: null, finishedAt: null }] : []),
+    ];
+    const head = plan.head;
+    const [hit] = await db.$queryRaw<{ ok: number; created: { id: string; stepId: string; iteration: number }[] }[]>`
+      WITH r AS (
+        SELECT id FROM "ProcessRun" WHERE id = ${run.id} AND status = 'running' FOR UPDATE
+      ), head AS (
+        UPDATE "ProcessStepRun" s SET status = ${head.status},
+          input = CASE WHEN ${head.input !== undefined}::boolean THEN NULLIF(${JSON.stringify(head.input ?? null)}::jsonb, 'null'::jsonb) ELSE s.input END,
+          output = NULLIF(${JSON.stringify(head.output)}::jsonb, 'null'::jsonb), next = ${JSON.stringify(nextOf(0))}::jsonb,
+          "finishedAt" = ${now}::timestamp(3), "updatedAt" = now()
+        WHERE s.id = ${head.id}::uuid AND s.status = 'running' AND EXISTS (SELECT 1 FROM r)
+        RETURNING s.id
+      ), ins AS (
+        INSERT INTO "ProcessStepRun" (id, "runId", "stepId", iteration, kind, status, input, output, attempts, "parentId", next, "startedAt", "finishedAt", "updatedAt")
+        SELECT x.id, ${run.id}, x."stepId", (SELECT COUNT(*)::int FROM "ProcessStepRun" c WHERE c."runId" = ${run.id} AND c."stepId" = x."stepId"),
+          x.kind, x.status, NULLIF(x.input, 'null'::jsonb), NULLIF(x.output, 'null'::jsonb), x.attempts, x."parentId", x.next, x."startedAt", x."finishedAt", now()
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, "stepId" text, kind text, status text, input jsonb, output jsonb, attempts int, "parentId" uuid, next jsonb, "startedAt" timestamp(3), "finishedAt" timestamp(3))
+        WHERE EXISTS (SELECT 1 FROM head)
+        RETURNING id::text AS id, "stepId", iteration
+      ), fin AS (
+        UPDATE "ProcessRun" SET status = 'succeeded', "finishedAt" = ${now}::timestamp(3), "updatedAt" = now()
+        WHERE id = ${run.id} AND ${plan.runDone}::boolean AND EXISTS (SELECT 1 FROM head)
+      )
+      SELECT (SELECT COUNT(*)::int FROM head) AS ok, COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'stepId', "stepId", 'iteration', iteration)) FROM ins), '[]'::jsonb) AS created`;
+    if (!hit || hit.ok === 0) return null;
+    const pending = plan.pending ? (hit.created.find((c) => c.id === plan.pending!.id) ?? null) : null;
+    return { pending, iterations: new Map(hit.created.map((c) => [c.id, c.iteration])) };
+  }
+
+  return { successors, finish, fail, fanOut, commitChain };
 }
