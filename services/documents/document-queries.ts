@@ -1,0 +1,72 @@
+/**
+ * Reading and correcting documents: recent ones, full-text search over the latest versions,
+ * passages for a question, and category corrections (which re-run the later stages).
+ */
+import type { TextLocation } from './extract/types.ts';
+import { fold } from './language.ts';
+import { topTerms, type Category } from './classify.ts';
+import { bestPassages, type Passage } from './passages.ts';
+import type { DocumentView } from './document-view.ts';
+import type { DocumentContext } from './document-context.ts';
+
+/** The query operations of the service, bound to its shared context. */
+export function createQueries(ctx: DocumentContext) {
+  const { deps, loadView } = ctx;
+  const { db } = deps;
+
+  return {
+    /** Recent documents (latest version of each). */
+    async recent(limit = 10) {
+      const docs = await db.document.findMany({
+        orderBy: { updatedAt: 'desc' },
+        take: limit,
+        include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
+      });
+      return docs
+        .filter((d) => d.versions[0])
+        .map((d) => ({ number: d.number, title: d.title, category: d.versions[0]!.category, version: d.versions[0]!.version, stage: d.versions[0]!.stage, createdAt: d.versions[0]!.createdAt }));
+    },
+
+    /** Full-text search over the latest versions in both English and Russian configurations. */
+    async search(query: string, limit = 10) {
+      const q = fold(query).replace(/(\d)[./-](?=\d)/g, '$1 ').slice(0, 500);
+      const rows = await db.$queryRaw<{ number: number; title: string; category: string | null; version: number; rank: number; snippet: string }[]>`
+        SELECT d.number, d.title, v.category, v.version,
+          greatest(ts_rank(v."searchEn", qe), ts_rank(v."searchRu", qr))::float8 AS rank,
+          left(v.summary, 200) AS snippet
+        FROM "DocumentVersion" v
+        JOIN "Document" d ON d.id = v."documentId",
+          websearch_to_tsquery('english', ${q}) qe,
+          websearch_to_tsquery('russian', ${q}) qr
+        WHERE (v."searchEn" @@ qe OR v."searchRu" @@ qr)
+          AND v.version = (SELECT max(v2.version) FROM "DocumentVersion" v2 WHERE v2."documentId" = d.id)
+        ORDER BY rank DESC, d.number DESC
+        LIMIT ${limit}`;
+      return rows;
+    },
+
+    /** The best passages of a document for a question, with their locations. */
+    async ask(number: number, question: string): Promise<{ doc: DocumentView; passages: Passage[] } | null> {
+      const doc = await loadView({ number });
+      if (!doc) return null;
+      const v = await db.documentVersion.findUnique({ where: { id: doc.versionId }, select: { text: true, locations: true } });
+      return { doc, passages: bestPassages(question, v?.text ?? '', (v?.locations as unknown as TextLocation[]) ?? []) };
+    },
+
+    /** Stores a category correction and re-runs fields, summary and the card for the latest version. */
+    async correct(number: number, category: Category, userId: string | null): Promise<DocumentView | null> {
+      const doc = await loadView({ number });
+      if (!doc) return null;
+      const v = await db.documentVersion.findUnique({ where: { id: doc.versionId }, select: { text: true } });
+      const correction = await db.$transaction(async (tx) => {
+        const c = await tx.documentCorrection.create({
+          data: { documentId: doc.id, versionId: doc.versionId, fromCategory: doc.category, toCategory: category, terms: topTerms(v?.text ?? ''), ...(userId ? { userId } : {}) },
+        });
+        await tx.documentVersion.update({ where: { id: doc.versionId }, data: { category, confidence: 1, categorySource: 'correction', stage: 'fields' } });
+        return c;
+      });
+      await deps.enqueueAnalysis(doc.versionId, `c${correction.id}`);
+      return { ...doc, category, confidence: 1, categorySource: 'correction' };
+    },
+  };
+}
