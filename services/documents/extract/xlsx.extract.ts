@@ -48,9 +48,10 @@ function readWorkbook(zip: ZipArchive): Workbook {
   const ofType = (suffix: string) => [...byId.values()].find((r) => r.type.endsWith(`/${suffix}`))?.part;
   const sheets: SheetRef[] = [];
   childrenNamed(child(book, 'sheets'), 'sheet').forEach((s, i) => {
-    // Without relationships, fall back to the conventional part names in tab order.
     const rel = s.attrs.id ? byId.get(s.attrs.id) : undefined;
-    if (rel && !rel.type.endsWith('/worksheet')) return; // chart and dialog sheets hold no cells
+    // Chart and dialog sheets hold no cells.
+    if (rel && !rel.type.endsWith('/worksheet')) return;
+    // Without relationships, fall back to the conventional part names in tab order.
     sheets.push({ name: s.attrs.name ?? `Sheet${i + 1}`, part: rel?.part ?? `xl/worksheets/sheet${i + 1}.xml` });
   });
   const pr = child(book, 'workbookPr');
