@@ -147,9 +147,10 @@ export function createCore(deps: EngineDeps) {
         const step = def.places.get(r.stepId)?.step;
         const attempts = step?.retry?.attempts ?? config.defaults.attempts;
         const delay = toMs(step?.retry?.backoff ?? config.defaults.backoff);
+        // Jobs enqueued by concurrent steps in the same tick leave in one round trip.
         return queues.addBatched<StepJob>(
           PROCESS_STEP_QUEUE,
-          { stepRunId: r.id, kind: 'run' },
+          { stepRunId: r.id, kind: 'run', ...(step && (step.kind === 'branch' || step.when) ? { pure: true } : {}) },
           { jobId: stepJobId(run.id, r.stepId, r.iteration, run.generation), attempts, backoff: { type: 'exponential', delay } },
         );
       }),

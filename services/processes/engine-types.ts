@@ -18,7 +18,12 @@ import type { ProcessPorts } from './ports.ts';
 export const PROCESS_STEP_QUEUE = 'processes-steps';
 export const PROCESS_TRIGGER_QUEUE = 'processes-triggers';
 
-export const stepJobSchema = z.object({ stepRunId: z.string().uuid(), kind: z.enum(['run', 'timer']).default('run') });
+export const stepJobSchema = z.object({
+  stepRunId: z.string().uuid(),
+  kind: z.enum(['run', 'timer']).default('run'),
+  /** The step may be pure (a branch, or guarded by `when`): it is tried without a claim first. */
+  pure: z.boolean().optional(),
+});
 export type StepJob = z.infer<typeof stepJobSchema>;
 export const triggerJobSchema = z.object({ process: z.string().min(1), schedule: z.number().int().nonnegative() });
 export type TriggerJob = z.infer<typeof triggerJobSchema>;

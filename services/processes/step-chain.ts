@@ -38,7 +38,7 @@ export interface ChainPlan {
 }
 
 /** The outcome of a pure step, or null when it is not pure (or cannot be evaluated here). */
-function pureResult(step: StepDef, scope: unknown): { status: 'succeeded' | 'skipped'; input?: unknown; output: unknown; target?: string } | null {
+export function pureResult(step: StepDef, scope: unknown): { status: 'succeeded' | 'skipped'; input?: unknown; output: unknown; target?: string } | null {
   try {
     if (step.when && !holds(step.when, scope)) return { status: 'skipped', output: null };
     if (step.kind !== 'branch') return null;

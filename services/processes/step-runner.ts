@@ -8,12 +8,12 @@ import { holds } from './expression.ts';
 import { maskSecrets } from './template.ts';
 import { executeStep, StepFailure, type StepOutcome } from './steps.ts';
 import type { StepDef } from './definition.ts';
-import { FINAL, type ActiveDefinition, type JobInfo, type RunRow, type StepJob, type StepRow } from './engine-types.ts';
+import { FINAL, type NextRef, type ActiveDefinition, type JobInfo, type RunRow, type StepJob, type StepRow } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
 import type { StepResult, Transitions } from './transitions.ts';
 import type { LoadedSteps } from './engine-core.ts';
-import { planChain } from './step-chain.ts';
+import { planChain, pureResult, type ChainPlan } from './step-chain.ts';
 
 const STOPPING = 'worker stopping; the step will run again elsewhere';
 
@@ -25,6 +25,8 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
   /** Processes one step job (see the module comment for the guarantees). */
   async function processStep(data: StepJob, job: JobInfo): Promise<string> {
     if (data.kind === 'run') {
+      const pure = data.pure ? await tryPure(data.stepRunId) : null;
+      if (pure) return pure;
       // Fast path, one round trip: claim an open step of a running run and read both rows.
       const [hit] = await db.$queryRaw<{ row: StepRow; run: RunRow }[]>`
         UPDATE "ProcessStepRun" s SET status = 'running', attempts = s.attempts + 1, "startedAt" = COALESCE(s."startedAt", now()), "updatedAt" = now()
@@ -47,6 +49,32 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       return 'replayed';
     }
     return row.status === 'waiting' ? 'waiting' : 'claimed elsewhere';
+  }
+
+  /**
+   * A pure step (a branch, or a step whose `when` is false) is evaluated from a plain read and
+   * recorded with the chain after it in one statement, with no claim of its own: evaluating it
+   * again after a crash changes nothing. Null: not pure after all, or not open; claim it.
+   */
+  async function tryPure(stepRunId: string): Promise<string | null> {
+    const [hit] = await db.$queryRaw<{ row: StepRow; run: RunRow }[]>`
+      SELECT to_jsonb(s) AS row, to_jsonb(r) AS run FROM "ProcessStepRun" s JOIN "ProcessRun" r ON r.id = s."runId"
+      WHERE s.id = ${stepRunId}::uuid AND r.status = 'running' AND s.status = 'pending'`;
+    if (!hit) return null;
+    const { row, run } = hit;
+    const def = await core.definitionOf(run.definitionId);
+    const step = def.places.get(row.stepId)?.step;
+    if (!step) return null;
+    const loaded = core.needsSteps(step) ? await core.stepsOf(run.id) : null;
+    const head = { ...row, attempts: row.attempts + 1 };
+    const result = pureResult(step, core.scopeWith(run, loaded?.steps ?? {}));
+    if (!result) return null;
+    const plan = await planChain(core, def, run, head, result, loaded);
+    if (!plan) return null;
+    const committed = await transitions.commitChain(run, plan, false);
+    if (!committed) return (await finish(row.id, result)) ? 'done' : 'closed';
+    await announce(run, head, plan, committed);
+    return result.status === 'skipped' ? 'skipped' : 'done';
   }
 
   /**
@@ -142,6 +170,11 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       await finish(row.id, result);
       return;
     }
+    await announce(run, row, plan, committed);
+  }
+
+  /** After a chain is recorded: enqueues the next step, posts timeline lines and the progress. */
+  async function announce(run: RunRow, row: StepRow, plan: ChainPlan, committed: { pending: NextRef | null; iterations: Map<string, number> }): Promise<void> {
     if (committed.pending) await core.enqueueRefs([committed.pending], run);
     if (!(await messages.hasChat(run))) return;
     for (const c of [plan.head, ...plan.inline]) {

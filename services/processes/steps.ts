@@ -163,6 +163,48 @@ function ticketId(v: string | undefined, scope: unknown): number {
   return n;
 }
 
+/** The `ticket` step: open, read, assign, comment on or resolve a ticket through the port. */
+async function ticket(step: Extract<StepDef, { kind: 'ticket' }>, scope: unknown, env: StepEnv): Promise<StepOutcome> {
+  const tickets = env.ports.tickets;
+  if (!tickets) throw new StepFailure('the tickets feature is not available here', true);
+  const actor = `process run ${env.runId}`;
+  switch (step.action) {
+    case 'open': {
+      const title = renderText(step.title ?? '', scope).trim();
+      if (title.length < 3) throw new StepFailure('a ticket needs a title of 3 characters or more', true);
+      const t = await tickets.open({
+        title,
+        description: renderText(step.description ?? '', scope),
+        severity: step.severity ? renderText(step.severity, scope) : undefined,
+        reporter: actor,
+        key: `process:${env.stepRunId}`,
+      });
+      return { type: 'done', input: { action: 'open', title }, output: t };
+    }
+    case 'get': {
+      const id = ticketId(step.ticket, scope);
+      const t = await tickets.get(id);
+      if (!t) throw new StepFailure(`ticket ${id} does not exist`, true);
+      return { type: 'done', input: { action: 'get', ticket: id }, output: t };
+    }
+    case 'assign': {
+      const id = ticketId(step.ticket, scope);
+      const who = renderText(step.assignee ?? '', scope).trim();
+      if (!who) throw new StepFailure('assign needs an assignee', true);
+      return { type: 'done', input: { action: 'assign', ticket: id, assignee: who }, output: await tickets.assign(id, who, actor) };
+    }
+    case 'comment': {
+      const id = ticketId(step.ticket, scope);
+      const text = renderText(step.text ?? '', scope);
+      return { type: 'done', input: { action: 'comment', ticket: id }, output: await tickets.comment(id, text, actor) };
+    }
+    case 'resolve': {
+      const id = ticketId(step.ticket, scope);
+      return { type: 'done', input: { action: 'resolve', ticket: id }, output: await tickets.resolve(id, renderText(step.text ?? '', scope), actor) };
+    }
+  }
+}
+
 /** Where a branch step goes: the first case that holds, else `else`, else the next step. Pure. */
 export function branchOutcome(step: Extract<StepDef, { kind: 'branch' }>, scope: unknown): StepOutcome {
   for (const [i, c] of step.cases.entries()) {
@@ -201,47 +243,8 @@ export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): 
       return branchOutcome(step, scope);
     case 'parallel':
       return { type: 'fanout' };
-    case 'ticket': {
-      const tickets = env.ports.tickets;
-      if (!tickets) throw new StepFailure('the tickets feature is not available here', true);
-      const actor = `process run ${env.runId}`;
-      switch (step.action) {
-        case 'open': {
-          const title = renderText(step.title ?? '', scope).trim();
-          if (title.length < 3) throw new StepFailure('a ticket needs a title of 3 characters or more', true);
-          const t = await tickets.open({
-            title,
-            description: renderText(step.description ?? '', scope),
-            severity: step.severity ? renderText(step.severity, scope) : undefined,
-            reporter: actor,
-            key: `process:${env.stepRunId}`,
-          });
-          return { type: 'done', input: { action: 'open', title }, output: t };
-        }
-        case 'get': {
-          const id = ticketId(step.ticket, scope);
-          const t = await tickets.get(id);
-          if (!t) throw new StepFailure(`ticket ${id} does not exist`, true);
-          return { type: 'done', input: { action: 'get', ticket: id }, output: t };
-        }
-        case 'assign': {
-          const id = ticketId(step.ticket, scope);
-          const who = renderText(step.assignee ?? '', scope).trim();
-          if (!who) throw new StepFailure('assign needs an assignee', true);
-          return { type: 'done', input: { action: 'assign', ticket: id, assignee: who }, output: await tickets.assign(id, who, actor) };
-        }
-        case 'comment': {
-          const id = ticketId(step.ticket, scope);
-          const text = renderText(step.text ?? '', scope);
-          return { type: 'done', input: { action: 'comment', ticket: id }, output: await tickets.comment(id, text, actor) };
-        }
-        case 'resolve': {
-          const id = ticketId(step.ticket, scope);
-          return { type: 'done', input: { action: 'resolve', ticket: id }, output: await tickets.resolve(id, renderText(step.text ?? '', scope), actor) };
-        }
-      }
-      break;
-    }
+    case 'ticket':
+      return ticket(step, scope, env);
     case 'agent': {
       if (!env.ports.agents) throw new StepFailure('agents are not available here', true);
       const prompt = renderText(step.prompt, scope);

@@ -168,9 +168,10 @@ export function createTransitions(core: EngineCore, messages: RunMessages) {
    * Records a chain in one statement (see step-chain.ts): the claimed step, the inline steps
    * after it, the next step's pending row or the run's success. It takes effect only while the
    * run is running (its row locked first, as every transition does) and the claimed step is
-   * still running; returns the pending step's ref, or null when nothing was recorded.
+   * still running. A pure step needs no claim of its own (`claimed` false): it is recorded from
+   * pending directly, its attempt counted here. Returns the pending step's ref, or null when nothing was recorded.
    */
-  async function commitChain(run: RunRow, plan: ChainPlan): Promise<{ pending: NextRef | null; iterations: Map<string, number> } | null> {
+  async function commitChain(run: RunRow, plan: ChainPlan, claimed = true): Promise<{ pending: NextRef | null; iterations: Map<string, number> } | null> {
     const now = clock.now().toISOString();
     const done = [plan.head, ...plan.inline];
     const nextOf = (i: number): string[] => {
@@ -187,10 +188,11 @@ export function createTransitions(core: EngineCore, messages: RunMessages) {
         SELECT id FROM "ProcessRun" WHERE id = ${run.id} AND status = 'running' FOR UPDATE
       ), head AS (
         UPDATE "ProcessStepRun" s SET status = ${head.status},
+          attempts = s.attempts + ${claimed ? 0 : 1}, "startedAt" = COALESCE(s."startedAt", ${now}::timestamp(3)),
           input = CASE WHEN ${head.input !== undefined}::boolean THEN NULLIF(${JSON.stringify(head.input ?? null)}::jsonb, 'null'::jsonb) ELSE s.input END,
           output = NULLIF(${JSON.stringify(head.output)}::jsonb, 'null'::jsonb), next = ${JSON.stringify(nextOf(0))}::jsonb,
           "finishedAt" = ${now}::timestamp(3), "updatedAt" = now()
-        WHERE s.id = ${head.id}::uuid AND s.status = 'running' AND EXISTS (SELECT 1 FROM r)
+        WHERE s.id = ${head.id}::uuid AND s.status = ${claimed ? 'running' : 'pending'} AND EXISTS (SELECT 1 FROM r)
         RETURNING s.id
       ), ins AS (
         INSERT INTO "ProcessStepRun" (id, "runId", "stepId", iteration, kind, status, input, output, attempts, "parentId", next, "startedAt", "finishedAt", "updatedAt")
