@@ -5,7 +5,7 @@
  * /webhooks/deploy (bearer A2D2_API_TOKEN). A route whose secret is unset is not registered.
  * Each answers after storing and queueing; the chat work happens on the workers.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../services/db.ts';
 import { isUniqueViolation } from '../../services/db.ts';
@@ -15,6 +15,7 @@ import type { AlertService, AlertmanagerPayload } from '../../services/alerts/al
 import { normalizeAlertmanager } from '../../services/alerts/alert.service.ts';
 import type { DeployEvent, DeployService } from '../../services/alerts/deploy.service.ts';
 import { DEPLOY_STATES, githubDeploymentState, githubWorkflowState } from '../../services/alerts/deploy.service.ts';
+import { bearerAuth } from '../../services/http/bearer-auth.ts';
 
 export interface AlertRoutesDeps {
   db: Db;
@@ -26,18 +27,6 @@ export interface AlertRoutesDeps {
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
 
-const sha = (s: string | Buffer) => createHash('sha256').update(s).digest();
-
-/** Constant-time string comparison (hashing first makes the lengths equal). */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(sha(a), sha(b));
-}
-
-/** Checks `Authorization: Bearer <token>` in constant time. */
-export function bearerOk(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return Boolean(m) && safeEqual(m![1]!, token);
-}
 
 /** GitHub's X-Hub-Signature-256: `sha256=` + hex HMAC-SHA256 of the raw body, compared in constant time. */
 export function githubSignatureOk(raw: Buffer, header: string | undefined, secret: string): boolean {
@@ -188,10 +177,7 @@ export async function registerAlertRoutes(app: FastifyInstance, deps: AlertRoute
     void jsonParse(req, (body as Buffer).toString('utf8'), done);
   });
 
-  const bearer = (token: string, name: string) => async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.headers.authorization) return unauthorized(reply, `missing Authorization: Bearer <${name}>`);
-    if (!bearerOk(req.headers.authorization, token)) return unauthorized(reply, 'invalid bearer token');
-  };
+  const bearer = (token: string, name: string) => bearerAuth({ token, name, logger: log });
 
   const amToken = secrets.alertmanagerToken;
   if (amToken) {

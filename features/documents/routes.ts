@@ -7,12 +7,12 @@
  * - GET /api/v1/documents?q=words: search (or recent without q).
  * The multipart parser is registered inside this plugin only.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Db } from '../../services/db.ts';
 import type { DocumentService } from '../../services/documents/document.service.ts';
 import { DocumentInputError } from '../../services/documents/errors.ts';
+import { bearerAuth } from '../../services/http/bearer-auth.ts';
 
 export interface DocumentsRouteOptions {
   service(): DocumentService;
@@ -20,17 +20,6 @@ export interface DocumentsRouteOptions {
   token: string | undefined;
   uploadLimitBytes: number;
   db: Db;
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Constant-time bearer check (hashing first makes the lengths equal). */
-function authorized(req: FastifyRequest, token: string | undefined): boolean {
-  if (!token) return false;
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  if (!m) return false;
-  return timingSafeEqual(digest(m[1]!.trim()), digest(token));
 }
 
 const STATUS: Record<string, number> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
@@ -42,9 +31,13 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
       throwFileSizeLimit: true,
     });
 
-    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      if (!authorized(req, opts.token)) return reply.status(401).send({ error: 'unauthorized', message: 'a valid bearer token is required' });
-    });
+    const token = opts.token;
+    app.addHook(
+      'onRequest',
+      token
+        ? bearerAuth({ token, name: 'A2D2_API_TOKEN', logger: app.log })
+        : async (_req: FastifyRequest, reply: FastifyReply) => reply.status(401).send({ error: 'unauthorized', message: 'the API is off: set A2D2_API_TOKEN' }),
+    );
 
     app.post('/api/v1/documents', { bodyLimit: opts.uploadLimitBytes + 64 * 1024 }, async (req, reply) => {
       if (!req.isMultipart()) return reply.status(415).send({ error: 'unsupported_media_type', message: 'send multipart/form-data with one file field' });

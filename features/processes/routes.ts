@@ -4,17 +4,10 @@
  *   GET  /api/v1/processes/runs/:id                                          -> the run and its steps
  * Bad input is a 400 that names the field; an unknown process is a 404.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bearerAuth } from '../../services/http/bearer-auth.ts';
 import { ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { translate } from '../../services/i18n/i18n.ts';
-
-const sha = (s: string) => createHash('sha256').update(s).digest();
-
-function bearerOk(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return Boolean(m) && timingSafeEqual(sha(m![1]!), sha(token));
-}
 
 const runBody = {
   type: 'object',
@@ -57,10 +50,7 @@ export async function registerProcessRoutes(app: FastifyInstance, deps: { engine
     app.log.info('/api/v1/processes off (A2D2_API_TOKEN unset)');
     return;
   }
-  const auth = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.headers.authorization) return reply.status(401).send({ error: 'unauthorized', message: 'missing Authorization: Bearer <A2D2_API_TOKEN>' });
-    if (!bearerOk(req.headers.authorization, apiToken)) return reply.status(401).send({ error: 'unauthorized', message: 'invalid bearer token' });
-  };
+  const auth = bearerAuth({ token: apiToken, name: 'A2D2_API_TOKEN', logger: app.log });
   const refuse = (reply: FastifyReply, err: ProcessError) => {
     const status = err.key === 'processes.unknown' || err.key === 'processes.runNotFound' ? 404 : err.field ? 400 : 409;
     return reply.status(status).send({

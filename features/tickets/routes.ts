@@ -3,7 +3,6 @@
  * Every body has a JSON schema without unknown fields; a 400 names the field at fault.
  * `Idempotency-Key` on POST makes a retried request return the first ticket.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditService } from '../../services/audit/audit.service.ts';
 import type { Ticket } from '../../generated/prisma/client.ts';
@@ -11,6 +10,7 @@ import { TicketError, type Actor, type TicketService } from '../../services/tick
 import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config.ts';
 import { STATUSES } from '../../services/tickets/ticket.render.ts';
 import { translate } from '../../services/i18n/i18n.ts';
+import { bearerAuth } from '../../services/http/bearer-auth.ts';
 
 export interface TicketRoutesDeps {
   service: TicketService;
@@ -87,14 +87,6 @@ export function describeValidation(err: { validation?: unknown[]; validationCont
   }
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!m) return false;
-  // Hash both sides so the comparison is constant-time whatever the lengths.
-  const a = createHash('sha256').update(m[1]!).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** The public shape of a ticket. */
 export function ticketJson(t: Ticket) {
@@ -135,11 +127,7 @@ function refusal(reply: FastifyReply, err: TicketError) {
 export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const { service, token, audit } = deps;
   return async (app) => {
-    app.addHook('onRequest', async (req, reply) => {
-      if (!tokenMatches(req.headers.authorization, token)) {
-        return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
-      }
-    });
+    app.addHook('onRequest', bearerAuth({ token, name: 'A2D2_API_TOKEN', logger: app.log }));
     app.setErrorHandler((err: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
       if (err.validation) {
         const { field, message } = describeValidation(err);
