@@ -4,12 +4,12 @@
  * P2 1 week, P3 none), business hours and time zone, the triage destination, and escalation
  * chains per severity.
  *
- * Durations stay as written ('4h', '90m', '5s', or a number of seconds) and are converted with
- * {@link durationMs} where used: the whole file may be validated more than once (overrides are
- * merged and re-parsed), so the parsed form must parse to itself.
+ * Durations are written with a unit ('4h', '90m', '5s'; services/duration.ts).
  */
 import { z } from 'zod';
 import { ROLES } from '../users/roles.ts';
+import { durationSchema, type Duration } from '../duration.ts';
+import { destinationRefSchema } from '../messaging/schemas.ts';
 
 /** Ticket severities, most urgent first. */
 export const SEVERITIES = ['P0', 'P1', 'P2', 'P3'] as const;
@@ -40,23 +40,7 @@ export function severityFromLevel(level: string | null | undefined): Severity {
   }
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** A duration as written in the YAML: '4h', '30m', '1w', '5s', '250ms', or a number of seconds. */
-export const durationSchema = z.union([
-  z.number().nonnegative(),
-  z.string().trim().regex(DURATION, "a duration such as '30m', '4h', '1w' or a number of seconds"),
-]);
-export type Duration = z.infer<typeof durationSchema>;
-
-/** Converts a {@link Duration} to milliseconds. */
-export function durationMs(d: Duration): number {
-  if (typeof d === 'number') return d * 1000;
-  const m = DURATION.exec(d.trim());
-  if (!m) throw new Error(`bad duration ${d}`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
-}
+export { durationSchema, durationMs, type Duration } from '../duration.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
 
@@ -70,16 +54,10 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** A chat destination: a Slack channel, a Telegram chat, or a Telegram forum topic. */
-export const destinationSchema = z
-  .object({
-    platform: z.enum(['slack', 'telegram', 'terminal']),
-    chatId: z.string().min(1),
-    /** Slack thread_ts or Telegram topic id. */
-    threadId: z.string().min(1).optional(),
-    /** Language of messages posted there; default: the file's defaultLocale. */
-    locale: z.enum(['en', 'ru']).optional(),
-  })
-  .strict();
+export const destinationSchema = destinationRefSchema.extend({
+  /** Language of messages posted there; default: the file's defaultLocale. */
+  locale: z.enum(['en', 'ru']).optional(),
+});
 export type Destination = z.infer<typeof destinationSchema>;
 
 function policy(firstResponse: Duration | null, resolution: Duration | null, businessHours: boolean) {
@@ -100,7 +78,7 @@ function policy(firstResponse: Duration | null, resolution: Duration | null, bus
 export const escalationStepSchema = z
   .object({
     /** Delay after the breach; the first step always goes out with the breach notice. */
-    after: durationSchema.default(0),
+    after: durationSchema.default('0s'),
     /** Destination; default: the triage destination (in the ticket's thread). */
     to: destinationSchema.optional(),
     /** Text put in front of the notice, e.g. '<!subteam^S0123>' or '@oncall'. */

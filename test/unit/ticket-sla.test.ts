@@ -90,6 +90,10 @@ test('config rejects a bad duration and names the key', () => {
   assert.equal(r.success, false);
   assert.deepEqual(r.error!.issues[0]!.path.slice(0, 3), ['sla', 'P0', 'firstResponse']);
   // Parsing the parsed form again gives the same result (overrides are merged and re-parsed).
-  const once = ticketsConfigSchema.parse({ sla: { P1: { firstResponse: '5s' } }, sweepEvery: 2 });
+  const once = ticketsConfigSchema.parse({ sla: { P1: { firstResponse: '5s' } }, sweepEvery: '2s' });
   assert.deepEqual(ticketsConfigSchema.parse(once), once);
+  // A bare number could mean seconds or milliseconds: refused, naming the key.
+  const bare = ticketsConfigSchema.safeParse({ sweepEvery: 2 });
+  assert.equal(bare.success, false);
+  assert.deepEqual(bare.error!.issues[0]!.path, ['sweepEvery']);
 });
