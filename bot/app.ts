@@ -27,18 +27,14 @@ import { createServices } from './container.ts';
 import type { LlmService } from '../agents/llm.service.ts';
 import { buildServer } from './http/server.ts';
 import { createOutboundQueue } from './outbound/sender.processor.ts';
+import { conversationRefSchema, platformSchema } from '../services/messaging/schemas.ts';
 
 export const INBOUND_QUEUE = 'inbound';
 
 const inboundUser = z.object({ platformUserId: z.string().min(1), displayName: z.string().optional(), locale: z.string().optional() });
-const refSchema = z.object({
-  platform: z.enum(['slack', 'telegram', 'terminal']),
-  chatId: z.string().min(1),
-  threadId: z.string().optional(),
-  workspaceId: z.string().optional(),
-});
+const refSchema = conversationRefSchema;
 const base = {
-  platform: z.enum(['slack', 'telegram', 'terminal']),
+  platform: platformSchema,
   eventId: z.string().min(1).max(200),
   ref: refSchema,
   replyRef: refSchema.optional(),

@@ -15,6 +15,7 @@ import type { AuditService, AuditOutcome } from '../services/audit/audit.service
 import { normalizeLocale, translator, type Locale } from '../services/i18n/i18n.ts';
 import type { Clock } from '../services/clock.ts';
 import type { Metrics } from '../services/metrics.ts';
+import { detectLanguage } from '../services/i18n/language.ts';
 import type {
   CommandContext,
   CommandRegistry,
@@ -74,9 +75,7 @@ function toRecord(row: { id: string; platform: string; chatId: string; threadId:
  * `lang`; Latin text leaves the choice to the platform locale.
  */
 export function scriptLocale(text: string): Locale | null {
-  const cyr = (text.match(/[а-яё]/gi) ?? []).length;
-  const lat = (text.match(/[a-z]/gi) ?? []).length;
-  return cyr > 0 && cyr >= lat ? 'ru' : null;
+  return detectLanguage(text) === 'ru' ? 'ru' : null;
 }
 
 /** Splits "ticket P1 title" into the first word and the rest. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from './users/roles.ts';
+import { destinationRefSchema } from './messaging/schemas.ts';
 
 /** Model routes: agents and the intent engine ask for a route, providers map it to a model. */
 export const LLM_ROUTES = ['fast', 'balanced', 'powerful'] as const;
@@ -82,10 +83,7 @@ export const agentsConfigSchema = z
     report: z
       .object({
         cron: z.string().default('0 8 * * 1'),
-        destination: z
-          .object({ platform: z.enum(['slack', 'telegram', 'terminal']), chatId: z.string().min(1), threadId: z.string().optional() })
-          .strict()
-          .optional(),
+        destination: destinationRefSchema.optional(),
       })
       .strict()
       .prefault({}),

@@ -22,6 +22,7 @@
  *    429: the chat is blocked for Retry-After and the job is delayed as long; a permanent
  *    error or the last attempt marks the row failed and ends the job without retries.
  */
+import { conversationRefSchema } from '../../services/messaging/schemas.ts';
 import { DelayedError, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -39,7 +40,7 @@ import {
   type OutboundJob,
   type PlatformSender,
 } from '../../services/messaging/outbound.service.ts';
-import { PLATFORMS, type ConversationRef, type OutboundRequest, type Platform, type Reply } from '../../services/messaging/types.ts';
+import type { ConversationRef, OutboundRequest, Platform, Reply } from '../../services/messaging/types.ts';
 import { UnrecoverableError, type Job, type QueueDef } from '../../services/queues.ts';
 import { tryLock } from './chat-lock.ts';
 import {
@@ -105,12 +106,7 @@ type Step = { kind: 'done'; result: OutboundResult } | { kind: 'wait'; ms: numbe
 const WAKE_EARLY_MS = 100;
 
 const storedRequestSchema = z.object({
-  ref: z.object({
-    platform: z.enum(PLATFORMS as [Platform, ...Platform[]]),
-    chatId: z.string().min(1),
-    threadId: z.string().optional(),
-    workspaceId: z.string().optional(),
-  }),
+  ref: conversationRefSchema,
   reply: z.looseObject({ text: z.string() }),
   messageKey: z.string().min(1).optional(),
   threadUnderKey: z.string().min(1).optional(),

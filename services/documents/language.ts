@@ -1,18 +1,9 @@
-/** Language of a document: Russian when Cyrillic letters dominate, else English. */
+/** Language of a document (the project's one detector) and the folding that rules and search share. */
+import type { Language } from '../i18n/language.ts';
 
-export type DocLanguage = 'en' | 'ru';
+export { detectLanguage } from '../i18n/language.ts';
 
-/** Counts Cyrillic vs Latin letters in the first 20,000 characters. */
-export function detectLanguage(text: string): DocLanguage {
-  const sample = text.slice(0, 20_000);
-  let cyr = 0;
-  let lat = 0;
-  for (const ch of sample) {
-    if (/[\u0400-\u04FF]/.test(ch)) cyr++;
-    else if (/[A-Za-z]/.test(ch)) lat++;
-  }
-  return cyr > 0 && cyr >= lat * 0.5 ? 'ru' : 'en';
-}
+export type DocLanguage = Language;
 
 /** Lower-cases and folds ё into е, so rules and search treat "счёт" and "счет" alike. */
 export function fold(text: string): string {

@@ -13,6 +13,7 @@
  * ```
  */
 import { z } from 'zod';
+import { platformSchema } from './schemas.ts';
 
 const windowLimitSchema = z.object({
   count: z.number().int().positive(),
@@ -30,7 +31,7 @@ const regexString = z.string().refine((p) => {
 
 /** Per-platform overrides; each limit given replaces the default of that limit only. */
 export const outboundLimitsSchema = z.partialRecord(
-  z.enum(['slack', 'telegram', 'terminal']),
+  platformSchema,
   z
     .object({
       /** Every chat on its own. */

@@ -3,10 +3,9 @@
  * the outbound sender renders {@link Reply} back; nothing else knows which platform it is.
  */
 
-/** Chat platforms a2d2 speaks on. */
-export type Platform = 'slack' | 'telegram' | 'terminal';
-
-export const PLATFORMS: readonly Platform[] = ['slack', 'telegram', 'terminal'];
+/** Chat platforms a2d2 speaks on: the one list every schema and adapter uses. */
+export const PLATFORMS = ['slack', 'telegram', 'terminal'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 /** Where a conversation happens: a chat, and optionally a thread (Slack thread_ts, Telegram topic). */
 export interface ConversationRef {
