@@ -2,6 +2,7 @@
 // imports point one way only, bot -> features -> agents -> core -> services.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import house from './scripts/eslint/function-size.js';
 
 /** Each layer and the layers above it, which it must never import. */
 const layers = [
@@ -27,6 +28,16 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-eval': 'error',
+    },
+  },
+  {
+    // Size: no source file over 400 lines, no function over 80 lines of its own.
+    files: ['services/**/*.ts', 'core/**/*.ts', 'agents/**/*.ts', 'features/**/*.ts', 'bot/**/*.ts'],
+    ignores: ['services/i18n/catalog/**'],
+    plugins: { house },
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'house/function-size': ['error', { max: 80 }],
     },
   },
   {
