@@ -2,7 +2,9 @@
  * Process engine throughput: runs per minute of a 5-step process (every step a no-op branch,
  * so only the engine is measured: Postgres rows, locks, job hand-offs, progress rendering)
  * against a bare BullMQ flow of 5 no-op jobs (FlowProducer, each job the child of the next),
- * same machine, same Redis, same run. Prints both rates and their ratio.
+ * same machine, same Redis, same run. Prints both rates and their ratio. A run counts when its
+ * row says succeeded; every step has its own row either way. Branches are pure steps, so the
+ * engine evaluates them inline (one job records the chain), which is what this measures.
  *
  *   node --import tsx bench/processes.bench.ts [--runs 200] [--concurrency 20]
  *
