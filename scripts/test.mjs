@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-// Test runner: prepares the test database (created and migrated offline), then runs every
-// test file with node's own runner through tsx. Usage: npm test [-- file-or-dir ...]
-import { spawnSync } from 'node:child_process';
+// Test runner: migrates a template database once, then runs the test files in parallel with
+// node's own runner through tsx; each test process copies the template into a database of
+// its own (test/helpers/test-db-preload.ts), so files never see each other's rows.
+// Usage: npm test [-- file-or-dir ...]
+//   TEST_DATABASE_URL  base name of this run's databases (default .../a2d2_test); runs with
+//                      different base names never touch each other's databases
+//   TEST_CONCURRENCY   test files run at once (default 3)
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 
-const env = {
-  ...process.env,
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-};
+const db = await tsImport('../test/helpers/test-db.ts', import.meta.url);
+
+const baseUrl = process.env.TEST_DATABASE_URL ?? db.DEFAULT_TEST_DATABASE_URL;
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+if (!/^[1-9]\d*$/.test(concurrency)) {
+  console.error(`TEST_CONCURRENCY must be a positive whole number, not "${concurrency}"`);
+  process.exit(1);
+}
 
 function collect(path, out) {
   if (statSync(path).isDirectory()) {
@@ -27,15 +36,45 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const migrate = spawnSync(process.execPath, ['bin/a2d2.mjs', 'migrate'], { env: { ...env, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+const { DATABASE_URL: _ignored, ...inherited } = process.env;
+const env = {
+  ...inherited,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  A2D2_TEST_BASE_URL: baseUrl,
+  A2D2_TEST_RUNNER_PID: String(process.pid),
+};
+
+// What a killed run with this base left behind (runs still going are left alone).
+const leftovers = await db.sweepProcessDatabases(baseUrl);
+if (leftovers.length) console.error(`# dropped ${leftovers.length} database(s) left by an earlier run`);
+
+const templateUrl = db.templateUrl(baseUrl);
+const migrate = spawnSync(process.execPath, ['bin/a2d2.mjs', 'migrate'], {
+  env: { ...env, DATABASE_URL: templateUrl, LOG_LEVEL: 'warn' },
+  stdio: 'inherit',
+});
 if (migrate.status !== 0) {
-  console.error('test database migration failed');
+  console.error('test template database migration failed');
   process.exit(migrate.status ?? 1);
 }
 
-const run = spawnSync(
+const run = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...files],
+  [
+    '--import', 'tsx',
+    '--import', './test/helpers/test-db-preload.ts',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-timeout=600000',
+    ...files,
+  ],
   { env, stdio: 'inherit' },
 );
-process.exit(run.status ?? 1);
+// Ctrl-C reaches the whole process group; a signal sent to this process alone (a CI timeout)
+// is passed on, and either way the run's databases are dropped before exiting.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => run.kill(signal));
+}
+const status = await new Promise((resolve) => run.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+await db.sweepProcessDatabases(baseUrl, process.pid);
+process.exit(status);

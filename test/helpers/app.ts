@@ -3,14 +3,18 @@
  * and a fresh Redis queue prefix, so test files never see each other's jobs.
  */
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type YamlInput, type YamlConfig } from '../../services/config.ts';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../services/logger.ts';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
 import type { FeatureModule } from '../../core/module.ts';
+import { DEFAULT_TEST_DATABASE_URL } from './test-db.ts';
 
-export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
+// Under scripts/test.mjs, this test process's own database (test/helpers/test-db-preload.ts).
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestApp {
@@ -45,7 +49,8 @@ export function testConfig(opts: Pick<TestAppOptions, 'env' | 'yaml' | 'queuePre
       PORT: '0',
       LOG_LEVEL: 'info',
       A2D2_QUEUE_PREFIX: opts.queuePrefix ?? `t-${randomUUID().slice(0, 8)}`,
-      A2D2_DATA_DIR: `/tmp/a2d2-test-${randomUUID().slice(0, 8)}`,
+      // Inside the process's data directory when the runner gave one (removed with it).
+      A2D2_DATA_DIR: join(process.env.A2D2_DATA_DIR ?? tmpdir(), `a2d2-test-${randomUUID().slice(0, 8)}`),
       ...opts.env,
     },
     opts.yaml,

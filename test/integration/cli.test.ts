@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from '../helpers/wait.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/app.ts';
 
@@ -19,7 +21,16 @@ async function freePort(): Promise<number> {
 
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { SLACK_SIGNING_SECRET: _a, SLACK_BOT_TOKEN: _b, TELEGRAM_BOT_TOKEN: _c, OPENAI_API_KEY: _d, A2D2_CONFIG: _e, ...rest } = process.env;
-  return { ...rest, DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, A2D2_QUEUE_PREFIX: `cli-${randomUUID().slice(0, 8)}`, ...extra };
+  const id = randomUUID().slice(0, 8);
+  return {
+    ...rest,
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    A2D2_QUEUE_PREFIX: `cli-${id}`,
+    // Not the default ./data, which other runs in this checkout would share.
+    A2D2_DATA_DIR: join(process.env.A2D2_DATA_DIR ?? tmpdir(), `a2d2-cli-${id}`),
+    ...extra,
+  };
 }
 
 test('a2d2 start becomes ready, and SIGTERM turns readiness off and exits cleanly', async () => {

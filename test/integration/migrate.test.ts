@@ -1,6 +1,5 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import {
@@ -10,17 +9,17 @@ import {
   DEFAULT_SCHEMA_PATH,
   type MigrationLogger,
 } from '../../services/db/migrate.ts';
+import { DEFAULT_TEST_DATABASE_URL, dropDatabase, scratchDatabaseUrl } from '../helpers/test-db.ts';
 
-// Fresh, uniquely named databases on the test server; dropped afterwards.
-const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
-const suffix = `${process.pid}_${randomUUID().slice(0, 8)}`;
+// Fresh, uniquely named databases next to this process's own (so a killed run's are swept
+// with it, test/helpers/test-db.ts); dropped afterwards.
+const base = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const created: string[] = [];
 
-function urlFor(database: string): string {
-  const url = new URL(base);
-  url.pathname = `/${database}`;
-  created.push(database);
-  return url.toString();
+function urlFor(label: string): string {
+  const databaseUrl = scratchDatabaseUrl(base, label);
+  created.push(databaseUrl);
+  return databaseUrl;
 }
 
 async function query<R extends pg.QueryResultRow>(databaseUrl: string, sql: string): Promise<R[]> {
@@ -49,15 +48,11 @@ async function migrationNames(): Promise<string[]> {
 }
 
 after(async () => {
-  const url = new URL(base);
-  url.pathname = '/postgres';
-  for (const name of created) {
-    await query(url.toString(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
+  for (const databaseUrl of created) await dropDatabase(databaseUrl);
 });
 
 void test('a fresh database gets every migration once, then nothing', async () => {
-  const databaseUrl = urlFor(`a2d2_migtest_${suffix}`);
+  const databaseUrl = urlFor('fresh');
 
   assert.equal(await ensureDatabase(databaseUrl), true, 'database created');
   assert.equal(await ensureDatabase(databaseUrl), false, 'second call is a no-op');
@@ -87,7 +82,7 @@ void test('a fresh database gets every migration once, then nothing', async () =
 });
 
 void test('applyMigrations creates a missing database', async () => {
-  const databaseUrl = urlFor(`a2d2_migtest_${suffix}_new`);
+  const databaseUrl = urlFor('new');
   const applied = await applyMigrations({ databaseUrl, logger: quiet });
   assert.deepEqual(applied, await migrationNames());
 });

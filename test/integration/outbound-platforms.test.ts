@@ -18,9 +18,10 @@ import { createCallbackCodec, redisCallbackStore } from '../../bot/adapters/tele
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { DEFAULT_TEST_DATABASE_URL } from '../helpers/test-db.ts';
 import { dropRedisKeys } from '../helpers/redis-keys.ts';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
+const DATABASE_URL = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let db: Db;

@@ -21,9 +21,10 @@ import type { OutboundRequest } from '../../services/messaging/types.ts';
 import { createOutboundQueue, type OutboundQueueDeps } from '../../bot/outbound/sender.processor.ts';
 import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { DEFAULT_TEST_DATABASE_URL } from '../helpers/test-db.ts';
 import { dropRedisKeys } from '../helpers/redis-keys.ts';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test';
+const DATABASE_URL = process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let db: Db;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { startTestApp } from '../helpers/app.ts';
+import { startTestApp, TEST_DATABASE_URL } from '../helpers/app.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';
 import type { FeatureModule } from '../../core/module.ts';
 
@@ -23,7 +23,7 @@ function slowModule(ms: number, started: string[], killed = { value: false }): F
           // In a real process the exit ends the job here; in this shared test process we simulate it.
           if (killed.value) throw new Error('process died');
           const { createDb } = await import('../../services/db.ts');
-          const db = createDb(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test', { max: 1 });
+          const db = createDb(TEST_DATABASE_URL, { max: 1 });
           try {
             const exists = await db.auditLog.findFirst({ where: { action: 'test:slow', target: job.data.key } });
             if (!exists) await db.auditLog.create({ data: { platform: 'test', action: 'test:slow', target: job.data.key, outcome: 'ok' } });
@@ -46,7 +46,7 @@ test('SIGTERM-style stop while a job runs: the job finishes, readiness is off at
   assert.equal(t.app.isShuttingDown(), true);
   await stopping;
   const { createDb } = await import('../../services/db.ts');
-  const db = createDb(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test', { max: 1 });
+  const db = createDb(TEST_DATABASE_URL, { max: 1 });
   try {
     assert.equal(await db.auditLog.count({ where: { action: 'test:slow', target: key } }), 1);
   } finally {
@@ -66,7 +66,7 @@ test('a job cut off by the shutdown deadline is retried by the next worker, once
   killed.value = true;
   await first.stop();
   const { createDb } = await import('../../services/db.ts');
-  const db = createDb(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test', { max: 1 });
+  const db = createDb(TEST_DATABASE_URL, { max: 1 });
   try {
     const second = await startTestApp({ modules: [slowModule(10, started)], queuePrefix: prefix });
     try {
