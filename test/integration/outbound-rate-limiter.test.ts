@@ -61,11 +61,19 @@ test('the chat window counts a send from when the platform call returned', async
   const rl = createRateLimiter({ redis, keyPrefix: ns(), limits });
   const chat = { platform: 'telegram' as const, chatId: '77' };
   const slot = await rl.acquire(chat);
+  const acquired = Date.now();
   assert.equal(slot.granted, true);
-  await new Promise((r) => setTimeout(r, 400)); // a slow call
+  await new Promise((r) => setTimeout(r, 800)); // a slow call
+  const finishing = Date.now();
   if (slot.granted) await slot.finish();
   const wait = await take(rl, chat);
-  assert.ok(wait > 900 && wait <= 1000, `wait ${wait} counted from the end of the slow call`);
+  const asked = Date.now();
+  // Redis stamps the finish and the next ask between these client clocks (same host), so a
+  // window counted from the finish leaves at least 1000 - (asked - finishing) ms, however
+  // slow the machine; one counted from the acquire would leave at most 1000 - (finishing - acquired).
+  assert.ok(wait <= 1000, `wait ${wait}`);
+  assert.ok(wait >= 1000 - (asked - finishing), `wait ${wait} counted from the end of the slow call (${asked - finishing} ms since)`);
+  assert.ok(wait > 1000 - (finishing - acquired), `wait ${wait} longer than a window counted from the acquire (${finishing - acquired} ms before the finish)`);
 });
 
 test('a window allows `count` sends, then waits for the oldest to leave it', async () => {
