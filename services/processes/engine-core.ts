@@ -138,8 +138,8 @@ export function createCore(deps: EngineDeps) {
     for (const r of rows) await enqueueRefs([r], r.run);
   }
 
-  /** Enqueues step rows whose step and iteration are known (no query). */
-  async function enqueueRefs(refs: readonly NextRef[], run: RunKey): Promise<void> {
+  /** Enqueues step rows whose step and iteration are known (no query); `batched`: per-tick batches. */
+  async function enqueueRefs(refs: readonly NextRef[], run: RunKey, batched = true): Promise<void> {
     if (refs.length === 0) return;
     const def = await definitionOf(run.definitionId);
     await Promise.all(
@@ -147,8 +147,9 @@ export function createCore(deps: EngineDeps) {
         const step = def.places.get(r.stepId)?.step;
         const attempts = step?.retry?.attempts ?? config.defaults.attempts;
         const delay = toMs(step?.retry?.backoff ?? config.defaults.backoff);
-        // Jobs enqueued by concurrent steps in the same tick leave in one round trip.
-        return queues.addBatched<StepJob>(
+        // Jobs enqueued by concurrent steps in the same tick leave in one round trip; a caller
+        // that waits for its one job (a start) skips the wait for the tick.
+        return (batched ? queues.addBatched.bind(queues) : queues.add.bind(queues))<StepJob>(
           PROCESS_STEP_QUEUE,
           { stepRunId: r.id, kind: 'run', ...(step && (step.kind === 'branch' || step.when) ? { pure: true } : {}) },
           { jobId: stepJobId(run.id, r.stepId, r.iteration, run.generation), attempts, backoff: { type: 'exponential', delay } },

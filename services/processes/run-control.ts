@@ -89,7 +89,7 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     }
     const created = { run, first: { id: firstId, stepId: first.id, iteration: 0 } };
     await messages.progress(created.run.id, created.run);
-    await core.enqueueRefs([created.first], created.run);
+    await core.enqueueRefs([created.first], created.run, false);
     return { run: created.run, created: true };
   }
 
