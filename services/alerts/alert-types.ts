@@ -1,0 +1,95 @@
+/**
+ * The alerts domain's shared vocabulary: the notify queue and its job data, the normalized
+ * shape every source is turned into, and the Alertmanager payload as far as we read it.
+ */
+import { z } from 'zod';
+import type { ConversationRef } from '../messaging/types.ts';
+
+/**
+ * Interactive transaction limits. Prisma's defaults (2 s to get a connection, 5 s to finish)
+ * turn a busy pool into failed webhooks; these transactions are short, so waiting is better.
+ */
+export const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;
+
+/** The queue that does every alert's chat work. */
+export const ALERTS_QUEUE = 'alerts.notify';
+
+/** Job data: ids only; Postgres holds the state. */
+export const alertJobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('group'), groupId: z.string().uuid() }),
+  z.object({ kind: z.literal('deploy'), deploymentId: z.string().uuid() }),
+  z.object({ kind: z.literal('digest'), destKey: z.string().min(3).max(300), windowStart: z.number().int() }),
+]);
+export type AlertJob = z.infer<typeof alertJobSchema>;
+
+/** Where an alert came from. */
+export type AlertSource = 'alertmanager' | 'grafana' | 'health' | 'deploy';
+
+/** One alert as received, normalized across sources. */
+export interface IncomingAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt?: string;
+  endsAt?: string;
+  fingerprint?: string;
+  url?: string;
+}
+
+/** One notification from a source: a group of alerts with a shared key. */
+export interface IncomingGroup {
+  source: AlertSource;
+  groupKey: string;
+  status: 'firing' | 'resolved';
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  alerts: IncomingAlert[];
+  url?: string;
+  title?: string;
+}
+
+/** Alertmanager webhook payload (version 4), as far as we read it. */
+export interface AlertmanagerPayload {
+  version: string;
+  groupKey: string;
+  status: 'firing' | 'resolved';
+  receiver?: string;
+  truncatedAlerts?: number;
+  groupLabels?: Record<string, string>;
+  commonLabels?: Record<string, string>;
+  commonAnnotations?: Record<string, string>;
+  externalURL?: string;
+  /** Grafana adds these. */
+  title?: string;
+  message?: string;
+  alerts: Array<{
+    status: 'firing' | 'resolved';
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    startsAt?: string;
+    endsAt?: string;
+    generatorURL?: string;
+    fingerprint?: string;
+    dashboardURL?: string;
+    panelURL?: string;
+  }>;
+}
+
+/** Opens a ticket for an alert, when the tickets feature is present. */
+export interface TicketOpener {
+  /** Opens (or, for the same `reference`, returns the already opened) ticket. */
+  open(input: {
+    title: string;
+    description: string;
+    priority: string;
+    reference: string;
+    reporter: { userId: string; name: string; ref: ConversationRef };
+  }): Promise<{ id: string; label: string }>;
+}
+
+/** Result of storing one incoming group. */
+export interface IngestResult {
+  groupId: string;
+  stored: number;
+  status: 'firing' | 'resolved';
+}
