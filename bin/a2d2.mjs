@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-// CLI entry: loads the TypeScript sources through tsx (no build step) and runs the CLI.
-import { register } from 'tsx/esm/api';
+// CLI entry: runs the compiled bundle dist/main.js. In a source checkout it is rebuilt first
+// when missing or older than the sources (so `npm install && npm start` works on a fresh clone);
+// an install that ships only dist/ runs it as it is. `npm run dev` runs the sources through tsx.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../bot/main.ts');
+const sources = new URL('../bot/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { ensureBuilt } = await import('../scripts/dist.mjs');
+  try {
+    ensureBuilt();
+  } catch (err) {
+    process.stderr.write(`a2d2: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+await import('../dist/main.js');

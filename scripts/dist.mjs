@@ -1,0 +1,51 @@
+// Keeps dist/ in step with the sources: `ensureBuilt()` runs scripts/build.mjs when dist/main.js
+// is missing or older than any source it is built from. Used by bin/a2d2.mjs (so a fresh clone's
+// `npm install && npm start` works) and by the benchmarks. The build runs in its own process:
+// esbuild's memory never lands in the bot's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** What dist/ is built from: code, the generated client, and the files copied by path. */
+const INPUTS = ['bot', 'core', 'features', 'agents', 'services', 'generated', 'processes', 'prisma/migrations', 'package.json', 'scripts/build.mjs'];
+
+/** The newest modification time (ms) among the build's inputs. */
+export function newestSource() {
+  let newest = 0;
+  for (const input of INPUTS) {
+    const path = join(root, input);
+    if (!existsSync(path)) continue;
+    const top = statSync(path);
+    if (!top.isDirectory()) {
+      newest = Math.max(newest, top.mtimeMs);
+      continue;
+    }
+    for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** True when dist/main.js is missing or older than a source. */
+export function isStale() {
+  const main = join(root, 'dist', 'main.js');
+  return !existsSync(main) || statSync(main).mtimeMs < newestSource();
+}
+
+/**
+ * Builds dist/ when it is stale (or when `force`); throws when the build fails. Without the
+ * sources (an image that ships only dist/) there is nothing to compare and nothing is done.
+ */
+export function ensureBuilt({ force = false, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  if (!existsSync(join(root, 'bot', 'main.ts'))) return false;
+  if (!force && !isStale()) return false;
+  log('a2d2: building dist/ (sources changed)');
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`build failed (exit ${result.status}); run \`npm run build\` to see why`);
+  return true;
+}
