@@ -1,61 +1,30 @@
 /**
- * The composition root: builds infrastructure, collects feature modules, wires the pipeline,
- * queues and HTTP server for a role. `main.ts` is only the CLI around it; tests call
+ * The composition root: builds the service container (bot/container.ts), collects the feature
+ * modules (bot/modules.ts), wires the pipeline, the inbound and outbound queues and the HTTP
+ * server for a role, and owns start and stop. `main.ts` is only the CLI around it; tests call
  * `createApp` directly with their own config.
  */
-import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../services/config.ts';
-import { secretValues } from '../services/config.ts';
-import { createLogger, type Logger } from '../services/logger.ts';
-import { createMetrics, type Metrics } from '../services/metrics.ts';
-import { createDb, type Db } from '../services/db.ts';
-import { Queues } from '../services/queues.ts';
-import { createOutbound, type DirectDelivery, type PlatformSender } from '../services/messaging/outbound.service.ts';
+import type { Logger } from '../services/logger.ts';
+import type { Metrics } from '../services/metrics.ts';
+import type { DirectDelivery, PlatformSender } from '../services/messaging/outbound.service.ts';
 import type { InboundEvent, Platform } from '../services/messaging/types.ts';
-import { systemClock, type Clock } from '../services/clock.ts';
-import { createUsersService } from '../services/users/users.service.ts';
-import { createAuditService } from '../services/audit/audit.service.ts';
-import { CommandRegistry, type IntentEngine } from '../core/registry.ts';
+import { inboundEventSchema } from '../services/messaging/schemas.ts';
+import type { Clock } from '../services/clock.ts';
+import type { IntentEngine } from '../core/registry.ts';
 import { createPipeline, type Pipeline } from '../core/pipeline.ts';
 import { createDeterministicEngine } from '../core/intent.ts';
 import type { CoreDeps, FeatureModule, Role } from '../core/module.ts';
-import { createCoreModule, type HealthProbe } from '../features/basics/module.ts';
+import { createCoreModule } from '../features/basics/module.ts';
 import type { Services } from '../features/services.ts';
-import { moduleFactories } from './modules.ts';
-import { createServices } from './container.ts';
 import type { LlmService } from '../agents/llm.service.ts';
+import { moduleFactories } from './modules.ts';
+import { createInfrastructure, createServices, type Infrastructure } from './container.ts';
 import { buildServer } from './http/server.ts';
 import { createOutboundQueue } from './outbound/sender.processor.ts';
-import { conversationRefSchema, platformSchema } from '../services/messaging/schemas.ts';
 
 export const INBOUND_QUEUE = 'inbound';
-
-const inboundUser = z.object({ platformUserId: z.string().min(1), displayName: z.string().optional(), locale: z.string().optional() });
-const refSchema = conversationRefSchema;
-const base = {
-  platform: platformSchema,
-  eventId: z.string().min(1).max(200),
-  ref: refSchema,
-  replyRef: refSchema.optional(),
-  user: inboundUser,
-  platformData: z.record(z.string(), z.unknown()).optional(),
-};
-/** Inbound events as queued by the adapters (validated again on the worker). */
-export const inboundEventSchema = z.discriminatedUnion('type', [
-  z.object({
-    ...base,
-    type: z.literal('message'),
-    text: z.string().max(40_000),
-    command: z.string().optional(),
-    addressed: z.boolean(),
-    messageId: z.string().optional(),
-    files: z
-      .array(z.object({ id: z.string(), name: z.string().optional(), mimeType: z.string().optional(), size: z.number().optional(), url: z.string().optional() }))
-      .optional(),
-  }),
-  z.object({ ...base, type: z.literal('action'), actionId: z.string().min(1), value: z.string(), messageId: z.string().optional() }),
-]);
 
 export interface AppOptions {
   config: AppConfig;
@@ -85,173 +54,130 @@ export interface App {
   isShuttingDown(): boolean;
 }
 
+/** What the app's parts share while it runs: filled in as the app is built. */
+interface AppState {
+  shuttingDown: boolean;
+  pipeline: Pipeline | null;
+  modules: FeatureModule[];
+}
+
 function sanitizeJobId(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-export async function createApp(opts: AppOptions): Promise<App> {
-  const { config } = opts;
-  const env = config.env;
-  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env, config.envSecrets) });
-  const metrics = opts.metrics ?? createMetrics();
-  const clock = opts.clock ?? systemClock;
-  const db: Db = createDb(env.DATABASE_URL);
-  const queues = new Queues({
-    redisUrl: env.REDIS_URL,
-    prefix: env.A2D2_QUEUE_PREFIX,
-    logger,
-    hooks: {
-      onCompleted: (queue, ms) => metrics.jobDuration.observe({ queue, outcome: 'completed' }, ms / 1000),
-      onFailed: (queue, ms, final) => {
-        metrics.jobDuration.observe({ queue, outcome: 'failed' }, ms / 1000);
-        metrics.jobFailures.inc({ queue, final: String(final) });
-      },
-    },
-  });
-  const outbound = createOutbound({ db, queues, ...(opts.direct ? { direct: opts.direct } : {}) });
-  const registry = new CommandRegistry();
-  const users = createUsersService({ db, file: config.file, clock });
-  const audit = createAuditService(db);
-  let shuttingDown = false;
-  let pipeline: Pipeline | null = null;
-
-  const health: HealthProbe = {
-    async check() {
-      const [dbOk, redisOk] = await Promise.all([
-        db.$queryRawUnsafe('SELECT 1').then(
-          () => true,
-          () => false,
-        ),
-        queues.producer.status === 'ready'
-          ? queues.producer.ping().then(
-              () => true,
-              () => false,
-            )
-          : Promise.resolve(false),
-      ]);
-      return { db: dbOk, redis: redisOk };
-    },
-  };
-
+/** The core's dependencies: the infrastructure plus the late-bound pipeline, ingest and file fetchers. */
+function coreDeps(infra: Infrastructure, role: AppOptions['role'], state: AppState): CoreDeps {
+  const { health: _health, ...core } = infra;
   const deps: CoreDeps = {
-    config,
-    logger,
-    db,
-    queues,
-    outbound,
-    clock,
-    registry,
-    metrics,
-    users,
-    audit,
+    ...core,
     pipeline() {
-      if (!pipeline) throw new Error('pipeline is not built yet');
-      return pipeline;
+      if (!state.pipeline) throw new Error('pipeline is not built yet');
+      return state.pipeline;
     },
     async ingest(event: InboundEvent) {
-      if (shuttingDown) throw Object.assign(new Error('shutting down'), { statusCode: 503 });
+      if (state.shuttingDown) throw Object.assign(new Error('shutting down'), { statusCode: 503 });
       // The terminal runs in-process: no queue hop, one user at a keyboard.
-      if (opts.role === 'chat') {
+      if (role === 'chat') {
         const r = await deps.pipeline().handle(event);
         return r === 'duplicate' ? 'duplicate' : 'queued';
       }
       // One round trip: BullMQ ignores a job id it still holds, and the pipeline's delivery
       // ledger drops any redelivery that arrives after the job is gone.
       const jobId = sanitizeJobId(`in-${event.platform}-${event.eventId}`);
-      await queues.addBatched(INBOUND_QUEUE, event, { jobId, attempts: 3 });
-      metrics.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'queued' });
+      await infra.queues.addBatched(INBOUND_QUEUE, event, { jobId, attempts: 3 });
+      infra.metrics.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'queued' });
       return 'queued';
     },
     fileFetcher(platform) {
-      return modules.find((m) => m.fileFetcher?.platform === platform)?.fileFetcher;
+      return state.modules.find((m) => m.fileFetcher?.platform === platform)?.fileFetcher;
     },
   };
+  return deps;
+}
 
-  const services = createServices(deps, opts.llm ? { llm: opts.llm } : {});
-  const modules: FeatureModule[] = [createCoreModule({ ...deps, users, health })];
+/** Builds every feature module from the container and feeds the registry and queues from them. */
+async function buildModules(infra: Infrastructure, services: Services, extra: FeatureModule[]): Promise<FeatureModule[]> {
+  const modules: FeatureModule[] = [createCoreModule({ ...services, health: infra.health })];
   for (const factory of moduleFactories) {
     const m = await factory(services);
     if (m) modules.push(m);
   }
-  modules.push(...(opts.extraModules ?? []));
-
+  modules.push(...extra);
   for (const m of modules) {
-    for (const c of m.commands ?? []) registry.addCommand(c);
-    for (const a of m.actions ?? []) registry.addAction(a);
-    registry.intentRules.push(...(m.intents ?? []));
-    for (const q of m.queues ?? []) queues.register(q);
+    for (const c of m.commands ?? []) infra.registry.addCommand(c);
+    for (const a of m.actions ?? []) infra.registry.addAction(a);
+    infra.registry.intentRules.push(...(m.intents ?? []));
+    for (const q of m.queues ?? []) infra.queues.register(q);
   }
+  return modules;
+}
 
-  pipeline = createPipeline({
-    db,
-    config,
-    logger,
-    registry,
-    outbound,
-    users,
-    audit,
-    intent: opts.intent ? opts.intent(services) : createDeterministicEngine(registry),
-    middleware: modules.flatMap((m) => m.middleware ?? []),
-    clock,
-    metrics,
-  });
-
+/** The two queues every role shares: inbound events into the pipeline, replies out to the platforms. */
+function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], pipeline: Pipeline): void {
+  const { queues, config } = infra;
   queues.register({
     name: INBOUND_QUEUE,
-    schema: inboundEventSchema as unknown as z.ZodType<InboundEvent>,
+    schema: inboundEventSchema,
     concurrency: 20,
-    processor: async (job) => pipeline!.handle(job.data),
+    processor: async (job) => pipeline.handle(job.data),
   });
   const senders: Partial<Record<Platform, PlatformSender>> = {};
   for (const m of modules) if (m.sender) senders[m.sender.platform] = m.sender;
   queues.register(
     createOutboundQueue({
-      db,
-      logger,
-      metrics,
+      db: infra.db,
+      logger: infra.logger,
+      metrics: infra.metrics,
       senders,
       redis: queues.producer,
-      clock,
+      clock: infra.clock,
       limits: config.file.outbound.limits,
       options: { maxAttempts: config.file.outbound.maxAttempts },
     }),
   );
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const infra = createInfrastructure(opts);
+  const { config, logger, queues, db } = infra;
+  const state: AppState = { shuttingDown: false, pipeline: null, modules: [] };
+  const services = createServices(coreDeps(infra, opts.role, state), opts.llm ? { llm: opts.llm } : {});
+  const modules = await buildModules(infra, services, opts.extraModules ?? []);
+  state.modules = modules;
+  const pipeline = createPipeline({
+    ...infra,
+    intent: opts.intent ? opts.intent(services) : createDeterministicEngine(infra.registry),
+    middleware: modules.flatMap((m) => m.middleware ?? []),
+  });
+  state.pipeline = pipeline;
+  registerMessageQueues(infra, modules, pipeline);
 
   const role = opts.role;
   const runsHttp = role === 'all' || role === 'http';
   const runsWorkers = role === 'all' || role === 'worker';
   const server = runsHttp
-    ? await buildServer({
-        logger,
-        metrics,
-        queues,
-        health,
-        modules,
-        http: config.file.http,
-        isShuttingDown: () => shuttingDown,
-      })
+    ? await buildServer({ ...infra, modules, http: config.file.http, isShuttingDown: () => state.shuttingDown })
     : null;
 
   return {
     deps: services,
     modules,
     server,
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: () => state.shuttingDown,
     async start() {
       await queues.connect();
       let url: string | null = null;
-      if (server) url = await server.listen({ host: env.HOST, port: env.PORT });
+      if (server) url = await server.listen({ host: config.env.HOST, port: config.env.PORT });
       if (runsWorkers) queues.startWorkers();
       for (const m of modules) await m.start?.(role === 'chat' ? 'all' : role);
       return { url };
     },
     async stop() {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      const grace = config.file.shutdown.graceMs;
+      if (state.shuttingDown) return;
+      state.shuttingDown = true;
       // Stop accepting requests first (in-flight ones finish), then let running jobs end.
       const closing = server ? server.close() : Promise.resolve();
-      await queues.stopWorkers(grace);
+      await queues.stopWorkers(config.file.shutdown.graceMs);
       await closing;
       for (const m of [...modules].reverse()) {
         try {

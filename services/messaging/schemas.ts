@@ -3,7 +3,7 @@
  * list and one conversation reference, used by job payloads and configuration alike.
  */
 import { z } from 'zod';
-import { PLATFORMS } from './types.ts';
+import { PLATFORMS, type InboundEvent } from './types.ts';
 
 /** One of {@link PLATFORMS}. */
 export const platformSchema = z.enum(PLATFORMS);
@@ -25,3 +25,28 @@ export const destinationRefSchema = z
     threadId: z.string().min(1).optional(),
   })
   .strict();
+
+const inboundUser = z.object({ platformUserId: z.string().min(1), displayName: z.string().optional(), locale: z.string().optional() });
+const inboundBase = {
+  platform: platformSchema,
+  eventId: z.string().min(1).max(200),
+  ref: conversationRefSchema,
+  replyRef: conversationRefSchema.optional(),
+  user: inboundUser,
+  platformData: z.record(z.string(), z.unknown()).optional(),
+};
+const inboundFile = z.object({ id: z.string(), name: z.string().optional(), mimeType: z.string().optional(), size: z.number().optional(), url: z.string().optional() });
+
+/** Inbound events as the adapters queue them (validated again on the worker). */
+export const inboundEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...inboundBase,
+    type: z.literal('message'),
+    text: z.string().max(40_000),
+    command: z.string().optional(),
+    addressed: z.boolean(),
+    messageId: z.string().optional(),
+    files: z.array(inboundFile).optional(),
+  }),
+  z.object({ ...inboundBase, type: z.literal('action'), actionId: z.string().min(1), value: z.string(), messageId: z.string().optional() }),
+]) as unknown as z.ZodType<InboundEvent>;
