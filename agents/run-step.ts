@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { CommandContext } from '../core/registry.ts';
 import type { AgentRun } from '../generated/prisma/client.ts';
+import type { Locale } from '../services/i18n/i18n.ts';
 import { AGENTS, allowsTool, type AgentDefinition } from './definitions.ts';
 import { buildToolSet, needsApproval, runCommandTool, runReadTool, type ToolSet } from './tools.ts';
 import { BudgetExceededError, LlmUnavailableError, type ChatResult } from './llm.service.ts';
@@ -16,7 +17,6 @@ import { DATA_RULE, neutralizeOutput, redactSecrets } from './safety.ts';
 import { DELEGATE_TOOL, answerKey, contextFor, throttle, workspaceKeyOf, type RunOrigin, type RunnerContext } from './runner-context.ts';
 import { resumeParent, startChildRun } from './run-lifecycle.ts';
 import { requestApproval } from './agent-approvals.ts';
-import type { Locale } from '../services/i18n/i18n.ts';
 
 /** A run being processed: its row as loaded, and the state the step changes (saved as it goes). */
 interface RunStep {
