@@ -4,22 +4,13 @@
  * read as `{{ vars.name }}`, and defaults for retries, approvals and the step queue.
  */
 import { z } from 'zod';
+import { durationMs, durationSchema } from '../duration.ts';
 
-/** Durations as `500ms`, `10s`, `5m`, `1h`, `2d` or milliseconds. */
-export const durationText = z.union([
-  z.number().int().nonnegative(),
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration such as 500ms, 10s, 5m, 1h or 2d'),
-]);
+/** Durations in process settings and definitions: the project's one format (a unit is required). */
+export const durationText = durationSchema;
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Milliseconds of a duration value (see {@link durationText}). */
-export function toMs(d: number | string): number {
-  if (typeof d === 'number') return d;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(d.trim());
-  if (!m) throw new Error(`not a duration: ${d}`);
-  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
-}
+/** Milliseconds of a validated duration. */
+export const toMs = durationMs;
 
 /** A host pattern: `example.com`, `*.example.com`, optionally `:port` or `:*`. */
 const hostPattern = z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?$|^\[[0-9a-fA-F:]+\](:(\d+|\*))?$/, 'a host such as api.example.com, *.example.com or 127.0.0.1:8080');

@@ -6,6 +6,7 @@
 import type { StepDef } from './definition.ts';
 import type { ProcessesConfig } from './processes.config.ts';
 import { toMs } from './processes.config.ts';
+import { parseDuration } from '../duration.ts';
 import { holds } from './expression.ts';
 import { render, renderString, renderText, maskSecrets, SECRET_MASK } from './template.ts';
 import type { ProcessPorts } from './ports.ts';
@@ -141,14 +142,12 @@ async function http(step: Extract<StepDef, { kind: 'http' }>, scope: unknown, en
   return { type: 'done', input, output };
 }
 
-/** A literal duration, or a template rendering to one. */
-export function durationOf(d: number | string, scope: unknown): number {
-  const v = typeof d === 'string' && d.includes('{{') ? renderString(d, scope) : d;
-  try {
-    return toMs(typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : String(v));
-  } catch {
-    throw new StepFailure(`"${String(v)}" is not a duration such as 30s or 5m`, true);
-  }
+/** A literal duration, or a template rendering to one (which must carry its unit too). */
+export function durationOf(d: string, scope: unknown): number {
+  const v = d.includes('{{') ? renderString(d, scope) : d;
+  const ms = parseDuration(String(v));
+  if (ms === null) throw new StepFailure(`"${String(v)}" is not a duration with a unit, such as 30s or 5m`, true);
+  return ms;
 }
 
 function targetOf(to: string | undefined, scope: unknown): ChatTarget {

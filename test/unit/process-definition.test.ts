@@ -136,3 +136,12 @@ test('the progress message lists every step with its state, in English and Russi
   assert.match(ru.text, /Остановлен: decide: boom/);
   assert.equal(ru.buttons, undefined);
 });
+
+test('a duration without a unit is refused, naming the file, line and key', () => {
+  const src = good.replace('    kind: http\n', '    kind: http\n    timeout: 30\n');
+  const msg = errorOf(src, 'timeouts.yaml');
+  assert.match(msg, /timeouts\.yaml:\d+/);
+  assert.match(msg, /timeout/);
+  assert.match(msg, /unit/);
+  assert.equal(errorOf(good.replace('    kind: http\n', '    kind: http\n    timeout: 30s\n')), 'no error');
+});
