@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { triage, PROBLEM_REPORT_PATTERNS } from '../../services/tickets/triage.ts';
-import { parseTicketText, titleFromText } from '../../features/tickets/module.ts';
+import { parseTicketText, titleFromText } from '../../features/tickets/parse.ts';
 import { matchRules } from '../../core/intent.ts';
 
 test('triage suggests P0 for outages in Russian and English, with the words that matched', () => {

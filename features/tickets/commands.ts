@@ -1,0 +1,101 @@
+/**
+ * The tickets commands: `ticket` (create, show, operate, or start the guided exchange),
+ * `tickets` (the list views), `sla` (the figures per severity) and the hidden
+ * `ticket-propose` the intent rule reaches for free text that reads like a problem report.
+ */
+import { z } from 'zod';
+import { defineCommand } from '../../core/registry.ts';
+import { ROLES } from '../../services/users/roles.ts';
+import { formatDuration, renderList } from '../../services/tickets/ticket.render.ts';
+import { LIST_VIEWS, parseListView, parseSlaDays, parseTicketText, ticketArgsSchema } from './parse.ts';
+import type { TicketsContext } from './context.ts';
+import type { RunOp } from './operations.ts';
+import type { Proposals } from './proposal.ts';
+
+const everyone = ROLES;
+
+/** Builds the command specs of the tickets feature. */
+export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Proposals) {
+  const { service, rctx, deps, createFromChat } = tc;
+
+  const ticket = defineCommand({
+    id: 'ticket.create',
+    aliases: { en: ['ticket', 'issue'], ru: ['тикет', 'заявка', 'обращение'] },
+    slash: ['ticket'],
+    summaryKey: 'tickets.cmd.ticket.summary',
+    usageKey: 'tickets.cmd.ticket.usage',
+    args: ticketArgsSchema,
+    parse: (raw) => parseTicketText(raw),
+    roles: everyone,
+    mutates: true,
+    async handler(ctx, args) {
+      if (args.op === 'create') {
+        const { title, description, severity, component } = args;
+        return createFromChat(ctx, { title, ...(description ? { description } : {}), ...(severity ? { severity } : {}), ...(component ? { component } : {}) }, `${ctx.event.platform}:${ctx.event.eventId}`);
+      }
+      if (args.op === 'guided') return proposals.startGuided(ctx);
+      return runOp(ctx, args);
+    },
+  });
+
+  const list = defineCommand({
+    id: 'ticket.list',
+    aliases: { en: ['tickets'], ru: ['тикеты', 'заявки'] },
+    slash: ['tickets'],
+    summaryKey: 'tickets.cmd.tickets.summary',
+    usageKey: 'tickets.cmd.tickets.usage',
+    args: z.object({ view: z.enum(LIST_VIEWS).default('open') }),
+    parse: (raw) => parseListView(raw),
+    roles: everyone,
+    async handler(ctx, args) {
+      const rows = await service.list({ view: args.view, userId: ctx.user.id });
+      return renderList(rctx(ctx), ctx.t(`tickets.list.${args.view}`), rows);
+    },
+  });
+
+  const sla = defineCommand({
+    id: 'ticket.sla',
+    aliases: { en: ['sla'], ru: ['сла'] },
+    slash: ['sla'],
+    summaryKey: 'tickets.cmd.sla.summary',
+    usageKey: 'tickets.cmd.sla.usage',
+    args: z.object({ days: z.number().int().min(1).max(365).default(30) }),
+    parse: (raw) => parseSlaDays(raw),
+    roles: everyone,
+    async handler(ctx, args) {
+      const t = ctx.t;
+      const since = new Date(deps.clock.now().getTime() - args.days * 86_400_000);
+      const stats = await service.stats(since);
+      const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+      const dur = (v: number | null) => (v === null ? '—' : formatDuration(v * 1000));
+      return {
+        title: t('tickets.sla.title', { days: args.days }),
+        text: t('tickets.sla.legend'),
+        fields: stats.map((s) => ({
+          label: `${s.severity} (${s.total})`,
+          value: t('tickets.sla.row', {
+            response: pct(s.responseCompliance),
+            resolution: pct(s.resolutionCompliance),
+            mtta: dur(s.mttaSeconds),
+            mttr: dur(s.mttrSeconds),
+            open: s.open,
+            atRisk: s.atRisk,
+            breached: s.breachedOpen,
+          }),
+        })),
+      };
+    },
+  });
+
+  const propose = defineCommand({
+    id: 'ticket.propose',
+    aliases: { en: ['ticket-propose'], ru: [] },
+    summaryKey: 'tickets.cmd.propose.summary',
+    args: z.object({ text: z.string().trim().min(3).max(20_000) }),
+    roles: everyone,
+    hidden: true,
+    handler: (ctx, args) => proposals.propose(ctx, args.text),
+  });
+
+  return [ticket, list, sla, propose];
+}

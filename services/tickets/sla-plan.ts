@@ -1,0 +1,130 @@
+/**
+ * SLA planning glue between a ticket row and the pure clock maths of sla.service.ts: the
+ * escalation steps and delays of a severity, the plan columns written with a change, the next
+ * check point the sweep looks at, and the BullMQ delayed jobs that wake the timer processor.
+ *
+ * Timer jobs carry only the ticket id and have ids `sla-<id>-v<version>-<clock>-<stage>`; a
+ * re-plan bumps the version and removes the old ones, so a stale job finds nothing to do.
+ */
+import type { Prisma } from '../db.ts';
+import type { Ticket } from '../../generated/prisma/client.ts';
+import type { Queues } from '../queues.ts';
+import type { Clock } from '../clock.ts';
+import { durationMs, isSeverity, type EscalationStep, type TicketsConfig } from './tickets.config.ts';
+import { stageAt, stageTimes, type ClockPlan, type SlaClock, type SlaClockState, type SlaPolicy } from './sla.service.ts';
+import { DONE_STATUSES } from './ticket.render.ts';
+import { TICKETS_SLA_QUEUE, type SlaJob } from './ticket-types.ts';
+
+/** What the planner needs. */
+export interface SlaPlanDeps {
+  queues: Queues;
+  clock: Clock;
+  config: TicketsConfig;
+  policy: SlaPolicy;
+}
+
+/** The planner, bound to one configuration. */
+export type SlaPlanner = ReturnType<typeof createSlaPlanner>;
+
+/** Builds the SLA planner of the tickets service. */
+export function createSlaPlanner(deps: SlaPlanDeps) {
+  const { queues, clock, config, policy } = deps;
+
+  function stepsFor(severity: string): EscalationStep[] {
+    return isSeverity(severity) ? (config.escalation[severity] ?? []) : [];
+  }
+
+  function stepDelays(severity: string): number[] {
+    const steps = stepsFor(severity);
+    return steps.length ? steps.map((s) => durationMs(s.after)) : [0];
+  }
+
+  function clockState(t: Pick<Ticket, 'severity' | 'slaAnchorAt' | 'responseUsedMs' | 'resolutionUsedMs' | 'acknowledgedAt' | 'status'>): SlaClockState {
+    return {
+      severity: isSeverity(t.severity) ? t.severity : 'P2',
+      anchorAt: t.slaAnchorAt,
+      responseUsedMs: t.responseUsedMs,
+      resolutionUsedMs: t.resolutionUsedMs,
+      acknowledged: Boolean(t.acknowledgedAt),
+      done: DONE_STATUSES.includes(t.status),
+    };
+  }
+
+  function storedPlan(t: Ticket, clk: SlaClock): ClockPlan | null {
+    const at = clk === 'response' ? t.responseAtRiskAt : t.resolutionAtRiskAt;
+    const due = clk === 'response' ? t.responseDueAt : t.resolutionDueAt;
+    if (!at || !due || DONE_STATUSES.includes(t.status) || !t.slaAnchorAt) return null;
+    if (clk === 'response' && t.acknowledgedAt) return null;
+    return { windowMs: 0, atRiskAt: at, dueAt: due };
+  }
+
+  function nextCheck(plans: Record<SlaClock, ClockPlan | null>, stages: Record<SlaClock, number>, severity: string): Date | null {
+    let next: number | null = null;
+    for (const clk of ['response', 'resolution'] as const) {
+      const p = plans[clk];
+      if (!p) continue;
+      const times = stageTimes(p, stepDelays(severity));
+      const at = times[stages[clk]];
+      if (at && (next === null || at.getTime() < next)) next = at.getTime();
+    }
+    return next === null ? null : new Date(next);
+  }
+
+  /** Plan columns for a row whose clock fields are `merged`; stages never move forward here. */
+  function planColumns(merged: Ticket, now: Date): Prisma.TicketUpdateInput {
+    const plan = policy.plan(clockState(merged));
+    const delays = stepDelays(merged.severity);
+    const stage = (clk: SlaClock, old: number) => {
+      const p = plan[clk];
+      return p ? Math.min(old, stageAt(p, delays, now)) : old;
+    };
+    const stages = { response: stage('response', merged.responseStage), resolution: stage('resolution', merged.resolutionStage) };
+    return {
+      responseAtRiskAt: plan.response?.atRiskAt ?? null,
+      responseDueAt: plan.response?.dueAt ?? null,
+      resolutionAtRiskAt: plan.resolution?.atRiskAt ?? null,
+      resolutionDueAt: plan.resolution?.dueAt ?? null,
+      responseStage: stages.response,
+      resolutionStage: stages.resolution,
+      slaVersion: merged.slaVersion + 1,
+      nextSlaCheckAt: nextCheck(plan, stages, merged.severity),
+    };
+  }
+
+  function jobId(id: number, version: number, clk: SlaClock, stage: number): string {
+    return `sla-${id}-v${version}-${clk}-${stage}`;
+  }
+
+  /** Replaces the delayed jobs of a ticket with those of its current plan. */
+  async function schedule(t: Ticket, previousVersion: number | null): Promise<void> {
+    const maxStage = 1 + Math.max(1, stepsFor(t.severity).length);
+    const queue = queues.queue(TICKETS_SLA_QUEUE);
+    const ops: Promise<unknown>[] = [];
+    if (previousVersion !== null) {
+      for (const clk of ['response', 'resolution'] as const) {
+        for (let s = 1; s <= maxStage; s++) ops.push(queue.remove(jobId(t.id, previousVersion, clk, s)).catch(() => 0));
+      }
+    }
+    const now = clock.now().getTime();
+    for (const clk of ['response', 'resolution'] as const) {
+      const p = storedPlan(t, clk);
+      if (!p) continue;
+      const times = stageTimes(p, stepDelays(t.severity));
+      const current = clk === 'response' ? t.responseStage : t.resolutionStage;
+      for (let s = current + 1; s <= times.length; s++) {
+        const at = times[s - 1]!.getTime();
+        ops.push(
+          queues.add<SlaJob>(
+            TICKETS_SLA_QUEUE,
+            { ticketId: t.id },
+            { jobId: jobId(t.id, t.slaVersion, clk, s), delay: Math.max(0, at - now), removeOnComplete: true, removeOnFail: { count: 1000 } },
+          ),
+        );
+      }
+    }
+    // One round trip's worth of latency instead of one per job; every call is idempotent.
+    await Promise.all(ops);
+  }
+
+  return { stepsFor, stepDelays, clockState, storedPlan, nextCheck, planColumns, schedule };
+}
