@@ -23,6 +23,7 @@ import { moduleFactories } from './modules.ts';
 import { createInfrastructure, createServices, type Infrastructure } from './container.ts';
 import { buildServer } from './http/server.ts';
 import { createOutboundQueue } from './outbound/sender.processor.ts';
+import { durationMs } from '../services/duration.ts';
 
 export const INBOUND_QUEUE = 'inbound';
 
@@ -51,11 +52,21 @@ export interface App {
   start(): Promise<{ url: string | null }>;
   /** Graceful stop: readiness 503 at once, no new work, running jobs finish or are left to retry. */
   stop(): Promise<void>;
+  /**
+   * What SIGTERM does: readiness turns 503 while the listener keeps serving for the drain period
+   * (`shutdown.drain`), so a load balancer stops routing here before anything is refused; then
+   * {@link stop}. A worker role has no listener and stops at once.
+   */
+  shutdown(): Promise<void>;
+  /** True from the start of the drain: /readyz answers 503. */
   isShuttingDown(): boolean;
 }
 
 /** What the app's parts share while it runs: filled in as the app is built. */
 interface AppState {
+  /** SIGTERM received: readiness is 503, requests are still served. */
+  draining: boolean;
+  /** Stopping: new events are refused with 503 and the workers wind down. */
   shuttingDown: boolean;
   pipeline: Pipeline | null;
   modules: FeatureModule[];
@@ -140,7 +151,8 @@ function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], 
 export async function createApp(opts: AppOptions): Promise<App> {
   const infra = createInfrastructure(opts);
   const { config, logger, queues, db } = infra;
-  const state: AppState = { shuttingDown: false, pipeline: null, modules: [] };
+  const state: AppState = { draining: false, shuttingDown: false, pipeline: null, modules: [] };
+  const notReady = () => state.draining || state.shuttingDown;
   const services = createServices(coreDeps(infra, opts.role, state), opts.llm ? { llm: opts.llm } : {});
   const modules = await buildModules(infra, services, opts.extraModules ?? []);
   state.modules = modules;
@@ -156,14 +168,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const runsHttp = role === 'all' || role === 'http';
   const runsWorkers = role === 'all' || role === 'worker';
   const server = runsHttp
-    ? await buildServer({ ...infra, modules, http: config.file.http, isShuttingDown: () => state.shuttingDown })
+    ? await buildServer({ ...infra, modules, http: config.file.http, isShuttingDown: notReady })
     : null;
 
-  return {
+  const app: App = {
     deps: services,
     modules,
     server,
-    isShuttingDown: () => state.shuttingDown,
+    isShuttingDown: notReady,
     async start() {
       await queues.connect();
       let url: string | null = null;
@@ -189,5 +201,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await queues.close();
       await db.$disconnect();
     },
+    async shutdown() {
+      if (state.draining || state.shuttingDown) return;
+      state.draining = true;
+      const drainMs = durationMs(config.file.shutdown.drain);
+      if (server && drainMs > 0) {
+        logger.info({ drainMs }, 'draining: readiness is 503, requests are still served');
+        await new Promise((resolve) => setTimeout(resolve, drainMs));
+      }
+      await app.stop();
+    },
   };
+  return app;
 }

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ROLES } from './users/roles.ts';
 import { configSections } from './config-sections.ts';
+import { durationSchema } from './duration.ts';
 import { SHIPPED_SECRET_ENV } from './processes/definition.ts';
 
 /** A start-up configuration error: `key` names the setting, `message` says what is expected. */
@@ -98,9 +99,21 @@ export const yamlSchema = z
         rateLimitPerMinute: z.number().int().positive().default(600),
         /** Failed verifications per client address per minute on /slack, /telegram and /webhooks routes before 429. */
         webhookAuthFailuresPerMinute: z.number().int().positive().default(120),
+        /** How long /readyz waits for each dependency before counting it as down (a paused Redis must not hang the probe). */
+        readinessTimeoutMs: z.number().int().positive().max(30_000).default(1_000),
       })
       .prefault({}),
-    shutdown: z.object({ graceMs: z.number().int().positive().max(60_000).default(20_000) }).prefault({}),
+    shutdown: z
+      .object({
+        /**
+         * After SIGTERM, how long an http role keeps serving while /readyz answers 503, so a load
+         * balancer or Kubernetes stops routing to it before the listener closes.
+         */
+        drain: durationSchema.default('5s'),
+        /** How long running jobs may take to finish once the drain is over. */
+        graceMs: z.number().int().positive().max(60_000).default(20_000),
+      })
+      .prefault({}),
     ...configSections,
   })
   .strict();

@@ -10,6 +10,7 @@ import type { Metrics } from '../../services/metrics.ts';
 import type { Queues } from '../../services/queues.ts';
 import type { FeatureModule } from '../../core/module.ts';
 import type { HealthProbe } from '../../features/basics/module.ts';
+import { RETRY_AFTER_SECONDS, unavailableDependency } from '../../services/errors/unavailable.ts';
 
 export interface ServerDeps {
   logger: Logger;
@@ -17,9 +18,22 @@ export interface ServerDeps {
   queues: Queues;
   health: HealthProbe;
   modules: FeatureModule[];
-  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number; webhookAuthFailuresPerMinute: number };
-  /** True once shutdown began: /readyz answers 503 and new work is refused. */
+  http: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number; webhookAuthFailuresPerMinute: number; readinessTimeoutMs: number };
+  /** True once shutdown began (the drain included): /readyz answers 503. */
   isShuttingDown(): boolean;
+}
+
+/** Resolves to `fallback` when `p` takes longer than `ms` (a paused dependency must not hang a probe). */
+async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isWebhook(url: string): boolean {
@@ -78,6 +92,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // Every error leaves as a clear 4xx; only genuine faults are 5xx, and those without internals.
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // A store or queue that is down is not the request's fault: 503, and the sender retries.
+    const down = unavailableDependency(err);
+    if (down) {
+      req.log.warn({ url: req.url, dependency: down }, `request refused for now: ${down} unavailable`);
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'unavailable', message: `${down} unavailable, retry later` });
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) {
       req.log.error({ err, url: req.url }, 'request failed');
@@ -98,8 +118,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/readyz', async (_req, reply) => {
     if (deps.isShuttingDown()) return reply.status(503).send({ status: 'shutting_down' });
-    const checks: Record<string, boolean> = { ...(await deps.health.check()) };
-    for (const m of deps.modules) if (m.ready) Object.assign(checks, await m.ready());
+    const limit = deps.http.readinessTimeoutMs;
+    const checks: Record<string, boolean> = { ...(await within(deps.health.check(), limit, { db: false, redis: false })) };
+    for (const m of deps.modules) if (m.ready) Object.assign(checks, await within(m.ready(), limit, { [m.name]: false }));
     const ok = Object.values(checks).every(Boolean);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
   });
