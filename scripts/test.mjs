@@ -48,14 +48,17 @@ const env = {
 const leftovers = await db.sweepProcessDatabases(baseUrl);
 if (leftovers.length) console.error(`# dropped ${leftovers.length} database(s) left by an earlier run`);
 
-const templateUrl = db.templateUrl(baseUrl);
-const migrate = spawnSync(process.execPath, ['bin/a2d2.mjs', 'migrate'], {
-  env: { ...env, DATABASE_URL: templateUrl, LOG_LEVEL: 'warn' },
-  stdio: 'inherit',
-});
-if (migrate.status !== 0) {
-  console.error('test template database migration failed');
-  process.exit(migrate.status ?? 1);
+// The template, and the base itself: a test file run without this script
+// (`node --import tsx --test file`) and the benches use the base database directly.
+for (const [what, databaseUrl] of [['template', db.templateUrl(baseUrl)], ['base', baseUrl]]) {
+  const migrate = spawnSync(process.execPath, ['bin/a2d2.mjs', 'migrate'], {
+    env: { ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  if (migrate.status !== 0) {
+    console.error(`test ${what} database migration failed`);
+    process.exit(migrate.status ?? 1);
+  }
 }
 
 const run = spawn(
