@@ -15,8 +15,8 @@ import { loadDefinitions, SHIPPED_DIR, SHIPPED_SECRET_ENV } from '../../services
 import { processesConfigSchema, type ProcessesConfig } from '../../services/processes/processes.config.ts';
 import { createEngine, ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { PROCESS_ACTIONS, renderPlan, renderProgress, renderRuns } from '../../services/processes/render.ts';
-import type { AgentPort, DocumentPort, ProcessPorts, TicketPort } from '../../services/processes/ports.ts';
-import type { TicketService } from '../../services/tickets/ticket.service.ts';
+import type { AgentPort, DocumentPort, ProcessPorts } from '../../services/processes/ports.ts';
+import { createTicketPort } from './ticket-port.ts';
 import { AGENTS } from '../../agents/definitions.ts';
 import type { LlmService } from '../../agents/llm.service.ts';
 import { registerProcessRoutes } from './routes.ts';
@@ -51,44 +51,6 @@ export function parseRunText(raw: string): { name: string; inputs: Record<string
     inputs[tok.slice(0, eq)] = tok.slice(eq + 1);
   }
   return { name, inputs, dryRun, ...(bad ? { bad } : {}) };
-}
-
-function ticketsPort(service: TicketService): TicketPort {
-  const view = (t: { id: number; title: string; severity: string; status: string; assigneeName: string | null }) => ({
-    id: t.id,
-    title: t.title,
-    severity: t.severity,
-    status: t.status,
-    assignee: t.assigneeName,
-  });
-  const actor = (name: string) => ({ userId: null, name });
-  return {
-    async open(input) {
-      const sev = input.severity && /^P[0-3]$/.test(input.severity) ? (input.severity as 'P0' | 'P1' | 'P2' | 'P3') : null;
-      const r = await service.create({
-        title: input.title,
-        description: input.description,
-        severity: sev,
-        source: 'api',
-        sourceKey: input.key,
-        reporter: { name: input.reporter },
-      });
-      return view(r.ticket);
-    },
-    async get(id) {
-      const t = await service.get(id);
-      return t ? view(t) : null;
-    },
-    async assign(id, assignee, by) {
-      return view(await service.assign(id, actor(by), actor(assignee)));
-    },
-    async comment(id, text, by) {
-      return view(await service.comment(id, actor(by), text, 'api'));
-    },
-    async resolve(id, note, by) {
-      return view(await service.resolve(id, actor(by), note));
-    },
-  };
 }
 
 function agentsPort(llm: LlmService): AgentPort | undefined {
@@ -152,7 +114,7 @@ export async function createProcessesModule(deps: Services, opts: ProcessesModul
     config: cfg,
     defaultLocale: deps.config.file.defaultLocale,
     secrets,
-    ports: opts.ports ?? { tickets: ticketsPort(deps.tickets), agents: agentsPort(deps.llm), documents: documentsPort(deps) },
+    ports: opts.ports ?? { tickets: createTicketPort(deps.tickets, deps.db), agents: agentsPort(deps.llm), documents: documentsPort(deps) },
     isStopping: () => stopping,
   });
   await engine.install(loaded);

@@ -13,13 +13,16 @@ export interface TicketView {
   assignee: string | null;
 }
 
-/** Tickets: open and update (the `ticket` step). */
+/**
+ * Tickets: open and update (the `ticket` step). `key` is the step execution's idempotency key:
+ * a change made before under the same key is not made again (its ticket is returned).
+ */
 export interface TicketPort {
   open(input: { title: string; description: string; severity?: string | undefined; reporter: string; key: string }): Promise<TicketView>;
   get(id: number): Promise<TicketView | null>;
-  assign(id: number, assignee: string, actor: string): Promise<TicketView>;
-  comment(id: number, text: string, actor: string): Promise<TicketView>;
-  resolve(id: number, note: string, actor: string): Promise<TicketView>;
+  assign(id: number, assignee: string, actor: string, key?: string): Promise<TicketView>;
+  comment(id: number, text: string, actor: string, key?: string): Promise<TicketView>;
+  resolve(id: number, note: string, actor: string, key?: string): Promise<TicketView>;
 }
 
 /** Documents: read an analysed document (the `document` step). */

@@ -10,6 +10,7 @@ import { StepFailure, type ChatTarget } from './steps.ts';
 import { renderProgress, renderTimelineLine, progressKey, PROCESS_ACTIONS } from './render.ts';
 import { parseDestination, refOf, type ActiveDefinition, type RunRow, type StepRow } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
+import type { EffectCall } from './effects.ts';
 
 export type RunMessages = ReturnType<typeof createMessages>;
 
@@ -65,12 +66,18 @@ export function createMessages(core: EngineCore) {
     }
   }
 
-  /** Sends a step's message to its destination or the run's thread; returns where it went. */
-  async function say(run: RunRow, def: ActiveDefinition, target: ChatTarget, reply: Reply): Promise<string> {
+  /**
+   * Sends a step's message to its destination or the run's thread; returns where it went. A
+   * keyed message (`effect`) is stored under that message key, so sending it again edits it
+   * in place; when an earlier attempt already stored it, it is not sent again at all.
+   */
+  async function say(run: RunRow, def: ActiveDefinition, target: ChatTarget, reply: Reply, effect?: EffectCall): Promise<string> {
+    const messageKey = effect ? `process-effect:${effect.key}` : undefined;
+    const sent = async (): Promise<boolean> => Boolean(effect?.resumed && messageKey && (await db.outboundMessage.findFirst({ where: { messageKey }, select: { id: true } })));
     if (target.destination) {
       const ref = parseDestination(target.destination);
       if (!ref) throw new StepFailure(`"${target.destination}" is not a destination such as slack:C0123 or telegram:-100123`, true);
-      await outbound.send({ ref, reply });
+      if (!(await sent())) await outbound.send({ ref, reply, ...(messageKey ? { messageKey } : {}) });
       return target.destination;
     }
     const ref = runRef(run, def);
@@ -79,12 +86,12 @@ export function createMessages(core: EngineCore) {
       if (reply.buttons?.length) throw new StepFailure('this run has no chat to ask in: set `to:` on the step or `notify:` on the process', true);
       return 'none';
     }
-    await outbound.send({ ref, reply, threadUnderKey: progressKey(run.id) });
+    if (!(await sent())) await outbound.send({ ref, reply, threadUnderKey: progressKey(run.id), ...(messageKey ? { messageKey } : {}) });
     return 'thread';
   }
 
   /** Posts an approval request with Approve/Deny buttons carrying the step row id. */
-  async function askApproval(run: RunRow, def: ActiveDefinition, target: ChatTarget, text: string, roles: readonly string[], stepRunId: string): Promise<string> {
+  async function askApproval(run: RunRow, def: ActiveDefinition, target: ChatTarget, text: string, roles: readonly string[], stepRunId: string, effect?: EffectCall): Promise<string> {
     const t = translator(localeOf(run));
     return say(run, def, target, {
       title: t('processes.approval.title', { process: def.name, run: run.id }),
@@ -93,7 +100,7 @@ export function createMessages(core: EngineCore) {
         { actionId: PROCESS_ACTIONS.approve, label: t('processes.approval.approve'), value: stepRunId, style: 'primary' },
         { actionId: PROCESS_ACTIONS.deny, label: t('processes.approval.deny'), value: stepRunId, style: 'danger' },
       ],
-    });
+    }, effect);
   }
 
   return { runRef, localeOf, hasChat, progress, timeline, say, askApproval };

@@ -14,6 +14,7 @@ import type { RunMessages } from './run-messages.ts';
 import type { StepResult, Transitions } from './transitions.ts';
 import type { LoadedSteps } from './engine-core.ts';
 import { planChain, pureResult, type ChainPlan } from './step-chain.ts';
+import { effectRunner } from './effects.ts';
 
 const STOPPING = 'worker stopping; the step will run again elsewhere';
 
@@ -124,9 +125,10 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       ports: core.deps.ports,
       runId: run.id,
       stepRunId: row.id,
+      effect: effectRunner(db, { runId: run.id, stepRunId: row.id, stepId: row.stepId, iteration: row.iteration, generation: run.generation }),
       ...(core.deps.fetch ? { fetch: core.deps.fetch } : {}),
-      say: (target, text, title) => messages.say(run, def, target, { text, ...(title ? { title } : {}) }),
-      askApproval: (target, text, roles, stepRunId) => messages.askApproval(run, def, target, text, roles, stepRunId),
+      say: (target, text, title, effect) => messages.say(run, def, target, { text, ...(title ? { title } : {}) }, effect),
+      askApproval: (target, text, roles, stepRunId, effect) => messages.askApproval(run, def, target, text, roles, stepRunId, effect),
     });
   }
 

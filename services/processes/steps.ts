@@ -10,6 +10,7 @@ import { parseDuration } from '../duration.ts';
 import { holds } from './expression.ts';
 import { render, renderString, renderText, maskSecrets, SECRET_MASK } from './template.ts';
 import type { ProcessPorts } from './ports.ts';
+import type { EffectCall, RunEffect } from './effects.ts';
 
 /** A step failure. `permanent` skips the remaining tries (retrying cannot help). */
 export class StepFailure extends Error {
@@ -41,11 +42,16 @@ export interface StepEnv {
   secrets: Readonly<Record<string, string>>;
   ports: ProcessPorts;
   runId: number;
-  /** Sends a chat message (text, optional title) to a target; returns where it went. */
-  say(target: ChatTarget, text: string, title?: string): Promise<string>;
+  /**
+   * Sends a chat message (text, optional title) to a target; returns where it went. `effect`
+   * keys the message: sent again under the same key it is not posted a second time.
+   */
+  say(target: ChatTarget, text: string, title?: string, effect?: EffectCall): Promise<string>;
   /** Posts an approval request with Approve/Deny buttons for this step row. */
-  askApproval(target: ChatTarget, text: string, roles: readonly string[], stepRunId: string): Promise<string>;
+  askApproval(target: ChatTarget, text: string, roles: readonly string[], stepRunId: string, effect?: EffectCall): Promise<string>;
   stepRunId: string;
+  /** Runs an outside effect at most once to its end (see effects.ts). */
+  effect: RunEffect;
   fetch?: typeof fetch;
 }
 
@@ -116,30 +122,36 @@ async function http(step: Extract<StepDef, { kind: 'http' }>, scope: unknown, en
     if (typeof real.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
   const timeoutMs = step.timeout !== undefined ? toMs(step.timeout) : env.config.http.timeoutMs;
-  const started = Date.now();
-  let res: Response;
-  try {
-    // Redirects are not followed: a redirect could lead outside the allow-list.
-    res = await (env.fetch ?? fetch)(url, { method: step.method, headers, body: body ?? null, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
-    throw new StepFailure(maskSecrets(`${step.method} ${url.host}${url.pathname} failed: ${why}`, Object.values(env.secrets)));
-  }
-  const text = await readLimited(res, env.config.http.maxResponseBytes);
-  let parsed: unknown = text;
-  if ((res.headers.get('content-type') ?? '').includes('json')) {
+  const where = `${step.method} ${url.host}${url.pathname}`;
+  // Only an accepted answer is recorded as done: a refused one is called again on the next
+  // try, with the same Idempotency-Key, as is a call a killed worker never saw answered.
+  const answer = await env.effect('http', async ({ key }) => {
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) headers['Idempotency-Key'] = key;
+    const started = Date.now();
+    let res: Response;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
+      // Redirects are not followed: a redirect could lead outside the allow-list.
+      res = await (env.fetch ?? fetch)(url, { method: step.method, headers, body: body ?? null, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+      throw new StepFailure(maskSecrets(`${where} failed: ${why}`, Object.values(env.secrets)));
     }
-  }
-  const output = { status: res.status, ok: res.ok, ms: Date.now() - started, body: masked(parsed, env.secrets) };
-  const statusOk = step.expectStatus ? step.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
-  if (!statusOk) throw new StepFailure(`${step.method} ${url.host}${url.pathname} answered ${res.status}, expected ${step.expectStatus?.join(' or ') ?? '2xx'}`);
-  if (step.expectBody && !text.includes(step.expectBody)) throw new StepFailure(`${step.method} ${url.host}${url.pathname} answered without "${step.expectBody}"`);
-  return { type: 'done', input, output };
+    const text = await readLimited(res, env.config.http.maxResponseBytes);
+    const statusOk = step.expectStatus ? step.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+    if (!statusOk) throw new StepFailure(`${where} answered ${res.status}, expected ${step.expectStatus?.join(' or ') ?? '2xx'}`);
+    if (step.expectBody && !text.includes(step.expectBody)) throw new StepFailure(`${where} answered without "${step.expectBody}"`);
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: res.status, ok: res.ok, ms: Date.now() - started, body: masked(parsed, env.secrets) };
+  });
+  return { type: 'done', input, output: answer };
 }
 
 /** A literal duration, or a template rendering to one (which must carry its unit too). */
@@ -190,16 +202,18 @@ async function ticket(step: Extract<StepDef, { kind: 'ticket' }>, scope: unknown
       const id = ticketId(step.ticket, scope);
       const who = renderText(step.assignee ?? '', scope).trim();
       if (!who) throw new StepFailure('assign needs an assignee', true);
-      return { type: 'done', input: { action: 'assign', ticket: id, assignee: who }, output: await tickets.assign(id, who, actor) };
+      const output = await env.effect('ticket.assign', ({ key }) => tickets.assign(id, who, actor, key));
+      return { type: 'done', input: { action: 'assign', ticket: id, assignee: who }, output };
     }
     case 'comment': {
       const id = ticketId(step.ticket, scope);
       const text = renderText(step.text ?? '', scope);
-      return { type: 'done', input: { action: 'comment', ticket: id }, output: await tickets.comment(id, text, actor) };
+      return { type: 'done', input: { action: 'comment', ticket: id }, output: await env.effect('ticket.comment', ({ key }) => tickets.comment(id, text, actor, key)) };
     }
     case 'resolve': {
       const id = ticketId(step.ticket, scope);
-      return { type: 'done', input: { action: 'resolve', ticket: id }, output: await tickets.resolve(id, renderText(step.text ?? '', scope), actor) };
+      const note = renderText(step.text ?? '', scope);
+      return { type: 'done', input: { action: 'resolve', ticket: id }, output: await env.effect('ticket.resolve', ({ key }) => tickets.resolve(id, note, actor, key)) };
     }
   }
 }
@@ -221,12 +235,12 @@ export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): 
     case 'notify': {
       const text = renderText(step.text, scope);
       const title = step.title ? renderText(step.title, scope) : undefined;
-      const to = await env.say(targetOf(step.to, scope), text, title);
+      const to = await env.effect('notify', (call) => env.say(targetOf(step.to, scope), text, title, call));
       return { type: 'done', input: { to, text }, output: { to, text } };
     }
     case 'approval': {
       const text = renderText(step.message, scope);
-      const to = await env.askApproval(targetOf(step.to, scope), text, step.roles, env.stepRunId);
+      const to = await env.effect('approval', (call) => env.askApproval(targetOf(step.to, scope), text, step.roles, env.stepRunId, call));
       const timeoutMs = toMs(step.timeout ?? env.config.defaults.approvalTimeout);
       return { type: 'wait', input: { to, message: text, roles: step.roles, timeoutMs }, waitMs: timeoutMs };
     }
@@ -247,7 +261,9 @@ export async function executeStep(step: StepDef, scope: unknown, env: StepEnv): 
     case 'agent': {
       if (!env.ports.agents) throw new StepFailure('agents are not available here', true);
       const prompt = renderText(step.prompt, scope);
-      const r = await env.ports.agents.run(step.agent, prompt, env.runId);
+      const agents = env.ports.agents;
+      // An answer already had is reused: a retried job does not ask (and pay for) it again.
+      const r = await env.effect('agent', () => agents.run(step.agent, prompt, env.runId));
       return { type: 'done', input: { agent: step.agent }, output: r };
     }
     case 'document': {
