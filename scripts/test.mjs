@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
 const db = await tsImport('../test/helpers/test-db.ts', import.meta.url);
@@ -61,11 +62,18 @@ for (const [what, databaseUrl] of [['template', db.templateUrl(baseUrl)], ['base
   }
 }
 
+// Worker threads (OCR, PDF parsing) inherit these flags, and in a worker a .ts file given to
+// --import does not load (tsx's hooks are not in place for it yet). So the flag names a
+// small JS module that loads the .ts preload in a process's main thread only.
+const preload = pathToFileURL('test/helpers/test-db-preload.ts').href;
+const mainThreadPreload = `import { isMainThread } from 'node:worker_threads';
+if (isMainThread) await import(${JSON.stringify(preload)});`;
+
 const run = spawn(
   process.execPath,
   [
     '--import', 'tsx',
-    '--import', './test/helpers/test-db-preload.ts',
+    '--import', `data:text/javascript,${encodeURIComponent(mainThreadPreload)}`,
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-timeout=600000',

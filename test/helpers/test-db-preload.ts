@@ -1,6 +1,6 @@
 /**
- * Loaded by scripts/test.mjs into every test process (`node --test --import`): before the
- * test file loads, the process gets its own database, copied from the run's migrated
+ * Loaded by scripts/test.mjs into the main thread of every test process (through
+ * `node --test --import`): before the test file loads, the process gets its own database, copied from the run's migrated
  * template, and its own data directory. Both go into process.env (DATABASE_URL,
  * A2D2_DATA_DIR), so the helpers read them and processes a test spawns inherit them.
  * They are removed when the process is done; a killed process leaves its database to the
