@@ -36,14 +36,20 @@ export function isStale() {
   return !existsSync(main) || statSync(main).mtimeMs < newestSource();
 }
 
+// The notice is for a person waiting at a terminal; scripts and tests read the CLI's stderr as
+// its answer (one line for a bad configuration), so it stays quiet there.
+const notice = (line) => {
+  if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
+};
+
 /**
  * Builds dist/ when it is stale (or when `force`); throws when the build fails. Without the
  * sources (an image that ships only dist/) there is nothing to compare and nothing is done.
  */
-export function ensureBuilt({ force = false, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export function ensureBuilt({ force = false, log = notice } = {}) {
   if (!existsSync(join(root, 'bot', 'main.ts'))) return false;
   if (!force && !isStale()) return false;
-  log('a2d2: building dist/ (sources changed)');
+  log('a2d2: building dist/ (missing or older than the sources)');
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`build failed (exit ${result.status}); run \`npm run build\` to see why`);
