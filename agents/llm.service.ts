@@ -5,7 +5,7 @@
  * and per user are checked before a request leaves.
  */
 import { readFileSync } from 'node:fs';
-import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionMessage,
   ChatCompletionMessageParam,
@@ -152,8 +152,26 @@ function utcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
+type OpenAiSdk = typeof import('openai');
+/** The SDK once loaded: it is imported on the first request (an idle process never needs it). */
+let sdk: OpenAiSdk | null = null;
+let sdkLoading: Promise<OpenAiSdk> | null = null;
+
+function loadSdk(): Promise<OpenAiSdk> {
+  sdkLoading ??= import('openai').then(
+    (m) => (sdk = m),
+    (err: unknown) => {
+      // A failed import is retried by the next request rather than remembered.
+      sdkLoading = null;
+      throw err;
+    },
+  );
+  return sdkLoading;
+}
+
 function describe(err: unknown): string {
-  if (err instanceof APIError) return `${err.status ?? 'connection'} ${err.message}`.slice(0, 300);
+  // Errors of the SDK exist only once it is loaded; before that none can be one.
+  if (sdk && err instanceof sdk.APIError) return `${err.status ?? 'connection'} ${err.message}`.slice(0, 300);
   return (err instanceof Error ? err.message : String(err)).slice(0, 300);
 }
 
@@ -177,10 +195,11 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   const clients = new Map<string, OpenAI>();
   const localWindows = new Map<string, { minute: number; count: number }>();
 
-  function client(p: ResolvedProvider): OpenAI {
+  async function client(p: ResolvedProvider): Promise<OpenAI> {
     let c = clients.get(p.name);
     if (!c) {
-      c = new OpenAI({ apiKey: p.apiKey, ...(p.baseUrl ? { baseURL: p.baseUrl } : {}), timeout: p.timeoutMs, maxRetries: p.maxRetries });
+      const { default: OpenAIClient } = await loadSdk();
+      c = new OpenAIClient({ apiKey: p.apiKey, ...(p.baseUrl ? { baseURL: p.baseUrl } : {}), timeout: p.timeoutMs, maxRetries: p.maxRetries });
       clients.set(p.name, c);
     }
     return c;
@@ -255,7 +274,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
     };
     const opts = req.signal ? { signal: req.signal } : {};
     if (!req.onText) {
-      const res = await client(p).chat.completions.create({ ...params, stream: false }, opts);
+      const res = await (await client(p)).chat.completions.create({ ...params, stream: false }, opts);
       const msg: ChatCompletionMessage | undefined = res.choices[0]?.message;
       const toolCalls = (msg?.tool_calls ?? []).filter((c): c is ChatCompletionMessageFunctionToolCall => c.type === 'function');
       return {
@@ -264,7 +283,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
         completionTokens: res.usage?.completion_tokens ?? 0,
       };
     }
-    const stream = await client(p).chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, opts);
+    const stream = await (await client(p)).chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, opts);
     let text = '';
     const calls: { id: string; name: string; args: string }[] = [];
     let promptTokens = 0;
@@ -321,7 +340,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
           const error = describe(err);
           await record(req, { provider: p.name, model, promptTokens: 0, completionTokens: 0, costUsd: 0, ok: false, error, latencyMs: Date.now() - started });
           // The caller gave up (run deadline): do not spend the next provider's quota too.
-          if (err instanceof APIUserAbortError || req.signal?.aborted) throw err;
+          if ((sdk && err instanceof sdk.APIUserAbortError) || req.signal?.aborted) throw err;
           logger.warn({ provider: p.name, model, error }, 'llm provider failed; trying the next one');
           attempts.push({ provider: p.name, error });
         }
