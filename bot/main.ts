@@ -2,7 +2,9 @@
  * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate`, `a2d2 chat`.
  * `start` applies migrations first, so `npm start` works on a fresh machine.
  */
+import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
@@ -10,6 +12,13 @@ import { createApp } from './app.ts';
 import type { Role } from '../core/module.ts';
 import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
 import { createIntentEngine } from '../agents/llm-intent.ts';
+
+// Prisma's query compiler is a 3.4 MB Wasm module. Its first query runs enough of it (loading
+// the schema) to exhaust V8's default tier-up budget for most functions, whose optimized
+// recompilation then leaves about 50 MB of compiler memory in the process for good. A larger
+// budget keeps that one-off start-up work on the baseline code; code that stays hot under load
+// is still optimized. Set before any Wasm is compiled (the first query comes later).
+setFlagsFromString('--wasm-tiering-budget=50000000');
 
 const USAGE = `usage: a2d2 <command>
   start [--role all|http|worker]   run the bot (applies migrations first)
@@ -31,8 +40,27 @@ async function migrate(config: AppConfig, logger: Logger): Promise<void> {
   logger.info({ applied: applied.length }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date');
 }
 
+/**
+ * Runs `a2d2 migrate` as a short-lived child of this same command line (same node flags, same
+ * entry, same environment), so the Wasm schema engine (a 5 MB module and the machine code
+ * compiled from it) is never loaded into the long-running process. Resolves once the child
+ * has applied every migration; rejects when it fails (it has logged why).
+ */
+function migrateInChild(): Promise<void> {
+  const entry = process.argv[1];
+  if (!entry) return Promise.reject(new Error('cannot locate the a2d2 entry to run migrations'));
+  const child = spawn(process.execPath, [...process.execArgv, entry, 'migrate'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`migrations failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
 async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
-  await migrate(config, logger);
+  await migrateInChild();
   // With no model configured the engine is the deterministic one.
   const app = await createApp({ config, role, logger, intent: (services) => createIntentEngine(services) });
   const { url } = await app.start();
