@@ -266,10 +266,14 @@ export async function createProcessesModule(deps: Services, opts: ProcessesModul
     queues: engine.queueDefs(),
     routes: (app) => registerProcessRoutes(app, { engine, apiToken: deps.config.env.A2D2_API_TOKEN }),
     async start(role) {
-      if (role === 'all' || role === 'worker') await engine.syncSchedules();
+      if (role === 'all' || role === 'worker') {
+        await engine.syncSchedules();
+        await engine.recovery.install();
+      }
     },
     async stop() {
       stopping = true;
+      engine.recovery.uninstall();
     },
   };
   return module;

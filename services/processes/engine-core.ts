@@ -158,10 +158,15 @@ export function createCore(deps: EngineDeps) {
     );
   }
 
-  /** Arms the timer of a waiting step (approval timeout, event timeout, duration). */
-  async function timer(row: Pick<StepRow, 'id'>, generation: number, delayMs: number): Promise<void> {
-    await queues.add<StepJob>(PROCESS_STEP_QUEUE, { stepRunId: row.id, kind: 'timer' }, { jobId: `pt-${row.id}-g${generation}`, delay: Math.max(0, delayMs), attempts: 3 });
+  /** Job id of a waiting step's timer. */
+  function timerJobId(rowId: string, generation: number): string {
+    return `pt-${rowId}-g${generation}`;
   }
 
-  return { deps, secretValues, active, install, definitionOf, definition, vars, needsSteps, stepsOf, scopeWith, scopeOf, enqueue, enqueueRefs, timer };
+  /** Arms the timer of a waiting step (approval timeout, event timeout, duration). */
+  async function timer(row: Pick<StepRow, 'id'>, generation: number, delayMs: number): Promise<void> {
+    await queues.add<StepJob>(PROCESS_STEP_QUEUE, { stepRunId: row.id, kind: 'timer' }, { jobId: timerJobId(row.id, generation), delay: Math.max(0, delayMs), attempts: 3 });
+  }
+
+  return { deps, secretValues, active, stepQueue: PROCESS_STEP_QUEUE, install, definitionOf, definition, vars, needsSteps, stepsOf, scopeWith, scopeOf, enqueue, enqueueRefs, timer, timerJobId };
 }

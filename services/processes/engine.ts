@@ -12,6 +12,7 @@ import { createTransitions } from './transitions.ts';
 import { createStepRunner } from './step-runner.ts';
 import { createRunControl } from './run-control.ts';
 import { createTriggers } from './triggers.ts';
+import { createRecovery, PROCESS_RECOVERY_QUEUE, recoveryJobSchema } from './recovery.ts';
 import { PROCESS_STEP_QUEUE, PROCESS_TRIGGER_QUEUE, stepJobSchema, triggerJobSchema, type EngineDeps, type StepJob, type TriggerJob } from './engine-types.ts';
 
 export {
@@ -37,7 +38,8 @@ export function createEngine(deps: EngineDeps) {
   const messages = createMessages(core);
   const transitions = createTransitions(core, messages);
   const runner = createStepRunner(core, messages, transitions);
-  const control = createRunControl(core, messages, transitions);
+  const recovery = createRecovery(core);
+  const control = createRunControl(core, messages, transitions, recovery);
   const triggers = createTriggers(core, transitions, control.start);
   const { processStep } = runner;
 
@@ -51,6 +53,8 @@ export function createEngine(deps: EngineDeps) {
     ...triggers,
     processStep,
     progress: messages.progress,
+    /** The recovery sweep and its scheduler (recovery.ts). */
+    recovery,
     /** Queue declarations for the step, trigger and event queues. */
     queueDefs() {
       return [
@@ -73,6 +77,13 @@ export function createEngine(deps: EngineDeps) {
           schema: processEventJobSchema,
           concurrency: 5,
           processor: async (job: { data: ProcessEventJob }) => triggers.onEvent(job.data),
+        },
+        {
+          name: PROCESS_RECOVERY_QUEUE,
+          schema: recoveryJobSchema,
+          concurrency: 1,
+          defaultJobOptions: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } },
+          processor: async () => recovery.sweep(),
         },
       ];
     },

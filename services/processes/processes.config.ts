@@ -53,6 +53,17 @@ export const processesConfigSchema = z
         stalledIntervalMs: z.number().int().min(200).default(30_000),
       })
       .prefault({}),
+    /**
+     * The recovery sweep: every `every`, step rows left open longer than `grace` whose job is
+     * missing (a worker killed between a commit and its enqueue) are enqueued again, as are
+     * the timers of waiting steps.
+     */
+    recovery: z
+      .object({
+        every: durationText.default('1m'),
+        grace: durationText.default('2m'),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type ProcessesConfig = z.infer<typeof processesConfigSchema>;

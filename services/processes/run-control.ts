@@ -11,6 +11,7 @@ import { ProcessError, TX, type RunRow, type StartRequest, type StepRow } from '
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
 import { lockRun, type Transitions } from './transitions.ts';
+import type { Recovery } from './recovery.ts';
 
 /** One step of a dry-run plan. */
 export interface PlanStep {
@@ -54,12 +55,13 @@ export function inCreationOrder<T extends { id: string; createdAt: Date; next: u
 }
 
 /** Builds the run operations of one engine. */
-export function createRunControl(core: EngineCore, messages: RunMessages, transitions: Transitions) {
+export function createRunControl(core: EngineCore, messages: RunMessages, transitions: Transitions, recovery: Recovery) {
   const { db, clock, config } = core.deps;
 
   /**
    * Starts a run: validates inputs, writes the run and its first step in one statement, then
-   * enqueues it. A repeated trigger key returns the run it started before.
+   * enqueues it. A repeated trigger key returns the run it started before, and enqueues its
+   * open steps again: the first start may have died between its commit and its enqueue.
    */
   async function start(req: StartRequest): Promise<{ run: RunRow; created: boolean }> {
     const def = core.definition(req.process);
@@ -85,6 +87,7 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
       SELECT * FROM r`;
     if (!run) {
       const before = await db.processRun.findUniqueOrThrow({ where: { triggerKey: req.triggerKey! } });
+      await recovery.reopen(before);
       return { run: before, created: false };
     }
     const created = { run, first: { id: firstId, stepId: first.id, iteration: 0 } };
