@@ -91,11 +91,12 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 await put(join(outdir, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module' }, null, 2)}\n`);
 
 // Files of an earlier build that this one no longer produces (a removed process definition).
+// Only regular files: links and whatever else lives there (a node_modules link) stay.
 async function prune(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await prune(path);
-    else if (!written.has(path) && !entry.name.endsWith('.tmp')) await rm(path, { force: true });
+    else if (entry.isFile() && !written.has(path) && !entry.name.endsWith('.tmp')) await rm(path, { force: true });
   }
 }
 await prune(outdir);
