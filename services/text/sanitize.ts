@@ -1,0 +1,55 @@
+/**
+ * Text from outside (webhooks, chat, tickets) made safe to store and show: PostgreSQL refuses
+ * NUL in text and jsonb and a lone UTF-16 surrogate in jsonb, so a sender that retries on 5xx
+ * would retry such a payload for ever. Three small pure functions, shared by every feature.
+ */
+
+// C0 controls except tab, line feed and carriage return, which carry meaning in text.
+const C0_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+
+// A high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+// Whitespace (\s covers U+FEFF and the Unicode spaces) and characters that render as nothing:
+// soft hyphen, combining grapheme joiner, Mongolian vowel separator, zero-width space/joiners,
+// direction marks, word joiner and invisible operators.
+const BLANK = /^[\s\u00AD\u034F\u180E\u200B-\u200F\u2060-\u2064]*$/;
+
+/**
+ * Returns `s` with NUL and the other C0 control characters (but tab, LF and CR) removed, each
+ * lone surrogate replaced by U+FFFD, and the result in Unicode normalization form NFC.
+ */
+export function cleanText(s: string): string {
+  return s.replace(C0_CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * Shortens `s` to at most `n` code points without splitting a surrogate pair or separating a
+ * base character from its combining marks (whole grapheme clusters are kept or dropped).
+ * With `ellipsis`, a shortened result ends with it, and it counts within `n`.
+ */
+export function truncate(s: string, n: number, ellipsis = ''): string {
+  const max = Math.max(0, Math.floor(n));
+  // Cheap exit: UTF-16 length bounds the code point count from above.
+  if (s.length <= max) return s;
+  const points = (x: string) => [...x].length;
+  if (points(s) <= max) return s;
+  const room = Math.max(0, max - points(ellipsis));
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let out = '';
+  let used = 0;
+  for (const { segment } of segmenter.segment(s)) {
+    const size = points(segment);
+    if (used + size > room) break;
+    out += segment;
+    used += size;
+  }
+  return ellipsis && points(ellipsis) <= max ? out + ellipsis : out;
+}
+
+/** True when `s` has nothing visible: only whitespace or zero-width characters (or nothing). */
+export function isBlank(s: string): boolean {
+  return BLANK.test(s);
+}
