@@ -24,6 +24,7 @@ export interface DocumentsRouteOptions {
 
 const STATUS: Record<string, number> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
 
+/** The documents REST API as an encapsulated Fastify plugin (its multipart parser stays inside). */
 export function documentsRoute(opts: DocumentsRouteOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     await app.register(multipart, {
