@@ -171,18 +171,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ? await buildServer({ ...infra, modules, http: config.file.http, isShuttingDown: notReady })
     : null;
 
+  let starting: Promise<{ url: string | null }> | null = null;
   const app: App = {
     deps: services,
     modules,
     server,
     isShuttingDown: notReady,
-    async start() {
-      await queues.connect();
-      let url: string | null = null;
-      if (server) url = await server.listen({ host: config.env.HOST, port: config.env.PORT });
-      if (runsWorkers) queues.startWorkers();
-      for (const m of modules) await m.start?.(role === 'chat' ? 'all' : role);
-      return { url };
+    start() {
+      starting ??= (async () => {
+        await queues.connect();
+        let url: string | null = null;
+        if (server) url = await server.listen({ host: config.env.HOST, port: config.env.PORT });
+        if (runsWorkers) queues.startWorkers();
+        for (const m of modules) await m.start?.(role === 'chat' ? 'all' : role);
+        return { url };
+      })();
+      return starting;
     },
     async stop() {
       if (state.shuttingDown) return;
@@ -203,7 +207,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async shutdown() {
       if (state.draining || state.shuttingDown) return;
+      // Readiness drops at once, even while the start is still under way; the stop waits for it.
       state.draining = true;
+      await starting?.catch(() => undefined);
       const drainMs = durationMs(config.file.shutdown.drain);
       if (server && drainMs > 0) {
         logger.info({ drainMs }, 'draining: readiness is 503, requests are still served');

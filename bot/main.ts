@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
+import { durationMs } from '../services/duration.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
 import { createApp } from './app.ts';
@@ -63,19 +64,21 @@ async function start(config: AppConfig, logger: Logger, role: Role): Promise<voi
   await migrateInChild();
   // With no model configured the engine is the deterministic one.
   const app = await createApp({ config, role, logger, intent: (services) => createIntentEngine(services) });
-  const { url } = await app.start();
-  logger.info({ role, url, version: config.version }, 'a2d2 started');
+  // The listener answers /readyz before the modules have all started: a SIGTERM in that window
+  // drains like any other (readiness drops at once; the stop waits for the start to finish).
+  const started = app.start();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Hard deadline: whatever is still running is left to retry elsewhere.
+    // Hard deadline past the drain and the grace: whatever still runs is left to retry elsewhere.
+    const deadlineMs = durationMs(config.file.shutdown.drain) + config.file.shutdown.graceMs + 5_000;
     setTimeout(() => {
       logger.warn('shutdown deadline reached, exiting');
       process.exit(1);
-    }, 25_000).unref();
-    app.stop().then(
+    }, deadlineMs).unref();
+    app.shutdown().then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -85,6 +88,8 @@ async function start(config: AppConfig, logger: Logger, role: Role): Promise<voi
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const { url } = await started;
+  logger.info({ role, url, version: config.version }, 'a2d2 started');
 }
 
 async function chat(config: AppConfig, logger: Logger): Promise<void> {
