@@ -1,154 +1,32 @@
 /**
- * Core commands: help, status, whoami, link, lang.
+ * The basics feature, present whatever else is mounted: help, status, whoami, link and lang,
+ * and the intent rules that reach help, status and whoami from free text.
+ *
+ * This file is the wiring only. commands.ts holds the command specs (and the health probe
+ * `status` reads, shared with /readyz); render.ts the help reply generated from the registry.
+ * It has no buttons. The users service (identities, link codes, language) is
+ * services/users/, handed in with the core services.
  */
-import { z } from 'zod';
-import type { CoreDeps, FeatureModule } from '../../core/module.ts';
-import { canonicalName, defineCommand, type CommandContext, type CommandRegistry } from '../../core/registry.ts';
-import { ROLES } from '../../services/users/roles.ts';
-import type { UsersService } from '../../services/users/users.service.ts';
-import { UserError } from '../../core/errors.ts';
-import type { Reply } from '../../services/messaging/types.ts';
+import type { FeatureModule } from '../../core/module.ts';
+import type { IntentRule } from '../../core/registry.ts';
+import { basicsCommands, type BasicsDeps, type HealthProbe } from './commands.ts';
+import { renderHelp } from './render.ts';
 
-/** Dependency checks shared with /readyz. */
-export interface HealthProbe {
-  check(): Promise<{ db: boolean; redis: boolean }>;
-}
+export { renderHelp };
+export type { HealthProbe };
 
-const everyone = ROLES;
-
-/** Help text generated from the registry, in the reader's language, listing only what they may run. */
-export function renderHelp(registry: CommandRegistry, ctx: Pick<CommandContext, 't' | 'locale' | 'user'>, topic?: string): Reply {
-  const { t, locale } = ctx;
-  if (topic) {
-    const spec = registry.byAlias(topic);
-    if (!spec || spec.hidden) return { text: t('core.help.unknownTopic', { topic }) };
-    const aliases = [...spec.aliases.en, ...spec.aliases.ru].join(', ');
-    return {
-      title: canonicalName(spec, locale),
-      text: t(spec.summaryKey),
-      fields: [
-        ...(spec.usageKey ? [{ label: t('core.help.usage'), value: t(spec.usageKey) }] : []),
-        { label: t('core.help.aliases'), value: aliases },
-        { label: t('core.help.roles'), value: spec.roles.join(', ') },
-      ],
-    };
-  }
-  const lines = registry
-    .visible()
-    .filter((c) => c.roles.includes(ctx.user.role))
-    .map((c) => `• ${c.usageKey ? t(c.usageKey) : canonicalName(c, locale)} — ${t(c.summaryKey)}`);
-  return { title: t('core.help.title'), text: lines.join('\n'), context: t('core.help.footer') };
-}
-
-export function createCoreModule(deps: CoreDeps & { users: UsersService; health: HealthProbe }): FeatureModule {
-  const { registry, users, health, queues, config } = deps;
-
-  const help = defineCommand({
-    id: 'core.help',
-    aliases: { en: ['help', '?', 'start'], ru: ['помощь', 'справка', 'команды'] },
-    slash: ['help'],
-    summaryKey: 'core.help.summary',
-    usageKey: 'core.help.usage.line',
-    args: z.object({ text: z.string().default('') }),
-    roles: everyone,
-    async handler(ctx, args) {
-      return renderHelp(registry, ctx, args.text.split(/\s+/)[0] || undefined);
-    },
-  });
-
-  const status = defineCommand({
-    id: 'core.status',
-    aliases: { en: ['status'], ru: ['статус', 'состояние'] },
-    slash: ['status'],
-    summaryKey: 'core.status.summary',
-    args: z.object({ text: z.string().optional() }),
-    roles: everyone,
-    async handler(ctx) {
-      const { t } = ctx;
-      const h = await health.check();
-      let queueLine = t('core.status.queuesUnknown');
-      if (h.redis) {
-        const depths = await queues.depths();
-        queueLine = Object.entries(depths)
-          .map(([name, c]) => `${name}: ${c.waiting ?? 0}/${c.active ?? 0}/${c.delayed ?? 0}/${c.failed ?? 0}`)
-          .join('\n');
-      }
-      const ok = (v: boolean) => (v ? t('core.status.ok') : t('core.status.down'));
-      return {
-        title: t('core.status.title'),
-        text: t('core.status.queuesLegend'),
-        fields: [
-          { label: t('core.status.db'), value: ok(h.db) },
-          { label: t('core.status.redis'), value: ok(h.redis) },
-          { label: t('core.status.version'), value: config.version },
-          { label: t('core.status.queues'), value: queueLine || '-' },
-        ],
-      };
-    },
-  });
-
-  const whoami = defineCommand({
-    id: 'core.whoami',
-    aliases: { en: ['whoami'], ru: ['ктоя', 'кто-я'] },
-    slash: ['whoami'],
-    summaryKey: 'core.whoami.summary',
-    args: z.object({ text: z.string().optional() }),
-    roles: everyone,
-    async handler(ctx) {
-      const ids = await users.identities(ctx.user.id);
-      return {
-        text: ctx.t('core.whoami.text', { name: ctx.user.displayName, role: ctx.user.role }),
-        fields: [
-          { label: ctx.t('core.whoami.identities'), value: ids.map((i) => `${i.platform}:${i.platformUserId}`).join(', ') },
-          { label: ctx.t('core.whoami.language'), value: ctx.locale },
-        ],
-      };
-    },
-  });
-
-  const link = defineCommand({
-    id: 'core.link',
-    aliases: { en: ['link'], ru: ['связать', 'привязать'] },
-    slash: ['link'],
-    summaryKey: 'core.link.summary',
-    usageKey: 'core.link.usage',
-    args: z.object({ code: z.string().regex(/^\d{6}$/).optional() }),
-    parse: (raw) => (raw.trim() ? { code: raw.trim() } : {}),
-    roles: everyone,
-    async handler(ctx, args) {
-      if (!args.code) {
-        const code = await users.createLinkCode(ctx.user.id);
-        return { text: ctx.t('core.link.issued', { code }), ephemeral: true };
-      }
-      const result = await users.redeemLinkCode(ctx.user.id, args.code);
-      if (!result.ok) throw new UserError(`core.link.${result.reason}`);
-      return { text: ctx.t('core.link.done') };
-    },
-  });
-
-  const lang = defineCommand({
-    id: 'core.lang',
-    aliases: { en: ['lang', 'language'], ru: ['язык'] },
-    slash: ['lang'],
-    summaryKey: 'core.lang.summary',
-    usageKey: 'core.lang.usage',
-    args: z.object({ locale: z.enum(['en', 'ru', 'auto']) }),
-    parse: (raw) => ({ locale: raw.trim().toLowerCase() || undefined }),
-    roles: everyone,
-    async handler(ctx, args) {
-      await users.setLocale(ctx.user.id, args.locale === 'auto' ? null : args.locale);
-      const locale = args.locale === 'auto' ? ctx.locale : args.locale;
-      return { text: ctx.t(locale === 'ru' ? 'core.lang.setRu' : 'core.lang.setEn') };
-    },
-  });
+/** Builds the basics feature module (registered under the name `core`). */
+export function createCoreModule(deps: BasicsDeps): FeatureModule {
+  // Low weights: these phrases also occur inside requests another feature's rules should win.
+  const intents: IntentRule[] = [
+    { commandId: 'core.help', patterns: [/\b(help|what can you do|commands)\b/, /(помо(щь|ги)|что ты умеешь|какие команды)/], toArgs: () => ({ text: '' }), weight: 0.3 },
+    { commandId: 'core.status', patterns: [/\b(are you (alive|ok|up)|your status|bot status)\b/, /(ты (жив|тут|работаешь)|статус бота)/], toArgs: () => ({}), weight: 0.3 },
+    { commandId: 'core.whoami', patterns: [/\bwho am i\b|\bmy role\b/, /кто я\b|моя роль/], toArgs: () => ({}), weight: 0.4 },
+  ];
 
   return {
     name: 'core',
-    commands: [help, status, whoami, link, lang],
-    intents: [
-      { commandId: 'core.help', patterns: [/\b(help|what can you do|commands)\b/, /(помо(щь|ги)|что ты умеешь|какие команды)/], toArgs: () => ({ text: '' }), weight: 0.3 },
-      { commandId: 'core.status', patterns: [/\b(are you (alive|ok|up)|your status|bot status)\b/, /(ты (жив|тут|работаешь)|статус бота)/], toArgs: () => ({}), weight: 0.3 },
-      { commandId: 'core.whoami', patterns: [/\bwho am i\b|\bmy role\b/, /кто я\b|моя роль/], toArgs: () => ({}), weight: 0.4 },
-    ],
+    commands: basicsCommands(deps),
+    intents,
   };
 }
