@@ -1,71 +1,50 @@
 /**
- * The assistant in the chat: `ai <question>` (or `ai triage: <text>`) starts an agent run;
- * Approve / Reject buttons decide a paused tool call. Without an LLM the command says what
- * is missing and how to configure it; every other feature keeps working without one.
+ * The agents feature: the assistant in the chat. `ai <question>` (or `ai triage: <text>`)
+ * starts an agent run; Approve / Reject buttons decide a paused tool call; the cross-cutting
+ * intent rules (phrasing that spans features) are mounted here. Without an LLM the command
+ * says what is missing and how to configure it; every other feature keeps working without one.
+ *
+ * This file is the wiring (the memory store, the runtime with its queues, the schedule).
+ * commands.ts holds `ai` and its argument parsing; actions.ts the approval buttons. The
+ * runtime, the agent definitions, tools and the LLM client are agents/; the client arrives
+ * through the container (deps.llm).
  */
-import { z } from 'zod';
-import type { FeatureModule } from '../../core/module.ts';
+import type { FeatureModule, Role } from '../../core/module.ts';
 import type { Services } from '../services.ts';
-import { defineCommand, type ActionSpec } from '../../core/registry.ts';
-import { ROLES } from '../../services/users/roles.ts';
 import type { LlmService } from '../../agents/llm.service.ts';
 import { createMemoryStore } from '../../agents/memory.ts';
 import { createAgentRuntime, type AgentRuntime } from '../../agents/runner.processor.ts';
-import { AGENTS } from '../../agents/definitions.ts';
 import { generalIntentRules } from '../../agents/intent-rules.ts';
+import { agentCommands, parseAsk } from './commands.ts';
+import { agentActions } from './actions.ts';
 
-/** Splits "triage: text" into an agent name and the text; other text goes to the assistant. */
-export function parseAsk(raw: string): { agent: string; text: string } {
-  const m = /^\s*([a-z][a-z-]{1,20})\s*:\s*([\s\S]*)$/i.exec(raw);
-  if (m && AGENTS[m[1]!.toLowerCase()]) return { agent: m[1]!.toLowerCase(), text: m[2]!.trim() };
-  return { agent: 'assistant', text: raw.trim() };
-}
+export { parseAsk };
 
+/** The agents module; it also carries the model client and the agent runtime it built. */
 export interface AgentsModule extends FeatureModule {
   llm: LlmService;
   runtime: AgentRuntime;
 }
 
+/** Builds the agents feature module over the service container. */
 export function createAgentsModule(deps: Services): AgentsModule {
   const llm = deps.llm;
   const memory = createMemoryStore({ db: deps.db, llm, logger: deps.logger, maxMessages: deps.config.file.agents.memoryMaxMessages });
   const runtime = createAgentRuntime({ ...deps, llm, memory });
 
-  const ask = defineCommand({
-    id: 'agent.ask',
-    aliases: { en: ['ai', 'agent', 'assistant'], ru: ['ии', 'агент', 'помощник'] },
-    slash: ['ai'],
-    summaryKey: 'agents.ask.summary',
-    usageKey: 'agents.ask.usage',
-    args: z.object({ text: z.string().max(8_000).default(''), agent: z.string().default('assistant') }),
-    parse: (raw) => parseAsk(raw),
-    roles: ROLES,
-    async handler(ctx, args) {
-      if (!llm.configured) return { text: ctx.t('agents.needsLlm') };
-      const agent = AGENTS[args.agent] ? args.agent : null;
-      if (!agent) return { text: ctx.t('agents.ask.unknownAgent', { name: args.agent, list: Object.keys(AGENTS).join(', ') }) };
-      if (!args.text.trim()) return { text: ctx.t('agents.ask.empty') };
-      await runtime.start(ctx, agent, args.text.trim());
-      return undefined;
-    },
-  });
-
-  // Anyone may press the buttons; the runtime checks the presser is the requester or holds the approver role.
-  const actions: ActionSpec[] = [
-    { id: 'agent.approve', roles: ROLES, handler: (ctx, value) => runtime.decide(ctx, value, 'approve') },
-    { id: 'agent.reject', roles: ROLES, handler: (ctx, value) => runtime.decide(ctx, value, 'reject') },
-  ];
+  /** The runtime's schedules (the weekly report) run where workers run. */
+  async function start(role: Role): Promise<void> {
+    if (role !== 'http') await runtime.schedule();
+  }
 
   return {
     name: 'agents',
     llm,
     runtime,
-    commands: [ask],
-    actions,
+    commands: agentCommands(llm, runtime),
+    actions: agentActions(runtime),
     intents: generalIntentRules(deps.registry),
     queues: runtime.queues,
-    async start(role) {
-      if (role !== 'http') await runtime.schedule();
-    },
+    start,
   };
 }
