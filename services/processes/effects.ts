@@ -25,7 +25,7 @@ export interface EffectCall {
 export type RunEffect = <T>(kind: string, fn: (call: EffectCall) => Promise<T>) => Promise<T>;
 
 /** Builds the effect ledger of one step execution. */
-export function effectRunner(db: Db, at: { runId: number; stepRunId: string; stepId: string; iteration: number; generation: number }): RunEffect {
+export function effectRunner(db: Db, at: { runId: number; stepRunId: string; stepId: string; iteration: number; generation: number }, isStopping: () => boolean = () => false): RunEffect {
   const base = effectKey(at.runId, at.stepId, at.iteration, at.generation);
   let n = 0;
   return async function once<T>(kind: string, fn: (call: EffectCall) => Promise<T>): Promise<T> {
@@ -42,6 +42,9 @@ export function effectRunner(db: Db, at: { runId: number; stepRunId: string; ste
       resumed = true;
     }
     const result = await fn({ key, resumed });
+    // A stopping worker's result is not trusted (engine-types.ts): it stays "started", and the
+    // worker that runs the step again repeats the effect under the same key.
+    if (isStopping()) throw new Error('worker stopping; the effect is left to the next try');
     await db.processEffect.update({ where: { key }, data: { status: 'done', result: result === undefined || result === null ? Prisma.DbNull : (result as object) } });
     return result;
   };

@@ -125,7 +125,7 @@ export function createStepRunner(core: EngineCore, messages: RunMessages, transi
       ports: core.deps.ports,
       runId: run.id,
       stepRunId: row.id,
-      effect: effectRunner(db, { runId: run.id, stepRunId: row.id, stepId: row.stepId, iteration: row.iteration, generation: run.generation }),
+      effect: effectRunner(db, { runId: run.id, stepRunId: row.id, stepId: row.stepId, iteration: row.iteration, generation: run.generation }, core.deps.isStopping),
       ...(core.deps.fetch ? { fetch: core.deps.fetch } : {}),
       say: (target, text, title, effect) => messages.say(run, def, target, { text, ...(title ? { title } : {}) }, effect),
       askApproval: (target, text, roles, stepRunId, effect) => messages.askApproval(run, def, target, text, roles, stepRunId, effect),
