@@ -20,6 +20,12 @@ export interface LoadedDefinition {
   def: ProcessDefinition;
   /** Names under `vars` the definition needs (without a fallback); a run checks them at start. */
   requiredVars: string[];
+  /**
+   * For each required var, its uses: each lists the alternatives read before it
+   * (`{{ inputs.url ?? vars.appUrl }}`: `['inputs.url']`; `''` a literal). A run needs the var
+   * only when some use has none of its earlier alternatives given.
+   */
+  varUses: Record<string, string[][]>;
 }
 
 /** A definition error: file, line (1-based, when known) and what is wrong. */
@@ -114,9 +120,10 @@ type Path = (string | number)[];
 function createChecker(file: string, source: string, doc: Document, def: ProcessDefinition, places: Map<string, StepPlace>, opts: CheckOptions) {
   const errors: DefinitionError[] = [];
   const requiredVars = new Set<string>();
+  const varUses: Record<string, string[][]> = {};
   const inputNames = new Set(Object.keys(def.inputs));
   const at = (path: Path, detail: string) => errors.push(new DefinitionError(file, lineOf(doc, source, path), detail));
-  const checkPath = (parts: Path, path: Path, roots: readonly string[], optional = false) => {
+  const checkPath = (parts: Path, path: Path, roots: readonly string[], optional = false, earlier: string[] = []) => {
     const [root, second] = parts.map(String);
     if (!root || !roots.includes(root)) {
       at(path, `"${parts.join('.')}" must start with one of ${roots.join(', ')}`);
@@ -124,7 +131,10 @@ function createChecker(file: string, source: string, doc: Document, def: Process
     }
     if (root === 'inputs' && second && !inputNames.has(second)) at(path, `input "${second}" is not declared under inputs`);
     if (root === 'steps' && second && !places.has(second)) at(path, `"steps.${second}" names no step`);
-    if (root === 'vars' && second && !optional) requiredVars.add(second);
+    if (root === 'vars' && second && !optional) {
+      requiredVars.add(second);
+      (varUses[second] ??= []).push(earlier);
+    }
   };
   const templates = (value: unknown, path: Path, roots: readonly string[], envAllowed: boolean) => {
     let refs;
@@ -138,7 +148,7 @@ function createChecker(file: string, source: string, doc: Document, def: Process
       if (r.kind === 'env') {
         if (!envAllowed) at(path, `\${env.${r.name}} is only allowed in http steps`);
         else if (!opts.secretEnv.includes(r.name)) at(path, `\${env.${r.name}} is not in processes.secretEnv`);
-      } else checkPath(r.parts, path, roots, r.optional);
+      } else checkPath(r.parts, path, roots, r.optional, r.earlier);
     }
   };
   const expression = (src: string, path: Path, roots: readonly string[]) => {
@@ -148,7 +158,7 @@ function createChecker(file: string, source: string, doc: Document, def: Process
       at(path, err instanceof ExpressionError ? `expression: ${err.message}` : String(err));
     }
   };
-  return { errors, requiredVars, at, templates, expression };
+  return { errors, requiredVars, varUses, at, templates, expression };
 }
 
 type Checker = ReturnType<typeof createChecker>;
@@ -205,6 +215,7 @@ function checkTriggers(ck: Checker, def: ProcessDefinition): void {
   def.triggers.events.forEach((e, i) => {
     if (e.when) ck.expression(e.when, ['triggers', 'events', i, 'when'], ['event', 'vars']);
     ck.templates(e.inputs, ['triggers', 'events', i, 'inputs'], ['event', 'vars'], false);
+    if (e.key) ck.templates(e.key, ['triggers', 'events', i, 'key'], ['event', 'vars'], false);
   });
   for (const [name, spec] of Object.entries(def.inputs)) {
     if (!spec.pattern) continue;
@@ -225,5 +236,5 @@ export function parseDefinition(file: string, source: string, opts: CheckOptions
   checkSteps(ck, places);
   checkTriggers(ck, def);
   if (ck.errors.length) throw new DefinitionsInvalidError(ck.errors);
-  return { name: def.name, file, source, hash: createHash('sha256').update(source).digest('hex'), def, requiredVars: [...ck.requiredVars].sort() };
+  return { name: def.name, file, source, hash: createHash('sha256').update(source).digest('hex'), def, requiredVars: [...ck.requiredVars].sort(), varUses: ck.varUses };
 }

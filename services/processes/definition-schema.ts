@@ -174,6 +174,11 @@ const eventTriggerSchema = z
     when: expr.optional(),
     /** Inputs of the run, templated from `event`. */
     inputs: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * What makes a run of this process unique, templated from `event` (e.g. one incident run
+     * per ticket, whichever trigger fires first); default: the event itself.
+     */
+    key: z.string().min(1).max(200).optional(),
   })
   .strict();
 

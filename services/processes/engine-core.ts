@@ -72,7 +72,7 @@ export function createCore(deps: EngineDeps) {
     if (cached) return cached;
     const row = await db.processDefinition.findUniqueOrThrow({ where: { id } });
     const def = definitionSchema.parse(parseDocument(row.source).toJS()) as ProcessDefinition;
-    const a: ActiveDefinition = { name: row.name, file: row.file, source: row.source, hash: row.hash, def, requiredVars: [], id: row.id, version: row.version, places: indexSteps(def) };
+    const a: ActiveDefinition = { name: row.name, file: row.file, source: row.source, hash: row.hash, def, requiredVars: [], varUses: {}, id: row.id, version: row.version, places: indexSteps(def) };
     byId.set(id, a);
     return a;
   }

@@ -22,6 +22,8 @@ export const PROCESS_EVENTS = {
   alertFiring: 'alert.firing',
   alertResolved: 'alert.resolved',
   ticketCreated: 'ticket.created',
+  /** A person confirmed a ticket's severity (or set one): what triage only suggested may now page. */
+  ticketSeverityConfirmed: 'ticket.severity_confirmed',
   ticketResolved: 'ticket.resolved',
 } as const;
 

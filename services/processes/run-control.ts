@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { validateInputs, type InputProblem, type StepDef } from './definition.ts';
-import { maskSecrets } from './template.ts';
+import { maskSecrets, splitPath } from './template.ts';
+import { getPath } from './expression.ts';
 import { planOf } from './steps.ts';
-import { ProcessError, TX, type RunRow, type StartRequest, type StepRow } from './engine-types.ts';
+import { ProcessError, TX, type ActiveDefinition, type RunRow, type StartRequest, type StepRow } from './engine-types.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { RunMessages } from './run-messages.ts';
 import { lockRun, type Transitions } from './transitions.ts';
@@ -65,10 +66,10 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
    */
   async function start(req: StartRequest): Promise<{ run: RunRow; created: boolean }> {
     const def = core.definition(req.process);
-    const missing = def.requiredVars.filter((v) => config.vars[v] === undefined || config.vars[v] === '');
-    if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const checked = validateInputs(def.def, req.inputs);
     if (!checked.ok) throw inputError(checked.problem);
+    const missing = missingVars(def, checked.values);
+    if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const first = def.def.steps[0]!;
     const firstId = randomUUID();
     // One statement writes the run and its first step; a repeated trigger key writes nothing.
@@ -94,6 +95,21 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     await messages.progress(created.run.id, created.run);
     await core.enqueueRefs([created.first], created.run, false);
     return { run: created.run, created: true };
+  }
+
+  /**
+   * The unset vars a run with these inputs would read: a var used only behind an earlier
+   * alternative that is given (`{{ inputs.url ?? vars.appUrl }}` with url=...) is not read.
+   */
+  function missingVars(def: ActiveDefinition, inputs: Record<string, unknown>): string[] {
+    const known = { inputs, vars: config.vars };
+    const given = (alt: string) => {
+      if (alt === '') return true;
+      const v = getPath(known, splitPath(alt));
+      return v !== undefined && v !== null && v !== '';
+    };
+    const unset = (v: string) => config.vars[v] === undefined || config.vars[v] === '';
+    return def.requiredVars.filter((v) => unset(v) && (def.varUses[v] ?? [[]]).some((earlier) => !earlier.some(given)));
   }
 
   /** The plan of a run without performing anything (`--dry-run`). */

@@ -14,9 +14,10 @@ export const SECRET_MASK = '***';
 
 /**
  * A reference found in a template string. `optional` marks a path that has a fallback after
- * it (`{{ inputs.url ?? vars.appUrl }}`): it may be empty.
+ * it (`{{ inputs.url ?? vars.appUrl }}`): it may be empty. `earlier` lists the alternatives
+ * before it (paths; `''` for a literal): the path is read only when none of them is given.
  */
-export type TemplateRef = { kind: 'path'; path: string; parts: string[]; optional: boolean } | { kind: 'env'; name: string };
+export type TemplateRef = { kind: 'path'; path: string; parts: string[]; optional: boolean; earlier: string[] } | { kind: 'env'; name: string };
 
 /** Splits `a.b[0].c` into parts. */
 export function splitPath(path: string): string[] {
@@ -41,7 +42,8 @@ export function templateRefs(s: string): TemplateRef[] {
     else {
       const alts = alternatives(m[1] ?? '');
       alts.forEach((a, i) => {
-        if (a.path) out.push({ kind: 'path', path: a.path, parts: splitPath(a.path), optional: i < alts.length - 1 });
+        const earlier = alts.slice(0, i).map((e) => e.path ?? (e.literal ? '' : '-'));
+        if (a.path) out.push({ kind: 'path', path: a.path, parts: splitPath(a.path), optional: i < alts.length - 1, earlier });
       });
     }
   }

@@ -3,7 +3,7 @@
  * for the event wakes) and schedules (one BullMQ job scheduler per schedule trigger).
  */
 import { holds } from './expression.ts';
-import { render } from './template.ts';
+import { render, renderText } from './template.ts';
 import { toMs } from './processes.config.ts';
 import type { ProcessEventJob } from './events.ts';
 import { PROCESS_TRIGGER_QUEUE, type RunRow, type StartRequest, type TriggerJob } from './engine-types.ts';
@@ -25,8 +25,10 @@ export function createTriggers(core: EngineCore, transitions: Transitions, start
         const scope = { event: ev.payload, vars: core.vars() };
         if (trig.when && !holds(trig.when, scope)) continue;
         const inputs = render(trig.inputs, scope) as Record<string, unknown>;
+        const key = trig.key ? renderText(trig.key, scope).trim() : '';
+        const triggerKey = key ? `event-key:${def.name}:${key}` : `event:${ev.type}:${ev.eventId}:${def.name}:${i}`;
         try {
-          const r = await start({ process: def.name, inputs, trigger: 'event', triggerKey: `event:${ev.type}:${ev.eventId}:${def.name}:${i}`, startedBy: ev.type });
+          const r = await start({ process: def.name, inputs, trigger: 'event', triggerKey, startedBy: ev.type });
           if (r.created) started++;
         } catch (err) {
           logger.warn({ err: (err as Error).message, process: def.name, event: ev.type }, 'event did not start a run');

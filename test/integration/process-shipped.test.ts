@@ -92,7 +92,7 @@ test('rollback needs an approver with the admin role and refuses bad input', asy
 test('incident: a P0 ticket event pages, assigns, posts the checklist and reminds until resolved', async () => {
   const db = p.t.app.deps.db;
   const ticket = await db.ticket.create({ data: { title: `Checkout down ${randomUUID().slice(0, 4)}`, severity: 'P0', source: 'api' } });
-  await emitProcessEvent(p.t.app.deps.queues, 'ticket.created', { ticketId: ticket.id, severity: 'P0', title: ticket.title }, `t-${ticket.id}`);
+  await emitProcessEvent(p.t.app.deps.queues, 'ticket.created', { ticketId: ticket.id, severity: 'P0', severityConfirmed: true, title: ticket.title }, `t-${ticket.id}`);
   await emitProcessEvent(p.t.app.deps.queues, 'ticket.created', { ticketId: ticket.id + 100000, severity: 'P2', title: 'minor' }, `t-${ticket.id}-p2`);
   const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'incident', inputs: { path: ['ticket'], equals: ticket.id } } }), 'the incident run', 30_000);
   // Two reminder rounds, then the ticket is resolved and the loop ends.
