@@ -21,6 +21,10 @@ export function createTransitions(ctx: TicketContext): Transitions {
   const { clockState } = ctx.plan;
   const { announce, pageHeldBack } = ctx.notices;
 
+  // Processes that page (incident) start on a confirmed severity, never on triage's guess.
+  const severityConfirmed = (t: { id: number; severity: string; title: string; updatedAt: Date }) =>
+    emitProcessEvent(queues, PROCESS_EVENTS.ticketSeverityConfirmed, { ticketId: t.id, severity: t.severity, severityConfirmed: true, title: t.title }, `ticket-${t.id}-severity-${t.updatedAt.getTime()}`).catch((err: Error) => logger.warn({ err: err.message, ticket: t.id }, 'process event not queued'));
+
   return {
     async acknowledge(id, actor) {
       const { after } = await change(id, actor, (t, now) => {
@@ -155,6 +159,7 @@ export function createTransitions(ctx: TicketContext): Transitions {
       });
       await announce(after, (tr) => ({ text: tr('tickets.notice.severity', { id, name: actor.name, from, to: severity }) }));
       if (!before.severityConfirmed) await pageHeldBack(after);
+      await severityConfirmed(after);
       return after;
     },
 
@@ -166,6 +171,7 @@ export function createTransitions(ctx: TicketContext): Transitions {
       });
       await announce(after, (tr) => ({ text: tr('tickets.notice.severityConfirmed', { id, name: actor.name, severity: after.severity }) }));
       await pageHeldBack(after);
+      await severityConfirmed(after);
       return after;
     },
 
