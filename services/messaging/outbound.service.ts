@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Queues } from '../queues.ts';
-import type { OutboundRequest, Platform, Reply, ConversationRef } from './types.ts';
+import { PRIORITY_RANK, type OutboundRequest, type Platform, type Reply, type ConversationRef } from './types.ts';
 
 export const OUTBOUND_QUEUE = 'outbound';
 export const outboundJobSchema = z.object({ outboundId: z.string().uuid() });
@@ -64,7 +66,22 @@ export interface OutboundPort {
 /** In-process delivery for platforms without a queue hop (the terminal). */
 export type DirectDelivery = (req: OutboundRequest) => Promise<void>;
 
-export function createOutbound(deps: { db: Db; queues: Queues; direct?: Partial<Record<Platform, DirectDelivery>> }): OutboundPort {
+/** What the port needs; `logger` and `metrics` report enqueues that failed after the row was stored. */
+export interface OutboundPortDeps {
+  db: Db;
+  queues: Queues;
+  direct?: Partial<Record<Platform, DirectDelivery>>;
+  logger?: Logger;
+  metrics?: Pick<Metrics, 'outboundMessages'>;
+}
+
+/**
+ * The port: writes the row first, then queues its job. Once the row is stored the message is
+ * owed, so a failed enqueue (Redis down at that moment) does not fail the caller: it is
+ * logged and counted (`a2d2_outbound_messages_total{outcome="enqueue_failed"}`), and the
+ * sender's recovery sweep queues the row later under the same job id.
+ */
+export function createOutbound(deps: OutboundPortDeps): OutboundPort {
   return {
     async send(req) {
       const direct = deps.direct?.[req.ref.platform];
@@ -78,11 +95,21 @@ export function createOutbound(deps: { db: Db; queues: Queues; direct?: Partial<
           chatId: req.ref.chatId,
           threadId: req.ref.threadId ?? '',
           messageKey: req.messageKey ?? null,
+          priority: PRIORITY_RANK[req.priority ?? 'normal'],
           reply: { ...req, ref: req.ref } as object,
         },
         select: { id: true },
       });
-      await deps.queues.add<OutboundJob>(OUTBOUND_QUEUE, { outboundId: row.id }, { jobId: outboundJobId(row.id) });
+      try {
+        await deps.queues.add<OutboundJob>(OUTBOUND_QUEUE, { outboundId: row.id }, { jobId: outboundJobId(row.id) });
+      } catch (err) {
+        const op = req.editMessageId ? 'edit' : 'post';
+        deps.metrics?.outboundMessages.inc({ platform: req.ref.platform, op, outcome: 'enqueue_failed' });
+        deps.logger?.warn(
+          { outboundId: row.id, platform: req.ref.platform, err: err instanceof Error ? err.message : String(err) },
+          'outbound row stored but not queued; the recovery sweep will queue it',
+        );
+      }
       return row.id;
     },
   };

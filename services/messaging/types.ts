@@ -134,7 +134,19 @@ export interface OutboundRequest {
   editMessageId?: string;
   /** Platform user id who alone should see an `ephemeral` reply (set by the pipeline). */
   visibleTo?: string;
+  /**
+   * Send order within the chat (default 'normal'): the chat's oldest urgent message goes
+   * first, then normal, then low. Edits of one key and messages of one thread keep their
+   * order among themselves whatever their priority. Rate limits are the same for all.
+   */
+  priority?: OutboundPriority;
 }
+
+/** How soon a message should leave relative to the others queued for its chat. */
+export type OutboundPriority = 'urgent' | 'normal' | 'low';
+
+/** The stored rank of a priority (lower leaves first). */
+export const PRIORITY_RANK: Record<OutboundPriority, number> = { urgent: 0, normal: 1, low: 2 };
 
 /** Quick conversation reference as a stable string, e.g. for Redis keys and logs. */
 export function refKey(ref: ConversationRef): string {
