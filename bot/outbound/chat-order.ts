@@ -1,15 +1,21 @@
 /**
- * One chat's messages go out in the order they were stored. A row waits while an earlier
- * queued row of its chat exists; an earlier row whose queue job is gone (lost enqueue, lost
- * Redis data) is failed after a grace period instead of blocking the chat for good; and a
- * row that is done wakes the chat's next row so it need not wait for its poll.
+ * One chat's messages go out one at a time in the chat's send order (send-order.ts): the
+ * oldest urgent row first, then normal, then low, with a post and its edits and the messages
+ * of one thread in the order they were stored. A row waits while rows before it in that order
+ * are queued; the row at the head whose queue job is gone (lost enqueue, lost Redis data,
+ * stalled out) is queued again after a grace period rather than skipped, so the order holds
+ * and nothing is stranded; and a row that is done wakes the chat's next row so it need not
+ * wait for its poll.
  */
 import type { OutboundJob } from '../../services/messaging/outbound.service.ts';
 import { outboundJobId } from '../../services/messaging/outbound.service.ts';
 import type { Job } from '../../services/queues.ts';
-import { errorText, markFailed, type SenderContext } from './sender-context.ts';
+import { errorText, type SenderContext } from './sender-context.ts';
+import { recoverRow } from './recovery.ts';
+import { sendOrder, type OrderRow } from './send-order.ts';
 
-const LIVE_JOB_STATES = new Set(['waiting', 'wait', 'delayed', 'active', 'prioritized', 'waiting-children']);
+/** How many of a chat's queued rows the order looks at (a longer backlog waits its turn). */
+const ORDER_WINDOW = 1000;
 
 /**
  * How long a row with `ahead` earlier rows waits before it looks again: about the time those
@@ -20,44 +26,46 @@ export function orderingPollMs(ahead: number, slotMs: number): number {
   return Math.round(Math.min(15_000, Math.max(500, ahead * slotMs)));
 }
 
-/** Earlier rows of the same chat that still block this one (orphans are failed and skipped). */
-export async function rowsAhead(
-  sc: SenderContext,
-  job: Job<OutboundJob>,
-  row: { id: string; platform: string; chatId: string; seq: bigint },
-): Promise<number> {
-  const { db } = sc;
-  const where = { platform: row.platform, chatId: row.chatId, status: 'queued', seq: { lt: row.seq } };
-  // Bounded: each pass fails one orphan; a live or young head ends the loop.
+type ChatRow = OrderRow & { createdAt: Date };
+
+/** The chat's queued rows in send order. */
+async function chatQueue(sc: SenderContext, platform: string, chatId: string): Promise<ChatRow[]> {
+  const rows = await sc.db.$queryRaw<ChatRow[]>`
+    SELECT id::text AS id, seq, priority, "threadId", "messageKey", reply->>'threadUnderKey' AS "threadUnderKey", "createdAt"
+    FROM "OutboundMessage"
+    WHERE platform = ${platform} AND "chatId" = ${chatId} AND status = 'queued'
+    ORDER BY seq LIMIT ${ORDER_WINDOW}`;
+  return sendOrder(rows);
+}
+
+/**
+ * How many queued rows of the chat go before this one (0: its turn). The head of the chat
+ * is checked for a live job first, and given its job back when it lost it.
+ */
+export async function rowsAhead(sc: SenderContext, job: Job<OutboundJob>, row: { id: string; platform: string; chatId: string; seq: bigint }): Promise<number> {
+  // Bounded: each pass drops at most one head that was given up; a live or young head ends it.
   for (let pass = 0; pass < 10; pass++) {
-    const head = await db.outboundMessage.findFirst({ where, orderBy: { seq: 'asc' }, select: { id: true, createdAt: true } });
+    const order = await chatQueue(sc, row.platform, row.chatId);
+    const at = order.findIndex((r) => r.id === row.id);
+    if (at === 0) return 0;
+    const ahead = at < 0 ? order.length : at;
+    const head = order[0];
     if (!head) return 0;
-    // Wall time, not the injected clock: createdAt is Postgres's own now().
-    const young = Date.now() - head.createdAt.getTime() < sc.opts.orphanGraceMs;
-    if (young) return db.outboundMessage.count({ where });
-    const state = await sc.queueOf(job).getJobState(outboundJobId(head.id));
-    if (LIVE_JOB_STATES.has(state)) return db.outboundMessage.count({ where });
-    // Its job is gone (enqueue failed, Redis lost data, stalled out): waiting would block the chat for good.
-    await markFailed(sc, head.id, 0, `queue job ${state}; skipped so later messages to the chat can go`);
-    sc.log.warn({ outboundId: head.id, state, blocked: row.id }, 'outbound row without a live job marked failed');
+    const outcome = await recoverRow(sc, sc.queueOf(job), { id: head.id, platform: row.platform, createdAt: head.createdAt });
+    if (outcome !== 'failed') return ahead;
   }
   return 1;
 }
 
 /**
- * The row is done (sent or failed): wake the chat's next queued row if it sleeps in the
- * delayed set, so it goes out as soon as the limiter allows instead of at its next poll.
+ * The row is done (sent or failed): wake the chat's next row in send order if it sleeps in
+ * the delayed set, so it goes out as soon as the limiter allows instead of at its next poll.
  */
 export async function wakeNext(sc: SenderContext, job: Job<OutboundJob>): Promise<void> {
-  const { db } = sc;
   try {
-    const row = await db.outboundMessage.findUnique({ where: { id: job.data.outboundId }, select: { platform: true, chatId: true, seq: true } });
+    const row = await sc.db.outboundMessage.findUnique({ where: { id: job.data.outboundId }, select: { platform: true, chatId: true } });
     if (!row) return;
-    const next = await db.outboundMessage.findFirst({
-      where: { platform: row.platform, chatId: row.chatId, status: 'queued', seq: { gt: row.seq } },
-      orderBy: { seq: 'asc' },
-      select: { id: true },
-    });
+    const next = (await chatQueue(sc, row.platform, row.chatId))[0];
     if (!next) return;
     const nextJob = await sc.queueOf(job).getJob(outboundJobId(next.id));
     if (nextJob && (await nextJob.isDelayed())) await nextJob.promote();

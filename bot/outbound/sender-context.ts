@@ -27,8 +27,15 @@ export interface SenderOptions {
   maxInlineWaitMs: number;
   /** Expiry of the per-chat send lock (bounds how long a crashed worker blocks its chat). */
   lockTtlMs: number;
-  /** An earlier queued row younger than this always blocks; older ones are checked for a live job. */
+  /**
+   * A queued row younger than this is trusted to have its job (its enqueue may be on its way);
+   * an older one is checked, and queued again when its job is missing or ended.
+   */
   orphanGraceMs: number;
+  /** A row stranded (no live job) for longer than this is failed instead of queued again. */
+  strandedGiveUpMs: number;
+  /** How often the recovery sweep runs (and each worker checks that its schedule exists). */
+  sweepEveryMs: number;
   /** Jobs processed at once per worker process. */
   concurrency: number;
 }
@@ -38,6 +45,8 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   maxInlineWaitMs: 250,
   lockTtlMs: 30_000,
   orphanGraceMs: 30_000,
+  strandedGiveUpMs: 24 * 3600_000,
+  sweepEveryMs: 30_000,
   concurrency: 16,
 };
 
@@ -82,8 +91,11 @@ export interface SenderContext {
   /** The per-chat spacing of a platform, for estimating how long a queue of rows takes. */
   slotMs(platform: Platform): number;
   /** A handle on the job's own queue, to look at the state of its other jobs. */
-  queueOf(job: Job<OutboundJob>): Queue;
+  queueOf(job: QueuedJob): Queue;
 }
+
+/** What a job handle says about its queue. */
+export type QueuedJob = Pick<Job<OutboundJob>, 'queueName' | 'prefix' | 'queueQualifiedName'>;
 
 /** One row on its way out: what it says, who delivers it, and the keys of its chat. */
 export interface Delivery {
@@ -119,7 +131,7 @@ export function createSenderContext(deps: OutboundQueueDeps): SenderContext {
     return l ? l.windowMs / l.count : 1000;
   };
 
-  const queueOf = (job: Job<OutboundJob>): Queue => {
+  const queueOf = (job: QueuedJob): Queue => {
     let q = stateQueues.get(job.queueQualifiedName);
     if (!q) {
       // Shares the connection: closing is not needed and would not close it.

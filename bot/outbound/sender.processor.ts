@@ -25,17 +25,25 @@
  * This file is the job loop (sleep short waits in place, move long ones to the delayed set).
  * The steps live beside it: send-attempt.ts (steps 1 and 3 to 6 for one attempt),
  * chat-order.ts (step 2), send-errors.ts (what a failed platform call means for the row)
- * and sender-context.ts (options, dependencies and helpers they share).
+ * and sender-context.ts (options, dependencies and helpers they share). The same queue runs
+ * the recovery sweep (recovery.ts), which queues stranded rows again.
  */
 import { DelayedError } from 'bullmq';
+import { z } from 'zod';
 import { OUTBOUND_QUEUE, outboundJobSchema, type OutboundJob } from '../../services/messaging/outbound.service.ts';
 import { UnrecoverableError, type Job, type QueueDef } from '../../services/queues.ts';
 import { createSenderContext, sleep, type OutboundQueueDeps, type OutboundResult, type SenderContext, type Step } from './sender-context.ts';
 import { wakeNext } from './chat-order.ts';
 import { attempt } from './send-attempt.ts';
+import { sweepJobSchema, sweepStranded, type SweepJob, type SweepResult } from './recovery.ts';
 
 export { DEFAULT_SENDER_OPTIONS, type OutboundQueueDeps, type OutboundResult, type SenderOptions } from './sender-context.ts';
 export { orderingPollMs } from './chat-order.ts';
+export { startOutboundRecovery, type OutboundRecovery } from './recovery.ts';
+
+/** The outbound queue carries one job per row and the recovery sweep's runs. */
+export const outboundQueueJobSchema = z.union([outboundJobSchema, sweepJobSchema]);
+export type OutboundQueueJob = OutboundJob | SweepJob;
 
 /** How much sooner than its slot a delayed job wakes (covers the row loading before the send). */
 const WAKE_EARLY_MS = 100;
@@ -44,12 +52,13 @@ const WAKE_EARLY_MS = 100;
  * The outbound queue: its name, payload schema and the sender processor. The composition
  * root registers it on the worker role (`queues.register(createOutboundQueue(...))`).
  */
-export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundJob> {
+export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundQueueJob> {
   const sc = createSenderContext(deps);
   return {
     name: OUTBOUND_QUEUE,
-    schema: outboundJobSchema,
-    processor: (job) => deliverRow(sc, job),
+    schema: outboundQueueJobSchema,
+    processor: (job): Promise<OutboundResult | SweepResult> =>
+      'sweep' in job.data ? sweepStranded(sc, sc.queueOf(job), job.data) : deliverRow(sc, job as Job<OutboundJob>),
     concurrency: sc.opts.concurrency,
     defaultJobOptions: { attempts: sc.opts.maxAttempts, backoff: { type: 'exponential', delay: 1000 } },
   };

@@ -10,9 +10,11 @@
  *       perChat: { count: 1, windowMs: 1000 }
  *       group: { count: 20, windowMs: 60000, chatIdPattern: "^-" }
  *       global: { count: 30, windowMs: 1000 }
+ *   recovery: { every: 30s, grace: 30s, giveUp: 1d }
  * ```
  */
 import { z } from 'zod';
+import { durationSchema } from '../duration.ts';
 import { platformSchema } from './schemas.ts';
 
 const windowLimitSchema = z.object({
@@ -50,6 +52,19 @@ export const outboundConfigSchema = z
     limits: outboundLimitsSchema.default({}),
     /** Platform calls per message (429s and transient errors alike) before it is marked failed. */
     maxAttempts: z.number().int().min(1).max(50).default(8),
+    /**
+     * The recovery sweep: every `every`, queued rows older than `grace` whose queue job is
+     * missing or ended (an enqueue that failed, a worker killed, Redis data lost) are queued
+     * again under their job id; rows stranded longer than `giveUp` are failed instead.
+     */
+    recovery: z
+      .object({
+        every: durationSchema.default('30s'),
+        grace: durationSchema.default('30s'),
+        giveUp: durationSchema.default('1d'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -452,11 +452,29 @@ describe('outbound sender', () => {
     }
   });
 
-  test('an earlier row whose queue job is gone does not block the chat for good', async () => {
+  test('an earlier row whose queue job is gone is queued again and goes first: the chat order holds', async () => {
     const h = await start({ options: { orphanGraceMs: 1000 } });
     try {
       const c = chat();
       // A row stored but never queued (e.g. Redis was down right after the insert).
+      const orphan = await db.outboundMessage.create({
+        data: { platform: 'slack', chatId: c, reply: { ref: { platform: 'slack', chatId: c }, reply: { text: 'lost' } }, createdAt: new Date(Date.now() - 60_000) },
+      });
+      const id = await h.outbound.send(req(c, 'still goes'));
+      await waitRow(id, 'sent');
+      const o = await db.outboundMessage.findUnique({ where: { id: orphan.id } });
+      assert.equal(o?.status, 'sent');
+      assert.deepEqual(h.slack.calls.map((x) => x.reply.text), ['lost', 'still goes']);
+      assert.equal(await counter(h.metrics, { platform: 'slack', op: 'post', outcome: 'requeued' }), 1);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  test('an earlier row stranded past giving up is failed and does not block the chat for good', async () => {
+    const h = await start({ options: { orphanGraceMs: 1000, strandedGiveUpMs: 30_000 } });
+    try {
+      const c = chat();
       const orphan = await db.outboundMessage.create({
         data: { platform: 'slack', chatId: c, reply: { ref: { platform: 'slack', chatId: c }, reply: { text: 'lost' } }, createdAt: new Date(Date.now() - 60_000) },
       });
