@@ -98,7 +98,7 @@ export function createInfrastructure(opts: InfrastructureOptions): Infrastructur
     clock,
     db,
     queues,
-    outbound: createOutbound({ db, queues, ...(opts.direct ? { direct: opts.direct } : {}) }),
+    outbound: createOutbound({ db, queues, logger: logger.child({ component: 'outbound' }), metrics, ...(opts.direct ? { direct: opts.direct } : {}) }),
     registry: new CommandRegistry(),
     users: createUsersService({ db, file: config.file, clock }),
     audit: createAuditService(db),

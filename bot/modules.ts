@@ -11,6 +11,7 @@ import { createSlackTicketModalModule } from './adapters/slack/ticket-modal.ts';
 import { createDocumentsModule } from '../features/documents/module.ts';
 import { createProcessesModule } from '../features/processes/module.ts';
 import { createAgentsModule } from '../features/agents/module.ts';
+import { createOutboundRecoveryModule } from './outbound/recovery.module.ts';
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,
@@ -22,4 +23,5 @@ export const moduleFactories: ModuleFactory[] = [
   // Secrets of http steps: only the variables processes.secretEnv allows (read by config.ts).
   (deps) => createProcessesModule(deps, { secretEnv: deps.config.envSecrets }),
   (deps) => createAgentsModule(deps),
+  createOutboundRecoveryModule,
 ];
