@@ -7,7 +7,7 @@ import type { Db } from '../db.ts';
 import type { Ticket } from '../../generated/prisma/client.ts';
 import type { Clock } from '../clock.ts';
 import type { OutboundPort } from '../messaging/outbound.service.ts';
-import type { ConversationRef, Reply } from '../messaging/types.ts';
+import type { ConversationRef, OutboundPriority, Reply } from '../messaging/types.ts';
 import { translator, type Locale, type Translate } from '../i18n/i18n.ts';
 import type { Destination, TicketsConfig } from './tickets.config.ts';
 import type { SlaClock } from './sla.service.ts';
@@ -74,7 +74,7 @@ export function createNotices(deps: NoticesDeps) {
   async function postCard(t: Ticket): Promise<void> {
     const dest = destination(t);
     if (!dest) return;
-    await outbound.send({ ref: dest, reply: renderCard(renderCtx(destLocale), t), messageKey: cardKey(t.id) });
+    await outbound.send({ ref: dest, reply: renderCard(renderCtx(destLocale), t), messageKey: cardKey(t.id), priority: priorityOf(t) });
   }
 
   /**
@@ -108,6 +108,11 @@ export function createNotices(deps: NoticesDeps) {
   }
 
 
+  /** P0/P1 cards and their notices overtake the chat's other queued messages. */
+  function priorityOf(t: Ticket): OutboundPriority {
+    return t.severity === 'P0' || t.severity === 'P1' ? 'urgent' : 'normal';
+  }
+
   /** P0/P1 suggested by triage page nobody until a person confirms the severity. */
   function mayPage(t: Ticket): boolean {
     return t.severityConfirmed || (t.severity !== 'P0' && t.severity !== 'P1');
@@ -133,10 +138,10 @@ export function createNotices(deps: NoticesDeps) {
         text: `${mention}${tr(key, { id: t.id, severity: t.severity, clock: tr(`tickets.clock.${clk}`), step: s - 1, title: t.title, due: formatDue(tr, dueAt, now) })}`,
         ...(paging ? {} : { context: tr('tickets.notice.unconfirmed') }),
       });
-      if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id) });
+      if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id), priority: priorityOf(t) });
       if (paging && stepTo && !(dest && sameChat(stepTo, dest) && (stepTo.threadId ?? '') === (dest.threadId ?? ''))) {
         const locale: Locale = (s >= 2 ? step?.to?.locale : steps[0]?.to?.locale) ?? deps.defaultLocale;
-        await outbound.send({ ref: stepTo, reply: build(translator(locale)) });
+        await outbound.send({ ref: stepTo, reply: build(translator(locale)), priority: priorityOf(t) });
       }
     }
   }
