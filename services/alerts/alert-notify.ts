@@ -72,16 +72,18 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
     const now = clock.now();
     const dests = await destinationsFor(groupLabels(group));
     const card = await renderCard(group, silence?.endsAt ?? null);
+    // Critical alerts overtake the destination's other queued messages.
+    const priority = group.severity === 'critical' ? 'urgent' : 'normal';
     const key = `alert:${group.id}`;
     for (const dest of dests) {
       if (await storm.countForDestination(refKey(dest.ref), newAlerts)) {
         // A card posted before the storm must not stay "firing" forever: its resolution still
         // edits it (one edit per card, so the storm cannot multiply these).
-        if (group.status === 'resolved' && (await cardPosted(key, dest.ref))) await outbound.send({ ref: dest.ref, reply: card, messageKey: key });
+        if (group.status === 'resolved' && (await cardPosted(key, dest.ref))) await outbound.send({ ref: dest.ref, reply: card, messageKey: key, priority });
         continue;
       }
       if (newAlerts.length > 0 && heldByQuietHours(dest, group.severity, now)) continue;
-      await outbound.send({ ref: dest.ref, reply: card, messageKey: key });
+      await outbound.send({ ref: dest.ref, reply: card, messageKey: key, priority });
       if (group.status === 'resolved' && group.resolvedAt && !group.flapping) {
         // Keyed by the resolution time so a retried job edits its note instead of posting twice.
         await outbound.send({
