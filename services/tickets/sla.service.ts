@@ -58,11 +58,26 @@ function localParts(t: number, timeZone: string): LocalParts {
   return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
 }
 
-/** Offset of the zone from UTC at instant `t`, in ms (Moscow: +3 h). */
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Offset of the zone from UTC at instant `t`, in ms (Moscow: +3 h). Zones change offset only
+ * on a quarter hour of UTC (offsets and transition times are whole quarter hours), so one
+ * answer per zone and quarter hour is exact; it is cached because formatToParts is costly and
+ * a plan asks for it four times per business day in its window.
+ */
 function offsetMs(t: number, timeZone: string): number {
-  const p = localParts(t, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(t / 1000) * 1000;
+  const start = Math.floor(t / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone}|${start}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const p = localParts(start, timeZone);
+    off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start;
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
 }
 
 /** The instant of a local wall-clock time (date + minutes after midnight) in a zone. */
@@ -95,9 +110,9 @@ const MAX_DAYS = 3700;
 
 /** Working intervals [open, close) from the local day containing `from` onwards. */
 function* intervals(from: number, cal: BusinessCalendar): Generator<[number, number]> {
-  const p = localParts(from, cal.timeZone);
+  const local = new Date(from + offsetMs(from, cal.timeZone));
   for (let i = 0; i < MAX_DAYS; i++) {
-    const d = new Date(Date.UTC(p.year, p.month - 1, p.day + i));
+    const d = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + i));
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
     const day = d.getUTCDate();

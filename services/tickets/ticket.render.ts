@@ -57,9 +57,19 @@ export function formatDue(t: Translate, due: Date | null, now: Date): string {
   return diff >= 0 ? t('tickets.due.in', { time: formatDuration(diff) }) : t('tickets.due.overdue', { time: formatDuration(-diff) });
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** An absolute time in the configured zone, e.g. "26.11.2026, 19:05". */
 export function formatTime(date: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(date);
+  const tag = locale === 'ru' ? 'ru-RU' : 'en-GB';
+  const key = `${tag}|${timeZone}`;
+  let f = timeFormats.get(key);
+  // Building a DateTimeFormat costs far more than using one; there are few locale and zone pairs.
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'short', timeStyle: 'short' });
+    timeFormats.set(key, f);
+  }
+  return f.format(date);
 }
 
 export function statusLabel(t: Translate, status: string): string {
