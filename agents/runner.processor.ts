@@ -99,9 +99,11 @@ async function startReport(rt: RunnerContext, job: Job<z.infer<typeof reportJob>
 
 /** Installs the weekly report schedule when a destination and a model are configured, else removes it. */
 async function scheduleReport(rt: RunnerContext): Promise<void> {
-  const q = rt.deps.queues.queue(AGENT_REPORT_QUEUE);
-  if (rt.cfg.report.destination && rt.deps.llm.configured) await q.upsertJobScheduler('weekly-ops-report', { pattern: rt.cfg.report.cron, tz: 'UTC' }, { name: AGENT_REPORT_QUEUE, data: {} });
-  else await q.removeJobScheduler('weekly-ops-report');
+  if (rt.cfg.report.destination && rt.deps.llm.configured) {
+    await rt.deps.schedules.keep({ queue: AGENT_REPORT_QUEUE, id: 'weekly-ops-report', repeat: { pattern: rt.cfg.report.cron, tz: 'UTC' }, job: { name: AGENT_REPORT_QUEUE, data: {} } });
+  } else {
+    await rt.deps.queues.queue(AGENT_REPORT_QUEUE).removeJobScheduler('weekly-ops-report');
+  }
 }
 
 /** For the docs and tests: the tool name an agent sees for a command. */

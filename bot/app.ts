@@ -193,6 +193,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       state.shuttingDown = true;
       // Stop accepting requests first (in-flight ones finish), then let running jobs end.
       const closing = server ? server.close() : Promise.resolve();
+      infra.schedules.stop();
       await queues.stopWorkers(config.file.shutdown.graceMs);
       await closing;
       for (const m of [...modules].reverse()) {

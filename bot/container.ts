@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../services/clock.ts';
 import { createUsersService, type UsersService } from '../services/users/users.service.ts';
 import { createAuditService, type AuditService } from '../services/audit/audit.service.ts';
 import { CommandRegistry } from '../core/registry.ts';
+import { createScheduleKeeper, type ScheduleKeeper } from '../services/schedules.ts';
 import type { CoreDeps } from '../core/module.ts';
 import type { HealthProbe } from '../features/basics/module.ts';
 import type { Services } from '../features/services.ts';
@@ -51,6 +52,7 @@ export interface Infrastructure {
   registry: CommandRegistry;
   users: UsersService;
   audit: AuditService;
+  schedules: ScheduleKeeper;
   /** Database and Redis reachability, for /readyz and `status`. */
   health: HealthProbe;
 }
@@ -102,6 +104,7 @@ export function createInfrastructure(opts: InfrastructureOptions): Infrastructur
     registry: new CommandRegistry(),
     users: createUsersService({ db, file: config.file, clock }),
     audit: createAuditService(db),
+    schedules: createScheduleKeeper({ queues, logger }),
     health,
   };
 }

@@ -18,6 +18,7 @@ import type { ActionSpec, CommandRegistry, CommandSpec, IntentRule, Middleware }
 import type { InboundEvent, Platform } from '../services/messaging/types.ts';
 import type { FileFetcher } from '../services/documents/file-fetcher.ts';
 import type { PlatformSender } from '../services/messaging/outbound.service.ts';
+import type { ScheduleKeeper } from '../services/schedules.ts';
 
 /** Process roles: http receives, worker processes, all does both. */
 export type Role = 'all' | 'http' | 'worker';
@@ -34,6 +35,8 @@ export interface CoreDeps {
   metrics: Metrics;
   users: UsersService;
   audit: AuditService;
+  /** Repeatable schedules a worker keeps (re-created when Redis lost them). */
+  schedules: ScheduleKeeper;
   /** The conversation pipeline (available once all modules are built; call it lazily). */
   pipeline(): Pipeline;
   /** Hands a normalized inbound event to the workers (de-duplicated by platform + eventId). */

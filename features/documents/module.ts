@@ -34,8 +34,7 @@ export function createDocumentsModule(deps: Services): FeatureModule {
   /** The expiry check runs where workers run; the http role only receives. */
   async function start(role: Role): Promise<void> {
     if (role === 'http') return;
-    const queue = deps.queues.queue(DOC_EXPIRY_QUEUE);
-    await queue.upsertJobScheduler('documents-expiry', { every: cfg.expiryCheckMinutes * 60_000 }, { name: 'documents-expiry', data: {} });
+    await deps.schedules.keep({ queue: DOC_EXPIRY_QUEUE, id: 'documents-expiry', repeat: { every: cfg.expiryCheckMinutes * 60_000 }, job: { name: 'documents-expiry', data: {} } });
   }
 
   return {

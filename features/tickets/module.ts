@@ -71,7 +71,8 @@ export function createTicketsModule(deps: Services): FeatureModule {
     routes: token ? ticketRoutes({ service, token, audit: deps.audit }) : undefined,
     async start(role) {
       if (role === 'http') return;
-      await deps.queues.queue(TICKETS_SWEEP_QUEUE).upsertJobScheduler('tickets-sla-sweep', { every: durationMs(tc.cfg.sweepEvery) }, { name: 'sweep', data: {} });
+      // Kept, not only registered: a Redis that lost the schedule would end escalation silently.
+      await deps.schedules.keep({ queue: TICKETS_SWEEP_QUEUE, id: 'tickets-sla-sweep', repeat: { every: durationMs(tc.cfg.sweepEvery) }, job: { name: 'sweep', data: {} } });
     },
   };
 }

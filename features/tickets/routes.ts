@@ -134,12 +134,9 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
         return reply.status(400).send({ error: 'bad_request', field, message });
       }
       if (err instanceof TicketError) return refusal(reply, err);
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      if (status >= 500) {
-        req.log.error({ err }, 'tickets api failed');
-        return reply.status(500).send({ error: 'internal_error', message: 'internal error' });
-      }
-      return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message });
+      // Faults go to the server's handler: 503 while a store is down, else a logged 500.
+      if (!err.statusCode || err.statusCode >= 500) throw err;
+      return reply.status(err.statusCode).send({ error: err.code ?? 'bad_request', message: err.message });
     });
 
     const record = (action: string, outcome: 'ok' | 'invalid', target?: number, detail?: Record<string, unknown>) =>
