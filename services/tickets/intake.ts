@@ -1,23 +1,26 @@
 /**
- * Intake: a new ticket from chat, a modal, a message shortcut or the REST API. The row, its
- * plan, its `created` event and the reporter as first watcher are written together; then the
- * SLA timers are queued, the triage card posted, a similar open ticket looked up, and the
- * processes feature told. A repeated `sourceKey` returns the first ticket.
+ * Intake: a new ticket from chat, a modal, a message shortcut or the REST API.
+ *
+ * The row (with its SLA plan), its `created` event and the reporter as first watcher are
+ * written by one statement, so they exist together or not at all and cost one round trip. A
+ * repeated `sourceKey` inserts nothing and returns the first ticket. Then, side by side: the
+ * SLA timers are queued, the triage card is stored and queued, a similar open ticket is looked
+ * up, and the processes feature is told.
  */
-import { isUniqueViolation } from '../db.ts';
 import type { Ticket } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { Severity } from './tickets.config.ts';
-import { triage } from './triage.ts';
-import { reporterKey } from './ticket.render.ts';
+import { triage, type TriageResult } from './triage.ts';
 import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
-import { TicketError, type TicketService } from './ticket-types.ts';
+import { TicketError, type CreateTicketInput, type CreateTicketResult, type TicketService } from './ticket-types.ts';
 import type { TicketContext } from './ticket-context.ts';
+
+/** The columns of a new row, as jsonb_populate_record reads them. */
+type NewRow = Omit<Ticket, 'id' | 'assigneeUserId' | 'assigneeName' | 'duplicateOfId' | 'responseBreachedAt' | 'resolutionBreachedAt' | 'resolvedAt' | 'closedAt'>;
 
 /** Builds the intake half of the service: `create` and the duplicate search. */
 export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' | 'similar'> {
-  const { db, queues, clock, logger, config } = ctx.deps;
-  const deps = ctx.deps;
+  const { db, queues, clock, logger, config, defaultLocale } = ctx.deps;
   const { destLocale, postCard } = ctx.notices;
   const { planColumns, schedule } = ctx.plan;
 
@@ -32,90 +35,98 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
     return rows[0] ?? null;
   }
 
-  return {
-    similar,
+  /** The new row, its plan included: a fresh ticket has used no time and fired no stage. */
+  function newRow(input: CreateTicketInput, title: string, suggestion: TriageResult | null, now: Date): NewRow {
+    const severity: Severity = input.severity ?? suggestion!.severity;
+    const base = {
+      title,
+      description: (input.description ?? '').trim().slice(0, 20_000),
+      component: input.component?.trim() || null,
+      severity,
+      severityConfirmed: input.severityConfirmed ?? (Boolean(input.severity) || (severity !== 'P0' && severity !== 'P1')),
+      triageReason: suggestion ? translator(destLocale)(suggestion.reasonKey, { words: suggestion.matched }) : null,
+      status: 'new',
+      reporterUserId: input.reporter?.userId ?? null,
+      reporterName: input.reporter?.name ?? null,
+      source: input.source,
+      sourceKey: input.sourceKey ?? null,
+      reporterRef: input.reporter?.ref ? (input.reporter.ref as object) : null,
+      slaAnchorAt: now,
+      responseUsedMs: 0,
+      resolutionUsedMs: 0,
+      acknowledgedAt: null,
+      responseStage: 0,
+      resolutionStage: 0,
+      slaVersion: 0,
+    };
+    const plan = planColumns(base, now) as Pick<NewRow, 'responseAtRiskAt' | 'responseDueAt' | 'resolutionAtRiskAt' | 'resolutionDueAt' | 'nextSlaCheckAt'>;
+    // Prisma stamps createdAt and updatedAt from this process's clock; so does this statement.
+    const stamp = new Date();
+    return { ...base, ...plan, responseStage: 0, resolutionStage: 0, slaVersion: 1, createdAt: stamp, updatedAt: stamp };
+  }
 
-    async create(input) {
-      const now = clock.now();
-      const title = input.title.trim().replace(/\s+/g, ' ').slice(0, 300);
-      if (!title) throw new TicketError('tickets.error.noTitle');
-      const description = (input.description ?? '').trim().slice(0, 20_000);
-      const suggestion = input.severity ? null : triage(title, description);
-      const severity: Severity = input.severity ?? suggestion!.severity;
-      const confirmed = input.severityConfirmed ?? (Boolean(input.severity) || (severity !== 'P0' && severity !== 'P1'));
-      const reporterLocale = input.reporter?.locale ?? deps.defaultLocale;
-      const reason = suggestion ? translator(destLocale)(suggestion.reasonKey, { words: suggestion.matched }) : null;
-      if (input.sourceKey) {
-        const existing = await db.ticket.findUnique({ where: { sourceKey: input.sourceKey } });
-        if (existing) return { ticket: existing, created: false, duplicate: null, triage: null };
-      }
-      let ticket: Ticket;
-      try {
-        ticket = await db.$transaction(async (tx) => {
-          const base = {
-            title,
-            description,
-            component: input.component?.trim() || null,
-            severity,
-            severityConfirmed: confirmed,
-            triageReason: reason,
-            status: 'new',
-            reporterUserId: input.reporter?.userId ?? null,
-            reporterName: input.reporter?.name ?? null,
-            source: input.source,
-            sourceKey: input.sourceKey ?? null,
-            ...(input.reporter?.ref ? { reporterRef: input.reporter.ref as object } : {}),
-            slaAnchorAt: now,
-            responseUsedMs: 0,
-            resolutionUsedMs: 0,
-          };
-          const row = await tx.ticket.create({ data: base });
-          const planned = await tx.ticket.update({ where: { id: row.id }, data: { ...planColumns(row, now), slaVersion: 1 } });
-          await tx.ticketEvent.create({
-            data: {
-              ticketId: row.id,
-              kind: 'created',
-              actorUserId: input.reporter?.userId ?? null,
-              actorName: input.reporter?.name ?? null,
-              body: title,
-              data: { severity, source: input.source, ...(suggestion ? { suggested: suggestion.severity, reason: suggestion.reasonKey } : {}) },
-            },
-          });
-          const ref = input.reporter?.ref;
-          if (ref) {
-            await tx.ticketWatcher.create({
-              data: {
-                ticketId: row.id,
-                platform: ref.platform,
-                chatId: ref.chatId,
-                threadId: ref.threadId ?? '',
-                workspaceId: ref.workspaceId ?? null,
-                threadKey: reporterKey(row.id),
-                userId: input.reporter?.userId ?? null,
-                locale: reporterLocale,
-                role: 'reporter',
-              },
-            });
-          }
-          return planned;
-        });
-      } catch (err) {
-        // The same intake raced with itself (a retried delivery): the first one won.
-        if (input.sourceKey && isUniqueViolation(err)) {
-          const existing = await db.ticket.findUnique({ where: { sourceKey: input.sourceKey } });
-          if (existing) return { ticket: existing, created: false, duplicate: null, triage: null };
-        }
-        throw err;
-      }
-      await schedule(ticket, null);
-      await postCard(ticket);
-      const duplicate = await similar(title, ticket.id).catch((err: unknown) => {
+  /** Inserts row, event and watcher in one statement; null when the sourceKey already exists. */
+  async function insert(input: CreateTicketInput, row: NewRow, suggestion: TriageResult | null): Promise<Ticket | null> {
+    const ref = input.reporter?.ref ?? null;
+    const eventData = { severity: row.severity, source: input.source, ...(suggestion ? { suggested: suggestion.severity, reason: suggestion.reasonKey } : {}) };
+    const watcher = ref
+      ? { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '', workspaceId: ref.workspaceId ?? null, userId: input.reporter?.userId ?? null, locale: input.reporter?.locale ?? defaultLocale }
+      : null;
+    const [ticket] = await db.$queryRaw<Ticket[]>`
+      WITH input AS (
+        SELECT * FROM jsonb_populate_record(NULL::"Ticket", ${JSON.stringify(row)}::jsonb)
+      ), t AS (
+        INSERT INTO "Ticket" (title, description, component, severity, "severityConfirmed", "triageReason", status,
+          "reporterUserId", "reporterName", source, "sourceKey", "reporterRef", "slaAnchorAt", "responseUsedMs", "resolutionUsedMs",
+          "responseAtRiskAt", "responseDueAt", "resolutionAtRiskAt", "resolutionDueAt", "responseStage", "resolutionStage",
+          "slaVersion", "nextSlaCheckAt", "acknowledgedAt", "createdAt", "updatedAt")
+        SELECT title, description, component, severity, "severityConfirmed", "triageReason", status,
+          "reporterUserId", "reporterName", source, "sourceKey", "reporterRef", "slaAnchorAt", "responseUsedMs", "resolutionUsedMs",
+          "responseAtRiskAt", "responseDueAt", "resolutionAtRiskAt", "resolutionDueAt", "responseStage", "resolutionStage",
+          "slaVersion", "nextSlaCheckAt", "acknowledgedAt", "createdAt", "updatedAt"
+        FROM input
+        ON CONFLICT ("sourceKey") DO NOTHING
+        RETURNING *
+      ), e AS (
+        INSERT INTO "TicketEvent" ("ticketId", kind, "actorUserId", "actorName", body, data, "createdAt")
+        SELECT t.id, 'created', t."reporterUserId", t."reporterName", t.title, ${JSON.stringify(eventData)}::jsonb, t."createdAt" FROM t
+      ), w AS (
+        -- threadKey is reporterKey(id): 'ticket:<id>:reporter'.
+        INSERT INTO "TicketWatcher" (id, "ticketId", platform, "chatId", "threadId", "workspaceId", "threadKey", "userId", locale, role, "createdAt")
+        SELECT gen_random_uuid(), t.id, x.platform, x."chatId", x."threadId", x."workspaceId", 'ticket:' || t.id || ':reporter', x."userId", x.locale, 'reporter', t."createdAt"
+        FROM t, jsonb_to_record(${JSON.stringify(watcher ?? {})}::jsonb) AS x(platform text, "chatId" text, "threadId" text, "workspaceId" text, "userId" uuid, locale text)
+        WHERE x.platform IS NOT NULL
+      )
+      SELECT * FROM t`;
+    return ticket ?? null;
+  }
+
+  async function create(input: CreateTicketInput): Promise<CreateTicketResult> {
+    const title = input.title.trim().replace(/\s+/g, ' ').slice(0, 300);
+    if (!title) throw new TicketError('tickets.error.noTitle');
+    const suggestion = input.severity ? null : triage(title, (input.description ?? '').trim().slice(0, 20_000));
+    const ticket = await insert(input, newRow(input, title, suggestion, clock.now()), suggestion);
+    if (!ticket) {
+      // The same intake again (a retried request or delivery): the first one won.
+      const existing = await db.ticket.findUnique({ where: { sourceKey: input.sourceKey! } });
+      if (!existing) throw new Error(`ticket with source key ${input.sourceKey} vanished`);
+      return { ticket: existing, created: false, duplicate: null, triage: null };
+    }
+    // Independent of each other, so they wait together; the sweep recovers a lost timer.
+    const [duplicate] = await Promise.all([
+      similar(title, ticket.id).catch((err: unknown) => {
         logger.warn({ err }, 'duplicate search failed');
         return null;
-      });
+      }),
+      schedule(ticket, null),
+      postCard(ticket),
       // Processes may start on new tickets (the incident process on P0); a lost event must not fail the intake.
-      await emitProcessEvent(queues, PROCESS_EVENTS.ticketCreated, { ticketId: ticket.id, severity: ticket.severity, severityConfirmed: ticket.severityConfirmed, title: ticket.title, source: ticket.source }, `ticket-${ticket.id}`).catch((err: Error) => logger.warn({ err: err.message, ticket: ticket.id }, 'process event not queued'));
-      return { ticket, created: true, duplicate: duplicate ? { id: duplicate.id, title: duplicate.title } : null, triage: suggestion };
-    },
-  };
+      emitProcessEvent(queues, PROCESS_EVENTS.ticketCreated, { ticketId: ticket.id, severity: ticket.severity, severityConfirmed: ticket.severityConfirmed, title: ticket.title, source: ticket.source }, `ticket-${ticket.id}`).catch((err: Error) =>
+        logger.warn({ err: err.message, ticket: ticket.id }, 'process event not queued'),
+      ),
+    ]);
+    return { ticket, created: true, duplicate: duplicate ? { id: duplicate.id, title: duplicate.title } : null, triage: suggestion };
+  }
+
+  return { similar, create };
 }

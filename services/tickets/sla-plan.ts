@@ -26,6 +26,9 @@ export interface SlaPlanDeps {
 /** The planner, bound to one configuration. */
 export type SlaPlanner = ReturnType<typeof createSlaPlanner>;
 
+/** The columns a plan is computed from. */
+export type PlanInput = Pick<Ticket, 'severity' | 'slaAnchorAt' | 'responseUsedMs' | 'resolutionUsedMs' | 'acknowledgedAt' | 'status' | 'responseStage' | 'resolutionStage' | 'slaVersion'>;
+
 /** Builds the SLA planner of the tickets service. */
 export function createSlaPlanner(deps: SlaPlanDeps) {
   const { queues, clock, config, policy } = deps;
@@ -71,7 +74,7 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
   }
 
   /** Plan columns for a row whose clock fields are `merged`; stages never move forward here. */
-  function planColumns(merged: Ticket, now: Date): Prisma.TicketUpdateInput {
+  function planColumns(merged: PlanInput, now: Date): Prisma.TicketUpdateInput {
     const plan = policy.plan(clockState(merged));
     const delays = stepDelays(merged.severity);
     const stage = (clk: SlaClock, old: number) => {
@@ -114,7 +117,7 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
       for (let s = current + 1; s <= times.length; s++) {
         const at = times[s - 1]!.getTime();
         ops.push(
-          queues.add<SlaJob>(
+          queues.addBatched<SlaJob>(
             TICKETS_SLA_QUEUE,
             { ticketId: t.id },
             { jobId: jobId(t.id, t.slaVersion, clk, s), delay: Math.max(0, at - now), removeOnComplete: true, removeOnFail: { count: 1000 } },
@@ -122,7 +125,7 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
         );
       }
     }
-    // One round trip's worth of latency instead of one per job; every call is idempotent.
+    // Adds from concurrent intakes leave together in one addBulk; removes and adds are idempotent.
     await Promise.all(ops);
   }
 
