@@ -10,7 +10,7 @@ import type { Logger } from '../services/logger.ts';
 import type { AppConfig } from '../services/config.ts';
 import type { OutboundPort } from '../services/messaging/outbound.service.ts';
 import type { InboundEvent, Reply, ConversationRef, InboundAction } from '../services/messaging/types.ts';
-import type { UsersService } from '../services/users/users.service.ts';
+import type { UserRow, UsersService } from '../services/users/users.service.ts';
 import type { AuditService, AuditOutcome } from '../services/audit/audit.service.ts';
 import { normalizeLocale, translator, type Locale } from '../services/i18n/i18n.ts';
 import type { Clock } from '../services/clock.ts';
@@ -87,18 +87,20 @@ export function splitCommand(line: string): { word: string; rest: string } {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { db, registry, logger } = deps;
 
+  /** Records the delivery; false when (platform, eventId) was recorded before. */
   async function claim(event: InboundEvent): Promise<boolean> {
-    try {
-      await db.inboundDelivery.create({ data: { platform: event.platform, eventId: event.eventId } });
-      return true;
-    } catch (err) {
-      if (isUniqueViolation(err)) return false;
-      throw err;
-    }
+    // A plain statement rather than a caught unique violation: every event passes here.
+    const inserted = await db.$executeRaw`
+      INSERT INTO "InboundDelivery" (platform, "eventId", "receivedAt") VALUES (${event.platform}, ${event.eventId}, ${new Date()})
+      ON CONFLICT (platform, "eventId") DO NOTHING`;
+    return inserted > 0;
   }
 
   async function loadConversation(ref: ConversationRef): Promise<ConversationRecord> {
     const key = { platform: ref.platform, chatId: ref.chatId, threadId: ref.threadId ?? '' };
+    // Almost every message is in a conversation seen before: one read, and a write only for a new one.
+    const found = await db.conversation.findUnique({ where: { platform_chatId_threadId: key } });
+    if (found) return toRecord(found, ref);
     const upsert = () => db.conversation.upsert({ where: { platform_chatId_threadId: key }, create: key, update: {} });
     try {
       return toRecord(await upsert(), ref);
@@ -110,8 +112,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function context(event: InboundEvent, via: CommandContext['via']): Promise<CommandContext> {
-    const row = await deps.users.resolve(event.platform, event.user.platformUserId, event.user.displayName);
-    const conversation = await loadConversation(event.ref);
+    const [row, conversation] = await Promise.all([deps.users.resolve(event.platform, event.user.platformUserId, event.user.displayName), loadConversation(event.ref)]);
+    return contextOf(event, via, row, conversation);
+  }
+
+  function contextOf(event: InboundEvent, via: CommandContext['via'], row: UserRow, conversation: ConversationRecord): CommandContext {
     const locale: Locale =
       (row.locale ? normalizeLocale(row.locale) : null) ??
       (event.type === 'message' ? scriptLocale(event.text) : null) ??
@@ -310,12 +315,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     async handle(event) {
-      if (!(await claim(event))) {
+      // The claim and the reads of user and conversation go out together: the reads change
+      // nothing a redelivery could repeat, and nothing runs until the claim is known.
+      const [claimed, loaded] = await Promise.allSettled([claim(event), context(event, event.type === 'action' ? 'action' : 'command')]);
+      if (claimed.status === 'rejected') throw claimed.reason;
+      if (!claimed.value) {
         deps.metrics?.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'duplicate' });
         return 'duplicate';
       }
       try {
-        const ctx = await context(event, event.type === 'action' ? 'action' : 'command');
+        if (loaded.status === 'rejected') throw loaded.reason;
+        const ctx = loaded.value;
         if (event.type === 'action') await handleAction(ctx as CommandContext & { event: InboundAction });
         else await runMiddleware(ctx, 0);
       } catch (err) {

@@ -41,20 +41,22 @@ export function roleFromFile(file: Pick<YamlConfig, 'roles'>, identities: { plat
 export function createUsersService(deps: { db: Db; file: Pick<YamlConfig, 'roles' | 'defaultRole'>; clock: Clock }): UsersService {
   const { db, file, clock } = deps;
 
-  async function effectiveRole(userId: string, stored: string): Promise<Role> {
-    const ids = await db.userIdentity.findMany({ where: { userId }, select: { platform: true, platformUserId: true } });
+  function effectiveRole(ids: { platform: string; platformUserId: string }[], stored: string): Role {
     return roleFromFile(file, ids) ?? (ROLES.includes(stored as Role) && stored !== 'viewer' ? (stored as Role) : file.defaultRole);
   }
 
   return {
     async resolve(platform, platformUserId, displayName) {
-      const found = await db.userIdentity.findUnique({
-        where: { platform_platformUserId: { platform, platformUserId } },
-        include: { user: true },
-      });
+      // Every inbound event resolves its user: the user and all their identities (the role may
+      // come from any of them) in one round trip.
+      const [found] = await db.$queryRaw<{ id: string; role: string; locale: string | null; displayName: string | null; identities: { platform: string; platformUserId: string }[] }[]>`
+        SELECT u.id::text AS id, u.role, u.locale, u."displayName",
+          (SELECT jsonb_agg(jsonb_build_object('platform', o.platform, 'platformUserId', o."platformUserId")) FROM "UserIdentity" o WHERE o."userId" = u.id) AS identities
+        FROM "UserIdentity" i JOIN "User" u ON u.id = i."userId"
+        WHERE i.platform = ${platform} AND i."platformUserId" = ${platformUserId}`;
       if (found) {
-        const role = await effectiveRole(found.userId, found.user.role);
-        return { id: found.user.id, role, locale: found.user.locale, displayName: found.user.displayName ?? displayName ?? null };
+        const role = effectiveRole(found.identities ?? [], found.role);
+        return { id: found.id, role, locale: found.locale, displayName: found.displayName ?? displayName ?? null };
       }
       const role = roleFromFile(file, [{ platform, platformUserId }]) ?? file.defaultRole;
       try {
