@@ -8,24 +8,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { waitFor } from '../helpers/wait.ts';
+import { freePort } from '../helpers/ports.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/app.ts';
 
 const BIN = new URL('../../bin/a2d2.mjs', import.meta.url).pathname;
 const FIXTURE = new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One request on a fresh connection: its status, or the connection error's code. */
 async function probe(url: string, init?: RequestInit): Promise<number | string> {
