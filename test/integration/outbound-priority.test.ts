@@ -1,0 +1,72 @@
+/**
+ * Priority within one chat: with 50 normal (P3) cards queued for one Slack channel at the
+ * published pace of one a second, an urgent (P0) card is among the next two sends, and the
+ * rest keep their order. Real Postgres, Redis, port and worker; a recording fake sender.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createDb, type Db } from '../../services/db.ts';
+import { silentLogger } from '../../services/logger.ts';
+import { createMetrics } from '../../services/metrics.ts';
+import { Queues } from '../../services/queues.ts';
+import { createOutbound, type OutboundPort } from '../../services/messaging/outbound.service.ts';
+import { createOutboundQueue } from '../../bot/outbound/sender.processor.ts';
+import { FakePlatformSender } from '../helpers/outbound-fake-sender.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/app.ts';
+import { dropRedisKeys } from '../helpers/redis-keys.ts';
+
+let db: Db;
+let queues: Queues;
+let outbound: OutboundPort;
+let slack: FakePlatformSender;
+const prefix = `t-outpr-${randomUUID().slice(0, 8)}`;
+
+before(async () => {
+  db = createDb(TEST_DATABASE_URL, { max: 5 });
+  queues = new Queues({ redisUrl: TEST_REDIS_URL, prefix, logger: silentLogger() });
+  await queues.connect();
+  slack = new FakePlatformSender('slack');
+  queues.register(createOutboundQueue({ db, logger: silentLogger(), metrics: createMetrics({ defaults: false }), senders: { slack }, redis: queues.producer }));
+  queues.startWorkers();
+  outbound = createOutbound({ db, queues });
+});
+
+after(async () => {
+  await queues.close();
+  await dropRedisKeys(TEST_REDIS_URL, prefix);
+  await db.$disconnect();
+});
+
+test('an urgent card behind 50 normal cards for one channel goes within the next two sends', async () => {
+  const chatId = `CPRIO${randomUUID().slice(0, 6).toUpperCase()}`;
+  const ref = { platform: 'slack' as const, chatId };
+  for (let i = 0; i < 50; i++) await outbound.send({ ref, reply: { text: `p3-${i}` }, messageKey: `ticket:p3-${i}:card` });
+  await waitFor(() => slack.delivered.length >= 2, 'the first normal cards to go');
+  const sentBefore = slack.delivered.length;
+  await outbound.send({ ref, reply: { text: 'p0' }, messageKey: 'ticket:p0:card', priority: 'urgent' });
+  await waitFor(() => slack.delivered.some((c) => c.reply.text === 'p0'), 'the urgent card');
+  const at = slack.delivered.findIndex((c) => c.reply.text === 'p0');
+  assert.ok(at <= sentBefore + 1, `the urgent card went as send ${at + 1}, with ${sentBefore} sent before it was queued`);
+  const normals = slack.delivered.filter((c) => c.reply.text !== 'p0').map((c) => Number(c.reply.text.slice(3)));
+  assert.deepEqual(normals, [...normals].sort((a, b) => a - b), 'the normal cards keep their order');
+});
+
+test('an urgent edit does not overtake the post it edits, and one thread keeps its order', async () => {
+  const chatId = `CPRIO${randomUUID().slice(0, 6).toUpperCase()}`;
+  const ref = { platform: 'slack' as const, chatId };
+  await outbound.send({ ref, reply: { text: 'first' }, messageKey: 'first' });
+  await outbound.send({ ref, reply: { text: 'card' }, messageKey: 'k', priority: 'low' });
+  await outbound.send({ ref, reply: { text: 'other' }, messageKey: 'other' });
+  await outbound.send({ ref, reply: { text: 'card edited' }, messageKey: 'k', priority: 'urgent' });
+  await outbound.send({ ref: { ...ref, threadId: '111.1' }, reply: { text: 'thread low' }, priority: 'low' });
+  await outbound.send({ ref: { ...ref, threadId: '111.1' }, reply: { text: 'thread urgent' }, priority: 'urgent' });
+  await waitFor(() => slack.delivered.filter((c) => c.ref.chatId === chatId).length === 6, 'all six sends');
+  const texts = slack.delivered.filter((c) => c.ref.chatId === chatId).map((c) => `${c.op}:${c.reply.text}`);
+  const idx = (t: string) => texts.indexOf(t);
+  assert.ok(idx('post:card') < idx('edit:card edited'), texts.join(', '));
+  assert.ok(idx('post:thread low') < idx('post:thread urgent'), texts.join(', '));
+  // The urgent edit lifts its post ahead of the normal message queued between them.
+  assert.ok(idx('post:card') < idx('post:other'), texts.join(', '));
+});
