@@ -90,24 +90,32 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const pager = `pager-${randomUUID().slice(0, 8)}`;
   try {
     const tickets = await Promise.all(Array.from({ length: opts.runs }, (_, i) => db.ticket.create({ data: { title: `chaos ${i} ${pager}`, severity: 'P3', source: 'api' } })));
-    const pool = [await spawnWorker(), await spawnWorker()];
-    const ids = await Promise.all(tickets.map((t) => front.start('pk-chaos', { base: target.url, ticket: t.id, pager: `terminal:${pager}` })));
-    log(`started ${ids.length} runs`);
+    const pool = await Promise.all([spawnWorker(), spawnWorker()]);
+    log(`workers ready`);
+    // Runs start in waves, one before each kill, so every kill finds work in flight (a worker
+    // takes seconds to start on a loaded machine; one wave would be over before later kills).
+    const ids: number[] = [];
+    const wave = Math.ceil(tickets.length / (opts.kills + 1));
+    const startWave = async (k: number) => {
+      const batch = tickets.slice(k * wave, (k + 1) * wave);
+      ids.push(...(await Promise.all(batch.map((t) => front.start('pk-chaos', { base: target.url, ticket: t.id, pager: `terminal:${pager}` })))));
+      log(`started ${ids.length} runs`);
+    };
     for (let k = 0; k < opts.kills; k++) {
-      await sleep(200 + Math.random() * 1200);
+      await startWave(k);
+      await sleep(200 + Math.random() * 800);
       const victim = pool.splice(Math.floor(Math.random() * pool.length), 1)[0]!;
       await kill(victim);
       log(`kill ${k + 1}/${opts.kills}`);
       pool.push(await spawnWorker());
     }
-    // A fresh worker joins the survivors for what is left.
-    await kill(pool.shift()!);
-    pool.push(await spawnWorker());
+    // Every kill was followed by a fresh worker: the last one finishes what is left with the survivor.
+    await startWave(opts.kills);
     const finished = async () => db.processRun.count({ where: { id: { in: ids }, status: 'succeeded' } });
     await waitFor(async () => (await finished()) === ids.length, 'every run to finish', opts.settleMs ?? 60_000, 200).catch(() => null);
     const stuck = ids.length - (await finished());
     const openRows = await db.processStepRun.count({ where: { runId: { in: ids }, status: { in: ['pending', 'running', 'waiting'] } } });
-    const byTicket = new Map(tickets.map((t, i) => [t.id, ids[i]!]));
+    const byTicket = new Set(tickets.map((t) => t.id));
     const over = (counts: Map<unknown, number>) => [...counts.values()].filter((n) => n > 1).length;
     const pages = new Map<string, number>();
     for (const m of await db.outboundMessage.findMany({ where: { chatId: pager }, select: { reply: true } })) {
@@ -115,7 +123,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       pages.set(text, (pages.get(text) ?? 0) + 1);
     }
     const assigned = new Map<number, number>();
-    for (const e of await db.ticketEvent.findMany({ where: { ticketId: { in: [...byTicket.keys()] }, kind: 'assigned' }, select: { ticketId: true } })) assigned.set(e.ticketId, (assigned.get(e.ticketId) ?? 0) + 1);
+    for (const e of await db.ticketEvent.findMany({ where: { ticketId: { in: [...byTicket] }, kind: 'assigned' }, select: { ticketId: true } })) assigned.set(e.ticketId, (assigned.get(e.ticketId) ?? 0) + 1);
     let resent = 0;
     let unkeyed = 0;
     const applied = { '/effect': new Map<string, number>(), '/hook': new Map<string, number>() };
