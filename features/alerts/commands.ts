@@ -1,6 +1,6 @@
 /**
  * The alerts feature's chat commands: `alerts` (firing groups), `deploys` (recent
- * deployments by environment), `silences` (in force), `subscribe` and `unsubscribe` (route
+ * deployments by environment), `silences` (in force, ours and Alertmanager's), `subscribe` and `unsubscribe` (route
  * matching alerts to the chat or thread the command was said in).
  */
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { ROLES, atLeast } from '../../services/users/roles.ts';
 import { isUniqueViolation } from '../../services/db.ts';
 import { fmtTime } from '../../services/alerts/alert-render.ts';
 import { matcherKey, parseMatchers } from '../../services/alerts/alert-routing.ts';
+import { matcherText } from '../../services/alerts/alertmanager-silences.ts';
 import type { ConversationRef, InboundEvent, Reply } from '../../services/messaging/types.ts';
 import type { Translate } from '../../services/i18n/i18n.ts';
 
@@ -100,17 +101,21 @@ function silencesCommand({ alerts }: Services) {
     args: freeText,
     roles: ROLES,
     async handler(ctx) {
-      return listReply(ctx.t, await alerts.activeSilences(), { empty: 'alerts.silences.empty', title: 'alerts.silences.title' }, (rows) =>
-        rows
-          .map((s) =>
-            ctx.t('alerts.silences.line', {
-              what: s.groupId ? s.reason || s.groupId : matcherKey(s.matchers as Record<string, string>),
-              until: fmtTime(s.endsAt),
-              who: s.createdBy,
-            }),
-          )
-          .join('\n'),
-      );
+      const [ours, theirs] = await Promise.all([alerts.activeSilences(), alerts.alertmanagerSilences()]);
+      const lines = [
+        ...ours.map((s) =>
+          ctx.t('alerts.silences.line', {
+            what: s.groupId ? s.reason || s.groupId : matcherKey(s.matchers as Record<string, string>),
+            until: fmtTime(s.endsAt),
+            who: s.createdBy,
+          }),
+        ),
+        // Silences made in Alertmanager itself (alerts.alertmanagerUrl), in its own matcher syntax.
+        ...theirs.map((s) =>
+          ctx.t('alerts.silences.amLine', { what: s.matchers.map(matcherText).join(', '), until: fmtTime(new Date(s.endsAt)), who: s.createdBy || '?' }),
+        ),
+      ];
+      return listReply(ctx.t, lines, { empty: 'alerts.silences.empty', title: 'alerts.silences.title' }, (rows) => rows.join('\n'));
     },
   });
 }

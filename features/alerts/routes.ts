@@ -3,16 +3,16 @@
  * inside): POST /webhooks/alertmanager and /webhooks/grafana (bearer ALERTMANAGER_TOKEN),
  * /webhooks/github (X-Hub-Signature-256 over the raw body, de-duplicated by X-GitHub-Delivery),
  * /webhooks/deploy (bearer A2D2_API_TOKEN). A route whose secret is unset is not registered.
- * Each answers after storing and queueing; the chat work happens on the workers.
+ * Each answers once stored (alerts: the queueing of their notify job may be left to the
+ * recovery sweep); the chat work happens on the workers.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../services/db.ts';
 import { isUniqueViolation } from '../../services/db.ts';
 import type { Logger } from '../../services/logger.ts';
-import { JobPayloadError } from '../../services/queues.ts';
 import type { AlertService, AlertmanagerPayload } from '../../services/alerts/alert.service.ts';
-import { normalizeAlertmanager } from '../../services/alerts/alert.service.ts';
+import { AlertPayloadError, normalizeAlertmanager } from '../../services/alerts/alert.service.ts';
 import type { DeployEvent, DeployService } from '../../services/alerts/deploy.service.ts';
 import { DEPLOY_STATES, githubDeploymentState, githubWorkflowState } from '../../services/alerts/deploy.service.ts';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
@@ -23,6 +23,8 @@ export interface AlertRoutesDeps {
   alerts: AlertService;
   deploys: DeployService;
   secrets: { alertmanagerToken?: string | undefined; githubSecret?: string | undefined; apiToken?: string | undefined };
+  /** Called when a delivery was stored but its notify job could not be queued (counted in a metric). */
+  onNotifyNotQueued?: () => void;
 }
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
@@ -95,14 +97,30 @@ function unauthorized(reply: FastifyReply, message: string) {
   return reply.status(401).send({ error: 'unauthorized', message });
 }
 
-/** Turns a queue outage into 503 (the sender retries), everything else propagates. */
+/** PostgreSQL's data exceptions (SQLSTATE class 22): the values themselves are refused, so a retry never helps. */
+function dataException(err: unknown, depth = 0): string | null {
+  if (depth > 4 || typeof err !== 'object' || err === null) return null;
+  const e = err as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown; message?: unknown };
+  for (const c of [e.code, e.originalCode]) if (typeof c === 'string' && /^22[0-9A-Z]{3}$/.test(c)) return typeof e.message === 'string' ? e.message : c;
+  return dataException(e.meta, depth + 1) ?? dataException(e.cause, depth + 1);
+}
+
+/**
+ * Answers by the outcome: a payload that can never be stored gets 400 naming the field (a
+ * sender retries 5xx for ever); a store or queue that is down propagates to the server's
+ * handler (503 with Retry-After); so does any other fault.
+ */
 async function accepted<T>(reply: FastifyReply, log: Logger, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof JobPayloadError) throw err;
-    log.warn({ err: (err as Error).message }, 'alert webhook could not be stored or queued');
-    return reply.status(503).send({ error: 'unavailable', message: 'storage or queue unavailable, retry later' });
+    if (err instanceof AlertPayloadError) return reply.status(400).send({ error: 'bad_request', message: err.message });
+    const refused = dataException(err);
+    if (refused) {
+      log.warn({ err: refused }, 'webhook payload refused by the database');
+      return reply.status(400).send({ error: 'bad_request', message: `payload cannot be stored: ${refused.split('\n')[0]}` });
+    }
+    throw err;
   }
 }
 
@@ -189,7 +207,9 @@ export async function registerAlertRoutes(app: FastifyInstance, deps: AlertRoute
         const payload = req.body as AlertmanagerPayload;
         return accepted(reply, log, async () => {
           const r = await alerts.ingest(normalizeAlertmanager(payload, source));
-          return reply.status(202).send({ status: 'accepted', groupId: r.groupId, stored: r.stored });
+          // Stored is what the answer says: a notify job not queued now is queued by the recovery sweep.
+          if (!r.queued) deps.onNotifyNotQueued?.();
+          return reply.status(202).send({ status: 'accepted', groupId: r.groupId, stored: r.stored, ...(r.duplicate ? { duplicate: true } : {}) });
         });
       });
     }

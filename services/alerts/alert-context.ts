@@ -11,6 +11,7 @@ import type { OutboundPort } from '../messaging/outbound.service.ts';
 import { translator, type Locale, type Translate } from '../i18n/i18n.ts';
 import type { AlertsConfig } from './alerts.config.ts';
 import { ALERTS_QUEUE, type AlertJob } from './alert-types.ts';
+import { createAlertmanagerSilences, type AlertmanagerSilences } from './alertmanager-silences.ts';
 
 export interface AlertServiceDeps {
   db: Db;
@@ -33,6 +34,8 @@ export type GroupRow = Prisma.AlertGroupGetPayload<object>;
 /** The shared context of the alert service's parts. */
 export interface AlertContext extends AlertServiceDeps {
   t: Translate;
+  /** Silences made in Alertmanager (none unless `alerts.alertmanagerUrl` is set). */
+  amSilences: AlertmanagerSilences;
   /** Queues the group's chat work; `tag` makes the job id unique per reason. */
   enqueueGroup(groupId: string, tag: string): Promise<void>;
 }
@@ -42,6 +45,7 @@ export function createAlertContext(deps: AlertServiceDeps): AlertContext {
   return {
     ...deps,
     t: translator(deps.locale),
+    amSilences: createAlertmanagerSilences({ url: deps.config.alertmanagerUrl, logger: deps.logger }),
     async enqueueGroup(groupId, tag) {
       await deps.queues.add<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId }, { jobId: `grp-${groupId}-${tag}` });
     },

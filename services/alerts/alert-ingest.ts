@@ -1,18 +1,24 @@
 /**
  * Ingest: one incoming group is stored in one statement (the group row upserted with flap
- * detection and deploy correlation, and every alert in it), then its chat work is queued.
- * The answer to the sender waits for both, so a 2xx means the delivery is stored and queued.
+ * detection, deploy correlation and its notify mark, and every alert in it), then its chat
+ * work is queued. The mark is the outbox: a notify job that could not be queued (Redis down,
+ * a crash in between) is queued later by the recovery sweep, so the answer to the sender
+ * depends on the store alone. A delivery identical to the group's last one within
+ * `duplicateWindow` (the sender retrying one whose answer it missed) stores nothing new.
  */
 import { randomUUID } from 'node:crypto';
 import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 import type { AlertContext } from './alert-context.ts';
+import { durationMs } from '../duration.ts';
 import { alertFingerprint, groupFields, groupFingerprint } from './alert-normalize.ts';
+import { deliveryHash, groupDetails } from './alert-details.ts';
 import { ALERTS_QUEUE, type AlertJob, type IncomingAlert, type IncomingGroup, type IngestResult } from './alert-types.ts';
 
 interface Stored {
-  groupId: string;
+  groupId: string | null;
   lastAlertId: bigint | null;
   stored: number;
+  duplicate: boolean;
 }
 
 /** A source's time as ISO UTC (Postgres does not read every form Date.parse accepts). */
@@ -52,6 +58,8 @@ export function createIngest(ctx: AlertContext) {
     // A new group that fires is a state change; one that arrives resolved is not.
     const history = firing ? [now] : [];
     const correlate = firing && f.service !== '';
+    const hash = deliveryHash(input);
+    const dupSince = new Date(nowMs - durationMs(config.duplicateWindow)).toISOString();
     const rows = await db.$queryRaw<Stored[]>`
       WITH dep AS (
         SELECT id FROM "Deployment"
@@ -60,19 +68,30 @@ export function createIngest(ctx: AlertContext) {
         ORDER BY "createdAt" DESC LIMIT 1
       ), g AS (
         INSERT INTO "AlertGroup" (id, source, "groupKey", fingerprint, status, severity, service, environment, title, summary,
-          labels, url, "firstSeenAt", "lastSeenAt", "fireCount", "stateChanges", flapping, "deploymentId", "resolvedAt", "updatedAt")
+          labels, url, "firstSeenAt", "lastSeenAt", "fireCount", "stateChanges", flapping, "deploymentId", "resolvedAt", "updatedAt",
+          "notifyPendingSince", "deliveryHash", details, "occurrenceAt")
         VALUES (${randomUUID()}::uuid, ${input.source}, ${input.groupKey}, ${groupFingerprint(input.source, input.groupKey)},
           ${input.status}, ${f.severity}, ${f.service}, ${f.environment}, ${f.title}, ${f.summary}, ${JSON.stringify(f.labels)}::jsonb,
           ${f.url}, ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC', 1, ${JSON.stringify(history)}::jsonb,
           ${history.length >= config.flapping.changes}, (SELECT id FROM dep),
-          CASE WHEN ${firing} THEN NULL ELSE ${now}::timestamptz AT TIME ZONE 'UTC' END, ${now}::timestamptz AT TIME ZONE 'UTC')
+          CASE WHEN ${firing} THEN NULL ELSE ${now}::timestamptz AT TIME ZONE 'UTC' END, ${now}::timestamptz AT TIME ZONE 'UTC',
+          ${now}::timestamptz AT TIME ZONE 'UTC', ${hash}, ${JSON.stringify(groupDetails(input))}::jsonb,
+          CASE WHEN ${firing} THEN ${now}::timestamptz AT TIME ZONE 'UTC' END)
         ON CONFLICT (source, "groupKey") DO UPDATE SET
           status = EXCLUDED.status, severity = EXCLUDED.severity, service = EXCLUDED.service, environment = EXCLUDED.environment,
           title = EXCLUDED.title, summary = EXCLUDED.summary, labels = EXCLUDED.labels, url = EXCLUDED.url,
           "lastSeenAt" = EXCLUDED."lastSeenAt", "updatedAt" = EXCLUDED."updatedAt", "fireCount" = "AlertGroup"."fireCount" + 1,
+          -- Always later than the mark it replaces, so a notify job clears only the mark it saw.
+          "notifyPendingSince" = GREATEST(EXCLUDED."notifyPendingSince", "AlertGroup"."notifyPendingSince" + interval '1 millisecond'),
+          "deliveryHash" = EXCLUDED."deliveryHash", details = EXCLUDED.details,
           -- Flap detection: the state changes still inside the window, plus this one if the status changed.
-          ("stateChanges", flapping) = (
-            SELECT h, jsonb_array_length(h) >= ${config.flapping.changes}::int FROM (
+          -- A resolved group that fires again is a new occurrence (a new card), unless it flaps.
+          ("stateChanges", flapping, occurrence, "occurrenceAt") = (
+            SELECT h, jsonb_array_length(h) >= ${config.flapping.changes}::int,
+              CASE WHEN "AlertGroup".status = 'resolved' AND ${firing} AND jsonb_array_length(h) < ${config.flapping.changes}::int
+                THEN "AlertGroup".occurrence + 1 ELSE "AlertGroup".occurrence END,
+              CASE WHEN "AlertGroup".status <> EXCLUDED.status AND ${firing} THEN EXCLUDED."occurrenceAt" ELSE "AlertGroup"."occurrenceAt" END
+            FROM (
               SELECT (SELECT coalesce(jsonb_agg(e ORDER BY o), '[]'::jsonb)
                         FROM jsonb_array_elements("AlertGroup"."stateChanges") WITH ORDINALITY AS x(e, o)
                         WHERE (e #>> '{}')::timestamptz > ${cutoff}::timestamptz)
@@ -86,6 +105,9 @@ export function createIngest(ctx: AlertContext) {
           "resolvedBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status THEN "AlertGroup"."resolvedBy" END,
           "ackAt" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT ${firing} THEN "AlertGroup"."ackAt" END,
           "ackBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT ${firing} THEN "AlertGroup"."ackBy" END
+        -- A sender's retry of the last delivery changes nothing (no new notification, no alert rows).
+        WHERE "AlertGroup"."deliveryHash" IS DISTINCT FROM EXCLUDED."deliveryHash"
+          OR "AlertGroup"."lastSeenAt" < ${dupSince}::timestamptz AT TIME ZONE 'UTC'
         RETURNING id
       ), a AS (
         INSERT INTO "Alert" ("groupId", source, fingerprint, status, labels, annotations, "startsAt", "endsAt", "receivedAt")
@@ -95,25 +117,53 @@ export function createIngest(ctx: AlertContext) {
           AS r(fingerprint text, status text, labels jsonb, annotations jsonb, "startsAt" text, "endsAt" text)
         RETURNING id
       )
-      SELECT g.id::text AS "groupId", (SELECT max(id) FROM a) AS "lastAlertId", (SELECT count(*) FROM a)::int AS stored FROM g`;
+      SELECT coalesce((SELECT id FROM g), (SELECT id FROM "AlertGroup" WHERE source = ${input.source} AND "groupKey" = ${input.groupKey}))::text AS "groupId",
+        (SELECT max(id) FROM a) AS "lastAlertId", (SELECT count(*) FROM a)::int AS stored, NOT EXISTS (SELECT 1 FROM g) AS duplicate`;
     return rows[0]!;
   }
 
-  /** Stores an incoming group and queues its chat work (and, when it fires, a process event). */
-  async function ingest(input: IncomingGroup): Promise<IngestResult> {
-    const { groupId, lastAlertId, stored } = await store(input);
+  /** The group id of a duplicate whose row was inserted by a concurrent delivery after this statement's snapshot. */
+  async function groupIdOf(input: IncomingGroup): Promise<string> {
+    const row = await db.alertGroup.findUniqueOrThrow({ where: { source_groupKey: { source: input.source, groupKey: input.groupKey } }, select: { id: true } });
+    return row.id;
+  }
+
+  /** Queues the notify job of a stored delivery; false (logged) when the queue cannot take it now. */
+  async function queueNotify(input: IncomingGroup, groupId: string, lastAlertId: bigint | null): Promise<boolean> {
     // Concurrent deliveries' notify jobs leave together in one addBulk.
     const notify = queues.addBatched<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId }, { jobId: `grp-${groupId}-a${lastAlertId ?? 0n}` });
-    if (input.status === 'firing') {
-      // Processes may start on firing alerts; one event per occurrence (startsAt), and a lost event must not fail the webhook.
-      const labels = { ...(input.alerts[0]?.labels ?? {}), ...input.commonLabels };
-      const event = { groupId, source: input.source, labels, title: input.title ?? labels.alertname ?? '' };
-      const emitted = emitProcessEvent(queues, PROCESS_EVENTS.alertFiring, event, `alert-${groupId}-${input.alerts[0]?.startsAt ?? lastAlertId}`);
-      await Promise.all([notify, emitted.catch((err: Error) => ctx.logger.warn({ err: err.message }, 'process event not queued'))]);
-    } else {
-      await notify;
-    }
-    return { groupId, stored, status: input.status };
+    const emitted = input.status === 'firing' ? emitFiring(input, groupId, lastAlertId) : Promise.resolve();
+    const [queued] = await Promise.all([
+      notify.then(
+        () => true,
+        (err: Error) => {
+          // Stored with its notify mark: the recovery sweep queues it once the queue is back.
+          ctx.logger.warn({ err: err.message, groupId }, 'alert stored, notify job not queued; the recovery sweep will queue it');
+          return false;
+        },
+      ),
+      emitted.catch((err: Error) => ctx.logger.warn({ err: err.message }, 'process event not queued')),
+    ]);
+    return queued;
+  }
+
+  /** Processes may start on firing alerts; one event per occurrence (startsAt), and a lost event must not fail the webhook. */
+  function emitFiring(input: IncomingGroup, groupId: string, lastAlertId: bigint | null): Promise<unknown> {
+    const labels = { ...(input.alerts[0]?.labels ?? {}), ...input.commonLabels };
+    const event = { groupId, source: input.source, labels, title: input.title ?? labels.alertname ?? '' };
+    return emitProcessEvent(queues, PROCESS_EVENTS.alertFiring, event, `alert-${groupId}-${input.alerts[0]?.startsAt ?? lastAlertId}`);
+  }
+
+  /**
+   * Stores an incoming group and queues its chat work (and, when it fires, a process event).
+   * Resolves once stored: a queue that cannot be reached only makes `queued` false.
+   */
+  async function ingest(input: IncomingGroup): Promise<IngestResult> {
+    const s = await store(input);
+    const groupId = s.groupId ?? (await groupIdOf(input));
+    if (s.duplicate) return { groupId, stored: 0, status: input.status, duplicate: true, queued: true };
+    const queued = await queueNotify(input, groupId, s.lastAlertId);
+    return { groupId, stored: s.stored, status: input.status, duplicate: false, queued };
   }
 
   return { ingest };

@@ -6,7 +6,7 @@
 import { refKey, type ConversationRef } from '../messaging/types.ts';
 import type { AlertContext, GroupRow } from './alert-context.ts';
 import { heldByQuietHours, labelsMatch, refFromKey, routeAlert, type RoutingLabels, type SubscriptionMatch } from './alert-routing.ts';
-import { renderAlertCard, renderDeployCard, renderDigest, renderResolvedNote, type CardDeployment, type CardGroup } from './alert-render.ts';
+import { alertCardKey, renderAlertCard, renderDeployCard, renderDigest, renderResolvedNote, type CardDeployment, type CardGroup } from './alert-render.ts';
 import { groupLabels } from './alert-normalize.ts';
 import type { Storm } from './alert-storm.ts';
 import type { AlertJob } from './alert-types.ts';
@@ -48,7 +48,9 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
   }
 
   async function renderCard(group: GroupRow, silencedUntil: Date | null) {
-    const card: CardGroup = { ...group, silencedUntil };
+    const am = await ctx.amSilences.covering(groupLabels(group));
+    const amSilence = am ? { endsAt: new Date(am.endsAt), createdBy: am.createdBy } : null;
+    const card: CardGroup = { ...group, silencedUntil, amSilence };
     return renderAlertCard(card, await cardDeployment(group), t, { ticketsAvailable: Boolean(ctx.ticketsAvailable) });
   }
 
@@ -61,9 +63,20 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
     return Boolean(link);
   }
 
-  /** The chat work for one group: card per destination, or the digest during a storm. */
+  /** Clears the group's notify mark if it is still the one this job saw (a later delivery set a newer one). */
+  async function clearMark(groupId: string, mark: Date | null): Promise<void> {
+    if (mark) await db.alertGroup.updateMany({ where: { id: groupId, notifyPendingSince: mark }, data: { notifyPendingSince: null } });
+  }
+
+  /** The chat work for one group, then its notify mark cleared: what was stored has been shown. */
   async function notifyGroup(groupId: string): Promise<void> {
-    const newAlerts = await storm.takeNewAlerts(groupId);
+    const { windows, mark } = await storm.takeNewAlerts(groupId);
+    await showGroup(groupId, windows);
+    await clearMark(groupId, mark);
+  }
+
+  /** Card per destination, or the digest during a storm. */
+  async function showGroup(groupId: string, newAlerts: Array<{ window: Date; n: number }>): Promise<void> {
     const group = await db.alertGroup.findUnique({ where: { id: groupId } });
     if (!group) return;
     const silence = await activeSilence(group);
@@ -74,7 +87,7 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
     const card = await renderCard(group, silence?.endsAt ?? null);
     // Critical alerts overtake the destination's other queued messages.
     const priority = group.severity === 'critical' ? 'urgent' : 'normal';
-    const key = `alert:${group.id}`;
+    const key = alertCardKey(group);
     for (const dest of dests) {
       if (await storm.countForDestination(refKey(dest.ref), newAlerts)) {
         // A card posted before the storm must not stay "firing" forever: its resolution still

@@ -76,7 +76,8 @@ export function createOperations(ctx: AlertContext) {
           where: { platform: chat.platform, chatId: chat.chatId, messageKey: { startsWith: 'alert:' } },
           select: { messageKey: true },
         });
-        ids = links.map((l) => l.messageKey.slice('alert:'.length)).filter((id) => UUID_RE.test(id));
+        // Keys are alert:<id>, alert:<id>:<occurrence> and their notes: the id is the 36 characters after the prefix.
+        ids = [...new Set(links.map((l) => l.messageKey.slice(6, 42)))].filter((id) => UUID_RE.test(id));
       }
       const rows = await db.alertGroup.findMany({
         where: { status: 'firing', ...(ids ? { id: { in: ids } } : {}) },
@@ -91,6 +92,12 @@ export function createOperations(ctx: AlertContext) {
     async activeSilences() {
       const now = clock.now();
       return db.silence.findMany({ where: { endsAt: { gt: now } }, orderBy: { endsAt: 'asc' }, take: 50 });
+    },
+
+    /** Active silences made in Alertmanager (none unless `alerts.alertmanagerUrl` is set), ending soonest first. */
+    async alertmanagerSilences() {
+      const rows = await ctx.amSilences.active();
+      return [...rows].sort((a, b) => Date.parse(a.endsAt) - Date.parse(b.endsAt)).slice(0, 50);
     },
 
     /** Ticket priority for a severity (critical -> P1 by default). */

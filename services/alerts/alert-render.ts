@@ -4,6 +4,7 @@
  */
 import type { Translate } from '../i18n/i18n.ts';
 import type { Button, Field, LinkRef, Reply } from '../messaging/types.ts';
+import type { GroupDetails } from './alert-details.ts';
 
 /** What a card needs to know about a group. */
 export interface CardGroup {
@@ -27,6 +28,12 @@ export interface CardGroup {
   resolvedBy: string | null;
   ticketId: string | null;
   silencedUntil: Date | null;
+  /** The last delivery's counts, instances and links (the `details` column). */
+  details?: unknown;
+  /** When the current occurrence started firing. */
+  occurrenceAt?: Date | null;
+  /** A silence made in Alertmanager that matches the group, when one is active. */
+  amSilence?: { endsAt: Date; createdBy: string } | null;
 }
 
 /** The deploy an alert follows, when there is one. */
@@ -42,6 +49,45 @@ export function fmtTime(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A duration as a person says it: "25 s", "7 min", "2 h 5 min" (never "0 min"). */
+export function fmtDuration(ms: number, t: Translate): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return t('alerts.duration.seconds', { seconds });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('alerts.duration.minutes', { minutes });
+  return t('alerts.duration.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}
+
+/** The card's parts that come from the last delivery: counts and instances as text, runbook and Alertmanager links. */
+function detailParts(g: CardGroup, t: Translate): { lines: string[]; fields: Field[]; links: LinkRef[] } {
+  const d = (g.details && typeof g.details === 'object' ? g.details : {}) as GroupDetails;
+  const lines: string[] = [];
+  const fields: Field[] = [];
+  const links: LinkRef[] = [];
+  const firing = d.firing ?? 0;
+  const resolved = d.resolved ?? 0;
+  if (firing + resolved > 1) lines.push(t('alerts.card.counts', { firing, resolved }));
+  if (d.instances?.length) {
+    const more = d.moreInstances ? ` ${t('alerts.card.moreInstances', { count: d.moreInstances })}` : '';
+    fields.push({ label: t('alerts.card.instances'), value: `${d.instances.join(', ')}${more}` });
+  }
+  if (g.amSilence) {
+    fields.push({ label: t('alerts.card.amSilenced'), value: t('alerts.card.amSilencedValue', { until: fmtTime(g.amSilence.endsAt), who: g.amSilence.createdBy || '?' }) });
+  }
+  if (d.runbookUrl) links.push({ label: t('alerts.card.runbookLink'), url: d.runbookUrl });
+  if (d.silenceUrl && g.status === 'firing') links.push({ label: t('alerts.card.silenceInAm'), url: d.silenceUrl });
+  return { lines, fields, links };
+}
+
+/**
+ * The message key of a group's card: `alert:<id>` for its first occurrence, `alert:<id>:<n>`
+ * once it fired again after resolving, so a new occurrence is a new message at the bottom of
+ * the chat rather than an edit far up it. The first 36 characters after `alert:` are the id.
+ */
+export function alertCardKey(g: { id: string; occurrence?: number }): string {
+  return g.occurrence && g.occurrence > 1 ? `alert:${g.id}:${g.occurrence}` : `alert:${g.id}`;
+}
+
 /** Action ids of the card's buttons. */
 export const ALERT_ACTIONS = {
   ack: 'alert.ack',
@@ -50,6 +96,7 @@ export const ALERT_ACTIONS = {
   ticket: 'alert.ticket',
 } as const;
 
+/** The card of a group: title, fields, summary and details, links and (while firing) the buttons. */
 export function renderAlertCard(g: CardGroup, deploy: CardDeployment | null, t: Translate, opts: { ticketsAvailable: boolean }): Reply {
   const firing = g.status === 'firing';
   const fields: Field[] = [
@@ -68,14 +115,18 @@ export function renderAlertCard(g: CardGroup, deploy: CardDeployment | null, t: 
     });
   }
   if (g.ticketId) fields.push({ label: t('alerts.card.ticket'), value: g.ticketId });
+  const extra = detailParts(g, t);
+  fields.push(...extra.fields);
 
   const lines: string[] = [];
   if (g.summary) lines.push(g.summary);
+  lines.push(...extra.lines);
   if (deploy) lines.push(t('alerts.card.sinceDeploy', { version: deploy.version || '?', actor: deploy.actor || '?' }));
   if (g.flapping) lines.push(t('alerts.card.flapping'));
 
   const links: LinkRef[] = [];
   if (g.url) links.push({ label: t('alerts.card.source'), url: g.url });
+  links.push(...extra.links);
   if (deploy?.url) links.push({ label: t('alerts.card.deployLink'), url: deploy.url });
   if (deploy?.runbook) links.push({ label: t('alerts.card.runbook'), url: deploy.runbook });
 
@@ -97,16 +148,21 @@ export function renderAlertCard(g: CardGroup, deploy: CardDeployment | null, t: 
   };
 }
 
-export function renderResolvedNote(g: Pick<CardGroup, 'title' | 'resolvedAt' | 'resolvedBy' | 'firstSeenAt'>, t: Translate): Reply {
+/** The note threaded under a card when its group resolves: how long the occurrence fired. */
+export function renderResolvedNote(
+  g: Pick<CardGroup, 'title' | 'resolvedAt' | 'resolvedBy' | 'firstSeenAt' | 'occurrenceAt'>,
+  t: Translate,
+): Reply {
   const at = g.resolvedAt ?? new Date();
-  const minutes = Math.max(0, Math.round((at.getTime() - g.firstSeenAt.getTime()) / 60_000));
+  const duration = fmtDuration(at.getTime() - (g.occurrenceAt ?? g.firstSeenAt).getTime(), t);
   return {
     text: g.resolvedBy
-      ? t('alerts.note.resolvedBy', { title: g.title, who: g.resolvedBy, minutes })
-      : t('alerts.note.resolved', { title: g.title, minutes }),
+      ? t('alerts.note.resolvedBy', { title: g.title, who: g.resolvedBy, duration })
+      : t('alerts.note.resolved', { title: g.title, duration }),
   };
 }
 
+/** The storm digest of one destination and minute. */
 export function renderDigest(d: { alertCount: number; groupCount: number; windowStart: Date }, t: Translate): Reply {
   return {
     title: t('alerts.digest.title'),
@@ -127,6 +183,7 @@ export interface DeployView {
   createdAt: Date;
 }
 
+/** The message of one deployment, with its state history. */
 export function renderDeployCard(d: DeployView, t: Translate): Reply {
   const history = Array.isArray(d.history) ? (d.history as Array<{ status: string; at: string }>) : [];
   const fields: Field[] = [

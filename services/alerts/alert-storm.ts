@@ -11,19 +11,23 @@ import { ALERTS_QUEUE, TX_OPTIONS, type AlertJob } from './alert-types.ts';
 export function createStorm(ctx: AlertContext) {
   const { db, queues, config } = ctx;
 
-  /** Counts the group's not-yet-counted alerts per minute window and moves the watermark. */
-  async function takeNewAlerts(groupId: string): Promise<Array<{ window: Date; n: number }>> {
+  /**
+   * Counts the group's not-yet-counted alerts per minute window and moves the watermark; also
+   * returns the group's notify mark as it was then, the one this job may clear when done.
+   */
+  async function takeNewAlerts(groupId: string): Promise<{ windows: Array<{ window: Date; n: number }>; mark: Date | null }> {
     return db.$transaction(async (tx) => {
-      const g = await tx.$queryRaw<Array<{ notifiedAlertId: bigint }>>`
-        SELECT "notifiedAlertId" FROM "AlertGroup" WHERE id = ${groupId}::uuid FOR UPDATE`;
-      if (!g[0]) return [];
+      const g = await tx.$queryRaw<Array<{ notifiedAlertId: bigint; notifyPendingSince: Date | null }>>`
+        SELECT "notifiedAlertId", "notifyPendingSince" FROM "AlertGroup" WHERE id = ${groupId}::uuid FOR UPDATE`;
+      if (!g[0]) return { windows: [], mark: null };
+      const mark = g[0].notifyPendingSince;
       const windows = await tx.$queryRaw<Array<{ w: Date; n: bigint; maxid: bigint }>>`
         SELECT date_trunc('minute', "receivedAt") AS w, count(*) AS n, max(id) AS maxid FROM "Alert"
         WHERE "groupId" = ${groupId}::uuid AND id > ${g[0].notifiedAlertId} GROUP BY 1`;
-      if (windows.length === 0) return [];
+      if (windows.length === 0) return { windows: [], mark };
       const maxId = windows.reduce((m, r) => (r.maxid > m ? r.maxid : m), 0n);
       await tx.alertGroup.update({ where: { id: groupId }, data: { notifiedAlertId: maxId } });
-      return windows.map((r) => ({ window: r.w, n: Number(r.n) }));
+      return { windows: windows.map((r) => ({ window: r.w, n: Number(r.n) })), mark };
     }, TX_OPTIONS);
   }
 

@@ -44,8 +44,21 @@ export interface IncomingGroup {
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   alerts: IncomingAlert[];
+  /** The labels the source grouped by (Alertmanager's groupLabels), for its silence link. */
+  groupLabels?: Record<string, string>;
   url?: string;
   title?: string;
+}
+
+/** A payload that can never be stored: the route answers 400 naming `field`. */
+export class AlertPayloadError extends Error {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field} ${reason}`);
+    this.name = 'AlertPayloadError';
+  }
 }
 
 /** Alertmanager webhook payload (version 4), as far as we read it. */
@@ -92,4 +105,8 @@ export interface IngestResult {
   groupId: string;
   stored: number;
   status: 'firing' | 'resolved';
+  /** True when the delivery repeated the group's last one (a sender's retry): nothing new was stored. */
+  duplicate: boolean;
+  /** False when the notify job could not be queued now; the recovery sweep queues it later. */
+  queued: boolean;
 }

@@ -6,7 +6,7 @@
  * place as the group changes; a resolution note threads under it.
  *
  * This file is the entry: it composes the parts over alert-context.ts (alert-ingest.ts,
- * alert-notify.ts with alert-storm.ts, alert-operations.ts) and re-exports what callers use;
+ * alert-notify.ts with alert-storm.ts, alert-operations.ts, alert-recovery.ts) and re-exports what callers use;
  * payload shapes and the notify queue are in alert-types.ts, normalizing in alert-normalize.ts.
  */
 import { createAlertContext, type AlertServiceDeps } from './alert-context.ts';
@@ -14,6 +14,7 @@ import { createIngest } from './alert-ingest.ts';
 import { createNotify } from './alert-notify.ts';
 import { createStorm } from './alert-storm.ts';
 import { createOperations } from './alert-operations.ts';
+import { createAlertRecovery } from './alert-recovery.ts';
 
 export {
   ALERTS_QUEUE,
@@ -26,7 +27,9 @@ export {
   type IncomingGroup,
   type IngestResult,
   type TicketOpener,
+  AlertPayloadError,
 } from './alert-types.ts';
+export { ALERTS_RECOVERY_QUEUE, alertRecoveryJobSchema, type AlertRecoveryJob } from './alert-recovery.ts';
 export type { AlertServiceDeps } from './alert-context.ts';
 export { groupFingerprint, groupLabels, normalizeAlertmanager } from './alert-normalize.ts';
 
@@ -39,6 +42,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     ...createIngest(ctx),
     ...createNotify(ctx, createStorm(ctx)),
     ...createOperations(ctx),
+    recovery: createAlertRecovery(ctx),
     enqueueGroup: ctx.enqueueGroup,
     logger: deps.logger,
   };

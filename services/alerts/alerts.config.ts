@@ -4,6 +4,7 @@
  * the severity -> ticket priority mapping.
  */
 import { z } from 'zod';
+import { durationSchema } from '../duration.ts';
 import type { ConversationRef } from '../messaging/types.ts';
 
 /**
@@ -107,6 +108,18 @@ export const alertsConfigSchema = z
     ticketPriority: z.record(z.string(), ticketPriority).default({ critical: 'P1', error: 'P2', warning: 'P2', info: 'P3' }),
     /** Locale of cards posted to channels. */
     locale: z.enum(['en', 'ru']).optional(),
+    /**
+     * Alertmanager's own address (e.g. http://alertmanager:9093): its active silences
+     * (API v2) are shown on matching cards and listed by `silences`.
+     */
+    alertmanagerUrl: z.string().url().optional(),
+    /** A delivery identical to the group's last one within this window is a retry, not a new notification. */
+    duplicateWindow: durationSchema.default('10m'),
+    /**
+     * The notify recovery sweep: every `every`, groups whose notify mark is older than `grace`
+     * (stored, but their notify job was never queued or was lost) are queued again.
+     */
+    recovery: z.object({ every: durationSchema.default('1m'), grace: durationSchema.default('2m') }).prefault({}),
   })
   .prefault({});
 export type AlertsConfig = z.infer<typeof alertsConfigSchema>;

@@ -22,15 +22,27 @@ export function hhmm(minutes: number): string {
 
 const amFixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-v4.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
-/** An Alertmanager v4 webhook body for one group (service checkout-am unless `over` says otherwise). */
-export function amPayload(groupKey: string, status: 'firing' | 'resolved', over: Record<string, string> = {}) {
+/**
+ * An Alertmanager v4 webhook body for one group (service checkout-am unless `over` says
+ * otherwise). Identical calls are identical deliveries (a sender's retry); give `startsAt` to
+ * make a repeat a new notification.
+ */
+export function amPayload(groupKey: string, status: 'firing' | 'resolved', over: Record<string, string> = {}, startsAt?: string) {
   const labels = { alertname: 'HighErrorRate', service: 'checkout-am', severity: 'critical', environment: 'production', ...over };
   return {
     ...amFixture,
     groupKey,
     status,
     commonLabels: labels,
-    alerts: [{ ...(amFixture.alerts as object[])[0], status, labels: { ...labels, instance: 'checkout-1:8080' }, ...(status === 'resolved' ? { endsAt: new Date().toISOString() } : {}) }],
+    alerts: [
+      {
+        ...(amFixture.alerts as object[])[0],
+        status,
+        labels: { ...labels, instance: 'checkout-1:8080' },
+        ...(startsAt ? { startsAt } : {}),
+        ...(status === 'resolved' ? { endsAt: new Date().toISOString() } : {}),
+      },
+    ],
   };
 }
 
@@ -50,9 +62,9 @@ export interface AlertmanagerTestApp extends ChatTestApp {
 /**
  * The app with routes to one fresh channel (named `channelPrefix` + random): service
  * checkout-am, source grafana, and service quiet-am inside quiet hours (now ± 1 h, critical
- * allowed); a group flaps at 4 changes in 30 minutes.
+ * allowed); a group flaps at 4 changes in 30 minutes. `alertsExtra` adds to the alerts section.
  */
-export async function startAlertmanagerTestApp(channelPrefix: string): Promise<AlertmanagerTestApp> {
+export async function startAlertmanagerTestApp(channelPrefix: string, alertsExtra: Record<string, unknown> = {}): Promise<AlertmanagerTestApp> {
   const amToken = `am-${randomUUID()}`;
   const apiToken = `api-${randomUUID()}`;
   const channel = `${channelPrefix}${randomUUID().slice(0, 8).toUpperCase()}`;
@@ -66,6 +78,7 @@ export async function startAlertmanagerTestApp(channelPrefix: string): Promise<A
           { match: { service: 'quiet-am' }, destinations: [`slack:${channel}`], quietHours: { start: hhmm(-60), end: hhmm(60), timezone: 'UTC', allow: ['critical'] } },
         ],
         flapping: { changes: 4, windowMinutes: 30 },
+        ...alertsExtra,
       },
     } as never,
   });

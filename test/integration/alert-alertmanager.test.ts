@@ -32,7 +32,8 @@ test('an Alertmanager group posted 5 times and then resolved is one message, edi
   const groupKey = `{}:{alertname="HighErrorRate",run="${randomUUID()}"}`;
   let groupId = '';
   for (let i = 0; i < 5; i++) {
-    const r = await post('/webhooks/alertmanager', amPayload(groupKey, 'firing'));
+    // Each repeat is a new notification (its own startsAt), not a retry of the last one.
+    const r = await post('/webhooks/alertmanager', amPayload(groupKey, 'firing', {}, new Date(Date.UTC(2026, 10, 26, 16, i)).toISOString()));
     assert.equal(r.status, 202, JSON.stringify(r.body));
     groupId = String(r.body.groupId);
   }

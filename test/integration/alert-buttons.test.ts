@@ -60,12 +60,13 @@ async function press(user: string, actionId: string, value: string, messageTs: s
   );
 }
 
+/** Sends one notification; each has its own startsAt, so a repeat is a new one and not a sender's retry. */
 async function fire(groupKey: string, alertname: string, status: 'firing' | 'resolved' = 'firing') {
   const labels = { alertname, service, severity: 'critical', environment: 'production' };
   const res = await fetch(`${t.url}/webhooks/alertmanager`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` },
-    body: JSON.stringify({ version: '4', groupKey, status, commonLabels: labels, alerts: [{ status, labels, annotations: { summary: `${alertname} summary` } }] }),
+    body: JSON.stringify({ version: '4', groupKey, status, commonLabels: labels, alerts: [{ status, labels, annotations: { summary: `${alertname} summary` }, startsAt: new Date().toISOString() }] }),
   });
   assert.equal(res.status, 202);
   return (await res.json()) as { groupId: string };
@@ -112,7 +113,7 @@ test('buttons: role check, acknowledge, silence, open ticket, resolve', async ()
   assert.deepEqual(
     slack.calls.slice(before).filter((c) => c.args.channel === channel).map((c) => c.method),
     ['chat.postMessage'],
-    'nothing about the silenced group',
+    `nothing about the silenced group: ${JSON.stringify(slack.calls.slice(before).filter((c) => c.args.channel === channel).map((c) => String(c.args.text).slice(0, 80)))}`,
   );
   assert.equal(await db.alert.count({ where: { groupId } }), 2, 'the silenced repeat is stored');
 
