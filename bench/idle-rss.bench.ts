@@ -1,6 +1,7 @@
 /**
- * Idle memory of the compiled `a2d2 start` (dist/main.js, built first when stale) per role,
- * against a bare plain-Node process that only loads Fastify and a BullMQ worker (the baseline).
+ * Idle memory of the compiled `a2d2 start` (dist/main.js, built first when stale, started the way
+ * the service is: NODE_FLAGS and SERVICE_ENV of scripts/dist.mjs) per role, against a bare
+ * plain-Node process that only loads Fastify and a BullMQ worker (the baseline).
  * Each process is measured a few seconds after start, after a full GC, from inside (RSS and
  * heap), in the same run.
  *   npm run bench -- idle-rss [--runs N]     (default 3 runs; prints each and the median)
@@ -9,7 +10,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from '../scripts/dist.mjs';
+import { ensureBuilt, NODE_FLAGS, SERVICE_ENV } from '../scripts/dist.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SETTLE_MS = 3000;
@@ -44,7 +45,9 @@ console.log('a2d2 started');`;
 
 function launch(mode: Mode): ChildProcess {
   const prefix = `idle-${randomUUID().slice(0, 6)}`;
-  const execArgv = ['--expose-gc', '--import', probeUrl];
+  // The service's own node flags and environment for the app; the baseline runs on node's defaults.
+  const app = mode !== 'baseline';
+  const execArgv = ['--expose-gc', '--import', probeUrl, ...(app ? NODE_FLAGS : [])];
   const env = {
     ...process.env,
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_test',
@@ -52,6 +55,7 @@ function launch(mode: Mode): ChildProcess {
     LOG_LEVEL: 'info',
     A2D2_QUEUE_PREFIX: prefix,
     BENCH_PREFIX: prefix,
+    ...(app ? SERVICE_ENV : {}),
   };
   if (mode === 'baseline') {
     return spawn(process.execPath, [...execArgv, '--input-type=module', '-e', BASELINE], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

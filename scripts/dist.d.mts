@@ -1,3 +1,7 @@
+/** The node flags the service runs with (also in bin/a2d2.mjs's shebang and the Dockerfile). */
+export const NODE_FLAGS: readonly string[];
+/** The environment the service runs with (also in bin/a2d2.mjs's shebang and the Dockerfile). */
+export const SERVICE_ENV: Readonly<Record<string, string>>;
 /** The newest modification time (ms) among the build's inputs. */
 export function newestSource(): number;
 /** True when dist/main.js is missing or older than a source. */

@@ -9,6 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * How node is started for the service, measured by the idle-RSS bench:
+ * - a young generation capped at 4 MB semi-spaces (V8 grows them to 16 MB on the start-up burst
+ *   and keeps them): more frequent, shorter scavenges under load, ~20 MB less for good;
+ * - at most two glibc malloc arenas (by default every thread may get its own, and V8's compiler
+ *   threads leave them fragmented): ~10 MB less, at the cost of some contention between threads.
+ * Repeated where node is started for the service: the shebang of bin/a2d2.mjs (so `npm start`
+ * and the `a2d2` command) and the Dockerfile; the bench reads them from here.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=4'];
+/** The environment the service runs with (see NODE_FLAGS). */
+export const SERVICE_ENV = { MALLOC_ARENA_MAX: '2' };
+
 /** What dist/ is built from: code, the generated client, and the files copied by path. */
 const INPUTS = ['bot', 'core', 'features', 'agents', 'services', 'generated', 'processes', 'prisma/migrations', 'package.json', 'scripts/build.mjs'];
 
