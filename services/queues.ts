@@ -64,8 +64,12 @@ export class Queues {
   private readonly defs = new Map<string, QueueDef<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
-  /** Worker connections we created: BullMQ does not close connections it was handed. */
-  private readonly workerConnections: Redis[] = [];
+  /**
+   * The one connection every worker of this process shares for its non-blocking commands (lock
+   * renewals, completions); each Worker still duplicates it for its own blocking fetch. We
+   * close it ourselves: BullMQ does not close connections it was handed.
+   */
+  private workerConnection: Redis | null = null;
   /** Producer connection: fails fast (no offline queue) so HTTP can answer 503. */
   readonly producer: Redis;
   readonly prefix: string;
@@ -164,6 +168,15 @@ export class Queues {
     }
   }
 
+  private sharedWorkerConnection(): Redis {
+    if (!this.workerConnection) {
+      const connection = new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: 'a2d2-worker' });
+      connection.on('error', (err) => this.opts.logger.warn({ err: err.message }, 'redis worker connection error'));
+      this.workerConnection = connection;
+    }
+    return this.workerConnection;
+  }
+
   /** Starts consumers for the declared queues that have processors (or only `only`). */
   startWorkers(only?: string[]): Worker[] {
     for (const def of this.defs.values()) {
@@ -171,9 +184,7 @@ export class Queues {
       const processor = def.processor;
       const schema = def.schema;
       const log = this.opts.logger.child({ queue: def.name });
-      const connection = new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: `a2d2-worker-${def.name}` });
-      connection.on('error', (err) => log.warn({ err: err.message }, 'redis worker connection error'));
-      this.workerConnections.push(connection);
+      const connection = this.sharedWorkerConnection();
       const worker = new Worker(
         def.name,
         async (job: Job) => {
@@ -228,7 +239,8 @@ export class Queues {
       closing.catch(() => undefined);
     }
     this.workers.length = 0;
-    for (const c of this.workerConnections.splice(0)) c.disconnect();
+    this.workerConnection?.disconnect();
+    this.workerConnection = null;
   }
 
   async close(): Promise<void> {
