@@ -28,6 +28,8 @@ export interface KillRunOptions {
   stranded?: number;
   /** How long the run may take before it counts what is left as stranded. */
   timeoutMs?: number;
+  /** Kill as soon as a few sends went out, even mid-call (the chaos bench), not only between calls. */
+  killAnywhere?: boolean;
   /** Told the texts sent more than once (for a bench's report). */
   onDuplicate?: (texts: string[]) => void;
 }
@@ -93,7 +95,9 @@ export async function runOutboundKills(o: KillRunOptions): Promise<KillRunResult
       // sent cannot be told from a lost call; the bench counts those duplicates).
       await waitFor(async () => {
         const p = posts();
-        if (p.length < before + 3 || Date.now() - p[p.length - 1]!.at < 200) return false;
+        if (p.length < before + 3) return false;
+        if (o.killAnywhere) return true;
+        if (Date.now() - p[p.length - 1]!.at < 200) return false;
         const seen = p.map((c) => String(c.args.text));
         const recorded = await o.db.outboundMessage.count({ where: { messageKey: { in: seen }, status: 'sent' } });
         return recorded === new Set(seen).size && posts().length === p.length;
