@@ -116,6 +116,7 @@ export async function createProcessesModule(deps: Services, opts: ProcessesModul
     secrets,
     ports: opts.ports ?? { tickets: createTicketPort(deps.tickets, deps.db), agents: agentsPort(deps.llm), documents: documentsPort(deps) },
     isStopping: () => stopping,
+    schedules: deps.schedules,
   });
   await engine.install(loaded);
 
@@ -273,7 +274,6 @@ export async function createProcessesModule(deps: Services, opts: ProcessesModul
     },
     async stop() {
       stopping = true;
-      engine.recovery.uninstall();
     },
   };
   return module;

@@ -14,6 +14,7 @@ import type { Locale } from '../i18n/i18n.ts';
 import type { LoadedDefinition, StepPlace } from './definition.ts';
 import type { ProcessesConfig } from './processes.config.ts';
 import type { ProcessPorts } from './ports.ts';
+import type { ScheduleKeeper } from '../schedules.ts';
 
 export const PROCESS_STEP_QUEUE = 'processes-steps';
 export const PROCESS_TRIGGER_QUEUE = 'processes-triggers';
@@ -85,6 +86,8 @@ export interface EngineDeps {
   /** Secret values by env name (only allow-listed names). */
   secrets: Readonly<Record<string, string>>;
   ports: ProcessPorts;
+  /** Repeatable schedules kept on worker roles (services/schedules.ts). */
+  schedules: ScheduleKeeper;
   /** True once this process is shutting down: a step result is then discarded, not recorded. */
   isStopping(): boolean;
   fetch?: typeof fetch;

@@ -45,7 +45,6 @@ export type Recovery = ReturnType<typeof createRecovery>;
 /** Builds the recovery of one engine. */
 export function createRecovery(core: EngineCore) {
   const { db, queues, config, clock, logger } = core.deps;
-  let watch: ReturnType<typeof setInterval> | null = null;
 
   /** Enqueues a step row again; a job under its id that still exists is left as it is. */
   async function requeue(r: Pick<OpenRow, 'id' | 'stepId' | 'iteration' | 'status' | 'waitUntil'>, run: RunKey): Promise<void> {
@@ -107,31 +106,13 @@ export function createRecovery(core: EngineCore) {
     return out;
   }
 
-  /** Registers the sweep's scheduler unless Redis has it. */
-  async function ensureScheduler(): Promise<void> {
-    const q = queues.queue(PROCESS_RECOVERY_QUEUE);
-    if (await q.getJobScheduler(SCHEDULER)) return;
-    await q.upsertJobScheduler(SCHEDULER, { every: toMs(config.recovery.every) }, { name: 'sweep', data: { sweep: true } });
-  }
-
   /**
-   * On a worker: registers the sweep and checks, once per sweep interval, that Redis still
-   * has it (a flushed or replaced Redis would otherwise lose recovery for good).
+   * On a worker: the sweep's schedule, kept by the process's schedule keeper (re-created if a
+   * flushed or replaced Redis lost it, which would otherwise end recovery for good).
    */
   async function install(): Promise<void> {
-    await ensureScheduler();
-    if (watch) return;
-    watch = setInterval(() => {
-      ensureScheduler().catch((err: Error) => logger.warn({ err: err.message }, 'process recovery scheduler not checked'));
-    }, toMs(config.recovery.every));
-    watch.unref();
+    await core.deps.schedules.keep({ queue: PROCESS_RECOVERY_QUEUE, id: SCHEDULER, repeat: { every: toMs(config.recovery.every) }, job: { name: 'sweep', data: { sweep: true } } });
   }
 
-  /** Stops checking the scheduler (shutdown). */
-  function uninstall(): void {
-    if (watch) clearInterval(watch);
-    watch = null;
-  }
-
-  return { reopen, sweep, install, uninstall };
+  return { reopen, sweep, install };
 }

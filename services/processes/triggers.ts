@@ -63,7 +63,7 @@ export function createTriggers(core: EngineCore, transitions: Transitions, start
         const id = `proc-${def.name}-${i}`;
         wanted.add(id);
         const repeat = s.cron ? { pattern: s.cron, ...(s.timezone ? { tz: s.timezone } : {}) } : { every: toMs(s.every!) };
-        await q.upsertJobScheduler(id, repeat, { name: 'schedule', data: { process: def.name, schedule: i } });
+        await core.deps.schedules.keep({ queue: PROCESS_TRIGGER_QUEUE, id, repeat, job: { name: 'schedule', data: { process: def.name, schedule: i } } });
       }
     }
     for (const s of await q.getJobSchedulers()) {
