@@ -3,6 +3,7 @@
  * list and one conversation reference, used by job payloads and configuration alike.
  */
 import { z } from 'zod';
+import { cleanText } from '../text/sanitize.ts';
 import { PLATFORMS, type InboundEvent } from './types.ts';
 
 /** One of {@link PLATFORMS}. */
@@ -26,7 +27,14 @@ export const destinationRefSchema = z
   })
   .strict();
 
-const inboundUser = z.object({ platformUserId: z.string().min(1), displayName: z.string().optional(), locale: z.string().optional() });
+/**
+ * Text a person typed or a platform reports about them, cleaned (see cleanText): every
+ * adapter's events pass here when queued and again on the worker, so no platform's NUL or
+ * lone surrogate reaches a handler or the database.
+ */
+const typed = (s: z.ZodString = z.string()) => s.transform(cleanText);
+
+const inboundUser = z.object({ platformUserId: z.string().min(1), displayName: typed().optional(), locale: z.string().optional() });
 const inboundBase = {
   platform: platformSchema,
   eventId: z.string().min(1).max(200),
@@ -35,18 +43,18 @@ const inboundBase = {
   user: inboundUser,
   platformData: z.record(z.string(), z.unknown()).optional(),
 };
-const inboundFile = z.object({ id: z.string(), name: z.string().optional(), mimeType: z.string().optional(), size: z.number().optional(), url: z.string().optional() });
+const inboundFile = z.object({ id: z.string(), name: typed().optional(), mimeType: typed().optional(), size: z.number().optional(), url: z.string().optional() });
 
 /** Inbound events as the adapters queue them (validated again on the worker). */
 export const inboundEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...inboundBase,
     type: z.literal('message'),
-    text: z.string().max(40_000),
-    command: z.string().optional(),
+    text: typed(z.string().max(40_000)),
+    command: typed().optional(),
     addressed: z.boolean(),
     messageId: z.string().optional(),
     files: z.array(inboundFile).optional(),
   }),
-  z.object({ ...inboundBase, type: z.literal('action'), actionId: z.string().min(1), value: z.string(), messageId: z.string().optional() }),
+  z.object({ ...inboundBase, type: z.literal('action'), actionId: z.string().min(1), value: typed(), messageId: z.string().optional() }),
 ]) as unknown as z.ZodType<InboundEvent>;

@@ -53,3 +53,25 @@ export function truncate(s: string, n: number, ellipsis = ''): string {
 export function isBlank(s: string): boolean {
   return BLANK.test(s);
 }
+
+/** Length of `s` in code points, the unit {@link truncate} and JSON Schema's maxLength count in. */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n += 1;
+  return n;
+}
+
+/**
+ * A JSON-like value with every string in it (object keys too) passed through
+ * {@link cleanText}; other values are returned as they are. Arrays and plain objects are copied,
+ * so the input is never changed. Keys that collide once cleaned keep the last value.
+ */
+export function cleanDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  // Request bodies are bounded by the body limit; the depth bound only stops a pathological nest.
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => cleanDeep(v, depth + 1)) as T;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  // fromEntries defines own properties, so a cleaned '__proto__' key cannot touch a prototype.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanDeep(v, depth + 1)])) as T;
+}

@@ -3,6 +3,7 @@
  * and shortcuts, global or on a message. Modal submissions are in slack-normalizer-views.ts.
  */
 import type { InboundAction } from '../../../services/messaging/types.ts';
+import { cleanText } from '../../../services/text/sanitize.ts';
 import { ignored, interactiveUser, obj, ref, str, teamOf, type Obj, type SlackNormalized } from './slack-normalizer-read.ts';
 import { decodeActionId, slackTextToPlain } from './slack-normalizer-text.ts';
 
@@ -96,8 +97,10 @@ export function fromShortcut(body: Obj, type: 'message_action' | 'shortcut'): Sl
     ref: ref(channel, threadTs ?? ts, teamId),
     user,
     actionId: callbackId,
+    // Cleaned before encoding: inside JSON a NUL is the escape \u0000, which the inbound
+    // schema's cleaning of the whole value would not see.
     value: JSON.stringify({
-      text: typeof message.text === 'string' ? slackTextToPlain(message.text) : '',
+      text: typeof message.text === 'string' ? cleanText(slackTextToPlain(message.text)) : '',
       ts,
       channel,
       ...(threadTs ? { threadTs } : {}),

@@ -3,6 +3,7 @@
  * state flattened into one JSON value, and the conversation its result is reported in.
  */
 import type { ConversationRef, InboundAction } from '../../../services/messaging/types.ts';
+import { cleanDeep } from '../../../services/text/sanitize.ts';
 import { ignored, interactiveUser, obj, ref, str, teamOf, type Obj, type SlackNormalized } from './slack-normalizer-read.ts';
 
 /** Reads one input element's value out of a view state entry, whatever its type. */
@@ -79,7 +80,9 @@ export function fromViewSubmission(body: Obj): SlackNormalized {
     ref: viewTarget(view, user.platformUserId, teamOf(body)),
     user,
     actionId: callbackId,
-    value: JSON.stringify(viewStateValues(view)),
+    // Form fields cleaned before encoding: inside JSON a NUL or a lone surrogate is an escape
+    // sequence that the inbound schema's cleaning of the whole value would not see.
+    value: JSON.stringify(cleanDeep(viewStateValues(view))),
     platformData: { kind: 'view_submission', viewId: str(view.id) ?? null, ...(triggerId ? { triggerId } : {}) },
   };
   return { kind: 'event', event: act };

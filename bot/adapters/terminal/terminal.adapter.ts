@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Button, InboundEvent, OutboundRequest, Reply } from '../../../services/messaging/types.ts';
+import { cleanText } from '../../../services/text/sanitize.ts';
 
 export interface TerminalOptions {
   input: Readable;
@@ -41,7 +42,7 @@ export function createTerminalSession(opts: TerminalOptions): TerminalSession {
   const chatId = `terminal-${opts.userId}`;
   let buttons: Button[] = [];
   const ref = { platform: 'terminal' as const, chatId };
-  const user = { platformUserId: opts.userId, displayName: opts.userId, ...(opts.locale ? { locale: opts.locale } : {}) };
+  const user = { platformUserId: opts.userId, displayName: cleanText(opts.userId), ...(opts.locale ? { locale: opts.locale } : {}) };
 
   return {
     async deliver(req) {
@@ -56,7 +57,9 @@ export function createTerminalSession(opts: TerminalOptions): TerminalSession {
       };
       prompt();
       for await (const raw of rl) {
-        const line = raw.trim();
+        // `a2d2 chat` hands events to the pipeline in-process, past the inbound queue's schema
+        // that cleans every other platform's text: a pasted NUL is removed here instead.
+        const line = cleanText(raw).trim();
         if (!line) {
           prompt();
           continue;
