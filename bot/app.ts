@@ -143,7 +143,12 @@ function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], 
       redis: queues.producer,
       clock: infra.clock,
       limits: config.file.outbound.limits,
-      options: { maxAttempts: config.file.outbound.maxAttempts },
+      options: {
+        maxAttempts: config.file.outbound.maxAttempts,
+        orphanGraceMs: durationMs(config.file.outbound.recovery.grace),
+        strandedGiveUpMs: durationMs(config.file.outbound.recovery.giveUp),
+        sweepEveryMs: durationMs(config.file.outbound.recovery.every),
+      },
     }),
   );
 }

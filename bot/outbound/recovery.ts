@@ -13,7 +13,7 @@
  */
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import type { Logger } from '../../services/logger.ts';
+import type { Schedule } from '../../services/schedules.ts';
 import { OUTBOUND_QUEUE, outboundJobId } from '../../services/messaging/outbound.service.ts';
 import { errorText, markFailed, type SenderContext } from './sender-context.ts';
 
@@ -121,32 +121,11 @@ export async function sweepStranded(sc: SenderContext, queue: Queue, job: SweepJ
   return out;
 }
 
-/** Registers the sweep's schedule unless Redis has it with the same interval. */
-export async function ensureSweepSchedule(queue: Queue, everyMs: number, times?: RecoveryTimes): Promise<void> {
-  const existing = await queue.getJobScheduler(OUTBOUND_SWEEP_SCHEDULER);
-  const data: SweepJob = { sweep: true, ...(times ? { graceMs: times.graceMs, giveUpMs: times.giveUpMs } : {}) };
-  const same = existing && Number(existing.every) === everyMs && JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(data);
-  if (same) return;
-  await queue.upsertJobScheduler(OUTBOUND_SWEEP_SCHEDULER, { every: everyMs }, { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-}
-
-/** The running schedule check of one worker process. */
-export interface OutboundRecovery {
-  /** Stops checking (shutdown); the schedule stays in Redis for the other workers. */
-  stop(): void;
-}
-
 /**
- * On a worker: registers the sweep and checks, once per sweep interval, that Redis still has
- * its schedule. `queue` is the outbound queue of the install (its prefix and connection).
+ * The sweep's schedule, for the process's schedule keeper (services/schedules.ts), which
+ * registers it on every worker and re-creates it when Redis lost it.
  */
-export async function startOutboundRecovery(opts: { queue: Queue; everyMs: number; times?: RecoveryTimes; logger: Logger }): Promise<OutboundRecovery> {
-  const check = () =>
-    ensureSweepSchedule(opts.queue, opts.everyMs, opts.times).catch((err: unknown) =>
-      opts.logger.warn({ err: errorText(err) }, 'outbound recovery schedule not checked; the next check tries again'),
-    );
-  await check();
-  const timer = setInterval(() => void check(), opts.everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+export function sweepSchedule(everyMs: number, times?: RecoveryTimes): Schedule {
+  const data: SweepJob = { sweep: true, ...(times ? { graceMs: times.graceMs, giveUpMs: times.giveUpMs } : {}) };
+  return { queue: OUTBOUND_QUEUE, id: OUTBOUND_SWEEP_SCHEDULER, repeat: { every: everyMs }, job: { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } } };
 }

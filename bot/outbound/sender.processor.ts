@@ -39,7 +39,7 @@ import { sweepJobSchema, sweepStranded, type SweepJob, type SweepResult } from '
 
 export { DEFAULT_SENDER_OPTIONS, type OutboundQueueDeps, type OutboundResult, type SenderOptions } from './sender-context.ts';
 export { orderingPollMs } from './chat-order.ts';
-export { startOutboundRecovery, type OutboundRecovery } from './recovery.ts';
+export { sweepSchedule } from './recovery.ts';
 
 /** The outbound queue carries one job per row and the recovery sweep's runs. */
 export const outboundQueueJobSchema = z.union([outboundJobSchema, sweepJobSchema]);

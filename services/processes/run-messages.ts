@@ -3,7 +3,7 @@
  * finished step in that message's thread, notify texts and approval requests. A failed send
  * never fails a step that already happened; it is logged.
  */
-import type { ConversationRef, Reply } from '../messaging/types.ts';
+import type { ConversationRef, OutboundPriority, Reply } from '../messaging/types.ts';
 import { translator, type Locale } from '../i18n/i18n.ts';
 import { renderText } from './template.ts';
 import { StepFailure, type ChatTarget } from './steps.ts';
@@ -71,13 +71,14 @@ export function createMessages(core: EngineCore) {
    * keyed message (`effect`) is stored under that message key, so sending it again edits it
    * in place; when an earlier attempt already stored it, it is not sent again at all.
    */
-  async function say(run: RunRow, def: ActiveDefinition, target: ChatTarget, reply: Reply, effect?: EffectCall): Promise<string> {
+  async function say(run: RunRow, def: ActiveDefinition, target: ChatTarget, reply: Reply, effect?: EffectCall, priority?: OutboundPriority): Promise<string> {
     const messageKey = effect ? `process-effect:${effect.key}` : undefined;
+    const extra = { ...(messageKey ? { messageKey } : {}), ...(priority ? { priority } : {}) };
     const sent = async (): Promise<boolean> => Boolean(effect?.resumed && messageKey && (await db.outboundMessage.findFirst({ where: { messageKey }, select: { id: true } })));
     if (target.destination) {
       const ref = parseDestination(target.destination);
       if (!ref) throw new StepFailure(`"${target.destination}" is not a destination such as slack:C0123 or telegram:-100123`, true);
-      if (!(await sent())) await outbound.send({ ref, reply, ...(messageKey ? { messageKey } : {}) });
+      if (!(await sent())) await outbound.send({ ref, reply, ...extra });
       return target.destination;
     }
     const ref = runRef(run, def);
@@ -86,7 +87,7 @@ export function createMessages(core: EngineCore) {
       if (reply.buttons?.length) throw new StepFailure('this run has no chat to ask in: set `to:` on the step or `notify:` on the process', true);
       return 'none';
     }
-    if (!(await sent())) await outbound.send({ ref, reply, threadUnderKey: progressKey(run.id), ...(messageKey ? { messageKey } : {}) });
+    if (!(await sent())) await outbound.send({ ref, reply, threadUnderKey: progressKey(run.id), ...extra });
     return 'thread';
   }
 
@@ -100,7 +101,7 @@ export function createMessages(core: EngineCore) {
         { actionId: PROCESS_ACTIONS.approve, label: t('processes.approval.approve'), value: stepRunId, style: 'primary' },
         { actionId: PROCESS_ACTIONS.deny, label: t('processes.approval.deny'), value: stepRunId, style: 'danger' },
       ],
-    }, effect);
+    }, effect, 'urgent');
   }
 
   return { runRef, localeOf, hasChat, progress, timeline, say, askApproval };

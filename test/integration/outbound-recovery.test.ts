@@ -11,7 +11,8 @@ import { silentLogger } from '../../services/logger.ts';
 import { createMetrics, type Metrics } from '../../services/metrics.ts';
 import { Queues } from '../../services/queues.ts';
 import { OUTBOUND_QUEUE, createOutbound, outboundJobId } from '../../services/messaging/outbound.service.ts';
-import { createOutboundQueue, outboundQueueJobSchema, startOutboundRecovery, type OutboundRecovery } from '../../bot/outbound/sender.processor.ts';
+import { createOutboundQueue, outboundQueueJobSchema, sweepSchedule } from '../../bot/outbound/sender.processor.ts';
+import { createScheduleKeeper, type ScheduleKeeper } from '../../services/schedules.ts';
 import { OUTBOUND_SWEEP_SCHEDULER } from '../../bot/outbound/recovery.ts';
 import { createSlackSender } from '../../bot/adapters/slack/slack.sender.ts';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
@@ -23,7 +24,7 @@ let db: Db;
 let slack: FakeSlack;
 let queues: Queues;
 let metrics: Metrics;
-let recovery: OutboundRecovery;
+let recovery: ScheduleKeeper;
 const prefix = `t-outr-${randomUUID().slice(0, 8)}`;
 
 before(async () => {
@@ -35,7 +36,8 @@ before(async () => {
   const senders = { slack: createSlackSender({ token: slack.token, apiUrl: slack.apiUrl, retries: 0 }) };
   queues.register(createOutboundQueue({ db, logger: silentLogger(), metrics, senders, redis: queues.producer }));
   queues.startWorkers();
-  recovery = await startOutboundRecovery({ queue: queues.queue(OUTBOUND_QUEUE), everyMs: 300, times: { graceMs: 500, giveUpMs: 3600_000 }, logger: silentLogger() });
+  recovery = createScheduleKeeper({ queues, logger: silentLogger(), checkEveryMs: 300 });
+  await recovery.keep(sweepSchedule(300, { graceMs: 500, giveUpMs: 3600_000 }));
 });
 
 after(async () => {
