@@ -11,6 +11,7 @@ import type { Queues } from '../../services/queues.ts';
 import type { FeatureModule } from '../../core/module.ts';
 import type { HealthProbe } from '../../features/basics/module.ts';
 import { RETRY_AFTER_SECONDS, unavailableDependency } from '../../services/errors/unavailable.ts';
+import { dataExceptionMessage } from '../../services/text/data-exception.ts';
 
 export interface ServerDeps {
   logger: Logger;
@@ -97,6 +98,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (down) {
       req.log.warn({ url: req.url, dependency: down }, `request refused for now: ${down} unavailable`);
       return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'unavailable', message: `${down} unavailable, retry later` });
+    }
+    // A value the database refuses (SQLSTATE class 22) fails the same way on every retry: the
+    // request is at fault, so a 400 that says so instead of a 500 a sender would retry.
+    const refused = dataExceptionMessage(err);
+    if (refused) {
+      req.log.warn({ url: req.url, err: refused }, 'request refused by the database: a value cannot be stored');
+      return reply.status(400).send({ error: 'bad_request', message: `a value cannot be stored: ${refused}` });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) {
