@@ -13,6 +13,7 @@ import type { Db } from '../../services/db.ts';
 import type { DocumentService } from '../../services/documents/document.service.ts';
 import { DocumentInputError } from '../../services/documents/errors.ts';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
+import { cleanText, isBlank, truncate } from '../../services/text/sanitize.ts';
 
 export interface DocumentsRouteOptions {
   service(): DocumentService;
@@ -23,6 +24,16 @@ export interface DocumentsRouteOptions {
 }
 
 const STATUS: Record<string, number> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
+
+/**
+ * The name an uploaded file is stored under: its multipart file name cleaned (PostgreSQL
+ * refuses NUL), at most 255 code points as file systems allow, and 'document' when nothing
+ * visible is left. The name is a label, so a bad one is mended rather than refused.
+ */
+export function uploadName(raw: string | undefined): string {
+  const name = truncate(cleanText(raw ?? '').trim(), 255);
+  return isBlank(name) ? 'document' : name;
+}
 
 /** The documents REST API as an encapsulated Fastify plugin (its multipart parser stays inside). */
 export function documentsRoute(opts: DocumentsRouteOptions) {
@@ -58,7 +69,7 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
         throw err;
       }
       try {
-        const result = await opts.service().intakeUpload({ bytes, fileName: file.filename || 'document' });
+        const result = await opts.service().intakeUpload({ bytes, fileName: uploadName(file.filename) });
         return reply.status(202).send(result);
       } catch (err) {
         if (err instanceof DocumentInputError) {

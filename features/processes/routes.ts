@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
 import { ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { translate } from '../../services/i18n/i18n.ts';
+import { cleanDeep } from '../../services/text/sanitize.ts';
 
 const runBody = {
   type: 'object',
@@ -64,6 +65,11 @@ export async function registerProcessRoutes(app: FastifyInstance, deps: { engine
     '/api/v1/processes/:name/runs',
     {
       onRequest: auth,
+      // Input names and values cleaned before validation: runs keep their inputs in jsonb, which
+      // refuses NUL and lone surrogates; the engine's own checks then see the stored text.
+      preValidation: async (req) => {
+        if (req.body && typeof req.body === 'object') req.body = cleanDeep(req.body);
+      },
       schema: { params: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' } } }, body: runBody },
     },
     async (req, reply) => {

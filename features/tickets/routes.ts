@@ -11,6 +11,7 @@ import { SEVERITIES, type Severity } from '../../services/tickets/tickets.config
 import { STATUSES } from '../../services/tickets/ticket.render.ts';
 import { translate } from '../../services/i18n/i18n.ts';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
+import { cleanDeep, isBlank } from '../../services/text/sanitize.ts';
 
 export interface TicketRoutesDeps {
   service: TicketService;
@@ -118,6 +119,15 @@ export function ticketJson(t: Ticket) {
   };
 }
 
+/** Fields that must show something once cleaned, per route: a blank one can never make sense. */
+const VISIBLE = { create: ['title'], update: ['assignee', 'comment'] } as const;
+
+/** A 400 naming the first of `fields` that is present but blank (only whitespace or zero-width characters), else null. */
+function blankField(reply: FastifyReply, body: Record<string, unknown>, fields: readonly string[]) {
+  const field = fields.find((f) => typeof body[f] === 'string' && isBlank(body[f]));
+  return field ? reply.status(400).send({ error: 'bad_request', field, message: `field "${field}" has no visible characters` }) : null;
+}
+
 function refusal(reply: FastifyReply, err: TicketError) {
   const status = err.key === 'tickets.error.notFound' ? 404 : 409;
   return reply.status(status).send({ error: err.key.replace(/^tickets\.error\./, ''), message: translate('en', err.key, err.params) });
@@ -139,21 +149,29 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
       return reply.status(err.statusCode).send({ error: err.code ?? 'bad_request', message: err.message });
     });
 
+    // Cleaned before validation, so the schema's lengths (code points, as Ajv counts) and every
+    // check after it see the text as it will be stored: no NUL, no lone surrogate.
+    app.addHook('preValidation', async (req) => {
+      if (req.body && typeof req.body === 'object') req.body = cleanDeep(req.body);
+    });
+
     const record = (action: string, outcome: 'ok' | 'invalid', target?: number, detail?: Record<string, unknown>) =>
       audit.record({ platform: 'api', action: `api:tickets.${action}`, outcome, ...(target ? { target: `ticket:${target}` } : {}), ...(detail ? { detail } : {}) });
 
     app.post('/api/v1/tickets', { schema: { body: createBody } }, async (req: FastifyRequest, reply) => {
       const body = req.body as { title: string; description?: string; severity?: Severity; component?: string; reporter?: string };
+      const blank = blankField(reply, body, VISIBLE.create);
+      if (blank) return blank;
       const key = req.headers['idempotency-key'];
       const idem = typeof key === 'string' && key.length > 0 && key.length <= 200 ? `api:${key}` : null;
       const res = await service.create({
         title: body.title,
         description: body.description ?? '',
         severity: body.severity ?? null,
-        component: body.component ?? null,
+        component: body.component && !isBlank(body.component) ? body.component : null,
         source: 'api',
         sourceKey: idem,
-        reporter: { name: body.reporter ?? 'API' },
+        reporter: { name: body.reporter && !isBlank(body.reporter) ? body.reporter : 'API' },
       });
       await record('create', 'ok', res.ticket.id, { created: res.created });
       return reply.status(res.created ? 201 : 200).send({
@@ -181,6 +199,8 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
     app.patch('/api/v1/tickets/:id', { schema: { params: idParams, body: patchBody } }, async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
       const body = req.body as { severity?: Severity; status?: string; assignee?: string; comment?: string; note?: string };
+      const blank = blankField(reply, body, VISIBLE.update);
+      if (blank) return blank;
       if (!(await service.get(id))) return reply.status(404).send({ error: 'not_found', message: `no ticket #${id}` });
       if (body.severity) await service.setSeverity(id, API_ACTOR, body.severity);
       if (body.assignee) await service.assign(id, API_ACTOR, { userId: null, name: body.assignee });
