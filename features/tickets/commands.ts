@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
+import { UserError } from '../../core/errors.ts';
+import { codePoints, isBlank } from '../../services/text/sanitize.ts';
 import { formatDuration, renderList } from '../../services/tickets/ticket.render.ts';
 import { LIST_VIEWS, parseListView, parseSlaDays, parseTicketText, ticketArgsSchema } from './parse.ts';
 import type { TicketsContext } from './context.ts';
@@ -31,7 +33,9 @@ export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Prop
     async handler(ctx, args) {
       if (args.op === 'create') {
         const { title, description, severity, component } = args;
-        return createFromChat(ctx, { title, ...(description ? { description } : {}), ...(severity ? { severity } : {}), ...(component ? { component } : {}) }, `${ctx.event.platform}:${ctx.event.eventId}`);
+        // Zero-width characters pass any length check but would make an invisible ticket.
+        if (isBlank(title)) throw new UserError('tickets.error.blankTitle');
+        return createFromChat(ctx, { title, ...(description ? { description } : {}), ...(severity ? { severity } : {}), ...(component && !isBlank(component) ? { component } : {}) }, `${ctx.event.platform}:${ctx.event.eventId}`);
       }
       if (args.op === 'guided') return proposals.startGuided(ctx);
       return runOp(ctx, args);
@@ -91,7 +95,8 @@ export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Prop
     id: 'ticket.propose',
     aliases: { en: ['ticket-propose'], ru: [] },
     summaryKey: 'tickets.cmd.propose.summary',
-    args: z.object({ text: z.string().trim().min(3).max(20_000) }),
+    // Counted in code points, as the ticket's own text is cut.
+    args: z.object({ text: z.string().trim().refine((s) => codePoints(s) >= 3 && codePoints(s) <= 20_000, { message: 'must be 3 to 20000 characters' }) }),
     roles: everyone,
     hidden: true,
     handler: (ctx, args) => proposals.propose(ctx, args.text),

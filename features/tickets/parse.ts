@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SEVERITIES } from '../../services/tickets/tickets.config.ts';
+import { codePoints, isBlank, truncate } from '../../services/text/sanitize.ts';
 
 const severityEnum = z.enum(SEVERITIES);
 const ticketId = z.number().int().positive();
@@ -28,14 +29,27 @@ const OP_WORDS: Record<string, Op> = {
   comment: 'comment', note: 'comment', комментарий: 'comment', коммент: 'comment',
 };
 
+/**
+ * Text typed in chat, trimmed and cut to `n` code points with an ellipsis (never in the middle
+ * of an emoji or a letter with its marks): a long message still makes its ticket. The pipe's
+ * output side keeps the string type in the LLM tool schema.
+ */
+const cut = (n: number) => z.string().transform((s) => truncate(s.trim(), n, '…')).pipe(z.string());
+
+/**
+ * A title of at least 3 code points; a blank one (only whitespace or zero-width characters)
+ * passes here so the handler can refuse it with the catalogue's reply in the user's language.
+ */
+const titleArg = cut(300).refine((s) => isBlank(s) || codePoints(s) >= 3, { message: 'must be at least 3 characters' });
+
 /** Arguments of `ticket` (also the LLM tool schema). */
 export const ticketArgsSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('create'),
-    title: z.string().trim().min(3).max(300),
+    title: titleArg,
     severity: severityEnum.optional(),
-    description: z.string().max(20_000).optional(),
-    component: z.string().max(100).optional(),
+    description: cut(20_000).optional(),
+    component: cut(100).optional(),
   }),
   z.object({ op: z.literal('guided') }),
   z.object({ op: z.literal('show'), id: ticketId }),
@@ -68,11 +82,10 @@ export function parseTicketText(raw: string): unknown {
   return { op: 'create', title, ...(sev ? { severity: sev[1]!.toUpperCase() } : {}), ...(description ? { description } : {}) };
 }
 
-/** Title for free text: its first sentence or line, at most 120 characters. */
+/** Title for free text: its first sentence or line, at most 120 code points (cut ones end with '…'). */
 export function titleFromText(text: string): string {
   const first = text.trim().split(/\n|(?<=[.!?])\s/)[0] ?? text;
-  const t = first.trim();
-  return t.length > 120 ? `${t.slice(0, 117)}…` : t;
+  return truncate(first.trim(), 120, '…');
 }
 
 /** The list views of `tickets`. */

@@ -12,6 +12,7 @@ import { UserError } from '../../core/errors.ts';
 import type { Reply } from '../../services/messaging/types.ts';
 import { isSeverity, type Severity } from '../../services/tickets/tickets.config.ts';
 import { triage } from '../../services/tickets/triage.ts';
+import { isBlank } from '../../services/text/sanitize.ts';
 import { severityButtons, severityLabel, TICKET_ACTIONS } from '../../services/tickets/ticket.render.ts';
 import { titleFromText } from './parse.ts';
 import type { TicketsContext } from './context.ts';
@@ -74,6 +75,7 @@ export function createProposals(tc: TicketsContext) {
   /** Free text that reads like a problem report: posts a proposal card. */
   async function propose(ctx: CommandContext, text: string): Promise<HandlerResult> {
     const title = titleFromText(text);
+    if (isBlank(title)) throw new UserError('tickets.error.blankTitle');
     const tr = triage(title, text);
     const p: Proposal = {
       id: randomUUID(),
@@ -136,6 +138,11 @@ export function createProposals(tc: TicketsContext) {
     const p = JSON.parse(raw) as Proposal;
     if (p.userId !== ctx.user.id || p.step !== 'title') return false;
     const title = titleFromText(text);
+    if (isBlank(title)) {
+      // The question stands: the next message is read as the title again.
+      await ctx.reply({ text: ctx.t('tickets.error.blankTitle') });
+      return true;
+    }
     await save({ ...p, title, description: text.trim() === title ? '' : text.trim(), step: 'severity' }, draftKey(ctx));
     const tr = triage(title, text);
     await ctx.reply({
