@@ -1,0 +1,133 @@
+/**
+ * Soak run: the deployment (1 http + 2 worker roles) under a steady load of REST tickets with a
+ * 20 s first-response SLA and Alertmanager webhooks for `--minutes` (default 30), with one
+ * worker SIGKILLed and restarted every few minutes. Every 10 s the RSS of each a2d2 process is
+ * sampled. Prints per role the RSS peak and slope (MiB per hour, least squares, over the
+ * process's own lifetime: the http role lives through the whole run), answers by status, lost
+ * 2xx, and breach notice lateness (notice time minus due time) p50/p99.
+ * Exits 1 when a 2xx was lost, a breach was not noticed, or a request failed for good.
+ *   node --import tsx bench/chaos/soak.ts [--minutes 30]
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { amPayload } from '../../test/helpers/alert-app.ts';
+import { jsonPost, percentile, rssMiB, sendWithRetry, slope, startDeployment, tally, type A2d2Proc } from '../../test/helpers/a2d2-procs.ts';
+import { sleep } from '../../test/helpers/wait.ts';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
+const minutes = Number(values.minutes);
+if (!(minutes >= 1)) {
+  console.error('--minutes takes a number, at least 1');
+  process.exit(2);
+}
+const started = Date.now();
+const tag = randomUUID().slice(0, 6).toUpperCase();
+const ESC = `CSOE${tag}`;
+const dep = await startDeployment({
+  name: 'soak',
+  yaml: {
+    http: { rateLimitPerMinute: 1_000_000 },
+    tickets: {
+      sla: { P2: { firstResponse: '20s', resolution: '10m', businessHours: false } },
+      sweepEvery: '5s',
+      triage: { platform: 'slack', chatId: `CSOT${tag}` },
+      escalation: { P2: [{ to: { platform: 'slack', chatId: ESC } }] },
+    },
+    alerts: { routes: [{ match: { service: 'checkout-am' }, destinations: [`slack:CSOA${tag}`] }] },
+  },
+});
+let exitCode = 1;
+try {
+  const base = dep.http[0]!.url;
+  const until = Date.now() + minutes * 60_000;
+  const tickets: { id: number; due: number }[] = [];
+  const groups: string[] = [];
+  const statuses: (number | string)[] = [];
+  let n = 0;
+  const sender = async (kind: 'ticket' | 'alert', pauseMs: number) => {
+    while (Date.now() < until) {
+      const i = n++;
+      const r =
+        kind === 'ticket'
+          ? await sendWithRetry(`${base}/api/v1/tickets`, jsonPost(dep.apiToken, { title: `Search results stale ${i} o${tag}`, severity: 'P2' }, `soak-${tag}-${i}`), 30_000)
+          : await sendWithRetry(`${base}/webhooks/alertmanager`, jsonPost(dep.amToken, amPayload(`{}:{alertname="Soak${tag}",n="${i % 500}"}`, i % 3 ? 'firing' : 'resolved', {}, new Date().toISOString())), 30_000);
+      statuses.push(r.status);
+      if (r.status === 201 || r.status === 202) {
+        const body = JSON.parse(r.body) as { ticket?: { id: number; sla: { responseDueAt: string } }; groupId?: string };
+        if (body.ticket) tickets.push({ id: body.ticket.id, due: Date.parse(body.ticket.sla.responseDueAt) });
+        if (body.groupId) groups.push(body.groupId);
+      }
+      await sleep(pauseMs);
+    }
+  };
+  // RSS per process slot (http, worker 0, worker 1); a restarted worker starts a new series.
+  const series = new Map<string, { pid: number; points: { x: number; y: number }[] }[]>();
+  const slots = (): [string, A2d2Proc][] => [['http', dep.http[0]!], ...dep.workers.map((w): [string, A2d2Proc] => ['worker', w])];
+  const sample = () => {
+    for (const [role, p] of slots()) {
+      const mib = rssMiB(p.pid);
+      if (mib === null) continue;
+      const list = series.get(role) ?? [];
+      let s = list.find((x) => x.pid === p.pid);
+      if (!s) list.push((s = { pid: p.pid, points: [] }));
+      s.points.push({ x: (Date.now() - started) / 3_600_000, y: mib });
+      series.set(role, list);
+    }
+  };
+  const sampler = (async () => {
+    while (Date.now() < until) {
+      sample();
+      await sleep(10_000);
+    }
+    sample();
+  })();
+  let kills = 0;
+  const killEvery = Math.min(180_000, Math.max(60_000, (minutes * 60_000) / 4));
+  const killer = (async () => {
+    while (Date.now() + killEvery < until) {
+      await sleep(killEvery);
+      const i = kills % dep.workers.length;
+      await dep.workers[i]!.stop('SIGKILL');
+      kills++;
+      dep.workers[i] = await dep.start('worker');
+    }
+  })();
+  await Promise.all([sender('ticket', 1_000), sender('alert', 500), sampler, killer]);
+
+  const lastDue = Math.max(...tickets.map((t) => t.due));
+  const notices = () => {
+    const m = new Map<number, number>();
+    for (const c of dep.slack.callsTo('chat.postMessage')) {
+      const hit = c.args.channel === ESC ? /SLA breached: #(\d+) /.exec(String(c.args.text ?? '')) : null;
+      if (hit && !m.has(Number(hit[1]))) m.set(Number(hit[1]), c.at);
+    }
+    return m;
+  };
+  while (Date.now() < lastDue + 60_000 && !tickets.every((t) => notices().has(t.id))) await sleep(1_000);
+  const seen = notices();
+  const lateness = tickets.filter((t) => seen.has(t.id)).map((t) => (seen.get(t.id)! - t.due) / 1000);
+  const unnotified = tickets.length - lateness.length;
+  const storedTickets = (await dep.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Ticket" WHERE id = ANY($1)`, [tickets.map((t) => t.id)])).rows[0]!.n;
+  const storedGroups = (await dep.db.query<{ n: number }>(`SELECT count(DISTINCT id)::int AS n FROM "AlertGroup" WHERE id = ANY($1::uuid[])`, [groups])).rows[0]!.n;
+  const lost = tickets.length - storedTickets + (new Set(groups).size - storedGroups);
+  const failed = statuses.filter((s) => typeof s === 'string' || s >= 300).length;
+  const rss = [...series.entries()]
+    .map(([role, list]) => {
+      const peak = Math.max(...list.flatMap((s) => s.points.map((p) => p.y)));
+      // The longest-lived process of the role gives the slope; a freshly restarted worker is still warming up.
+      const longest = list.reduce((a, b) => (b.points.length > a.points.length ? b : a));
+      return `${role} peak ${peak.toFixed(0)} MiB slope ${slope(longest.points).toFixed(1)} MiB/h (${longest.points.length} samples)`;
+    })
+    .join(', ');
+  console.log(
+    `soak ${minutes} min: answers ${tally(statuses)}  failed for good ${failed}  tickets ${tickets.length} stored ${storedTickets}  alert groups ${new Set(groups).size} stored ${storedGroups}  lost ${lost}  ` +
+      `worker kills ${kills}  breach notices ${lateness.length}/${tickets.length} (not notified ${unnotified}) lateness p50 ${percentile(lateness, 50).toFixed(1)} s p99 ${percentile(lateness, 99).toFixed(1)} s  ` +
+      `RSS: ${rss}  ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+  );
+  exitCode = lost || unnotified || failed ? 1 : 0;
+  await dep.db.query(`DELETE FROM "Ticket" WHERE title LIKE $1`, [`%o${tag}`]);
+  await dep.db.query(`DELETE FROM "AlertGroup" WHERE id = ANY($1::uuid[])`, [groups]);
+} finally {
+  await dep.close();
+}
+process.exit(exitCode);
