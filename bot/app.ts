@@ -22,7 +22,7 @@ import type { LlmService } from '../agents/llm.service.ts';
 import { moduleFactories } from './modules.ts';
 import { createInfrastructure, createServices, type Infrastructure } from './container.ts';
 import { buildServer } from './http/server.ts';
-import { createOutboundQueue } from './outbound/sender.processor.ts';
+import { createOutboundQueue, createOutboundRecoveryQueue, type OutboundQueueDeps } from './outbound/sender.processor.ts';
 import { durationMs } from '../services/duration.ts';
 
 export const INBOUND_QUEUE = 'inbound';
@@ -134,8 +134,7 @@ function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], 
   });
   const senders: Partial<Record<Platform, PlatformSender>> = {};
   for (const m of modules) if (m.sender) senders[m.sender.platform] = m.sender;
-  queues.register(
-    createOutboundQueue({
+  const outboundDeps: OutboundQueueDeps = {
       db: infra.db,
       logger: infra.logger,
       metrics: infra.metrics,
@@ -149,8 +148,9 @@ function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], 
         strandedGiveUpMs: durationMs(config.file.outbound.recovery.giveUp),
         sweepEveryMs: durationMs(config.file.outbound.recovery.every),
       },
-    }),
-  );
+  };
+  queues.register(createOutboundQueue(outboundDeps));
+  queues.register(createOutboundRecoveryQueue(outboundDeps));
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {

@@ -19,6 +19,12 @@ import { errorText, markFailed, type SenderContext } from './sender-context.ts';
 
 /** The job scheduler id of the sweep. */
 export const OUTBOUND_SWEEP_SCHEDULER = 'outbound-recovery';
+
+/**
+ * The sweep runs on a queue of its own: the outbound queue then holds only messages, so
+ * "nothing waiting or delayed there" still means every message is out.
+ */
+export const OUTBOUND_RECOVERY_QUEUE = 'outbound-recovery';
 /** A sweep run; the schedule carries the install's grace and give-up times (the sender's options otherwise). */
 export const sweepJobSchema = z.object({
   sweep: z.literal(true),
@@ -127,5 +133,5 @@ export async function sweepStranded(sc: SenderContext, queue: Queue, job: SweepJ
  */
 export function sweepSchedule(everyMs: number, times?: RecoveryTimes): Schedule {
   const data: SweepJob = { sweep: true, ...(times ? { graceMs: times.graceMs, giveUpMs: times.giveUpMs } : {}) };
-  return { queue: OUTBOUND_QUEUE, id: OUTBOUND_SWEEP_SCHEDULER, repeat: { every: everyMs }, job: { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } } };
+  return { queue: OUTBOUND_RECOVERY_QUEUE, id: OUTBOUND_SWEEP_SCHEDULER, repeat: { every: everyMs }, job: { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } } };
 }

@@ -29,21 +29,20 @@
  * the recovery sweep (recovery.ts), which queues stranded rows again.
  */
 import { DelayedError } from 'bullmq';
-import { z } from 'zod';
 import { OUTBOUND_QUEUE, outboundJobSchema, type OutboundJob } from '../../services/messaging/outbound.service.ts';
 import { UnrecoverableError, type Job, type QueueDef } from '../../services/queues.ts';
 import { createSenderContext, sleep, type OutboundQueueDeps, type OutboundResult, type SenderContext, type Step } from './sender-context.ts';
 import { wakeNext } from './chat-order.ts';
 import { attempt } from './send-attempt.ts';
-import { sweepJobSchema, sweepStranded, type SweepJob, type SweepResult } from './recovery.ts';
+import { OUTBOUND_RECOVERY_QUEUE, sweepJobSchema, sweepStranded, type SweepJob, type SweepResult } from './recovery.ts';
 
 export { DEFAULT_SENDER_OPTIONS, type OutboundQueueDeps, type OutboundResult, type SenderOptions } from './sender-context.ts';
 export { orderingPollMs } from './chat-order.ts';
-export { sweepSchedule } from './recovery.ts';
+export { sweepSchedule, OUTBOUND_RECOVERY_QUEUE } from './recovery.ts';
 
-/** The outbound queue carries one job per row and the recovery sweep's runs. */
-export const outboundQueueJobSchema = z.union([outboundJobSchema, sweepJobSchema]);
-export type OutboundQueueJob = OutboundJob | SweepJob;
+/** The outbound queue carries one job per row. */
+export const outboundQueueJobSchema = outboundJobSchema;
+export type OutboundQueueJob = OutboundJob;
 
 /** How much sooner than its slot a delayed job wakes (covers the row loading before the send). */
 const WAKE_EARLY_MS = 100;
@@ -57,10 +56,22 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundQ
   return {
     name: OUTBOUND_QUEUE,
     schema: outboundQueueJobSchema,
-    processor: (job): Promise<OutboundResult | SweepResult> =>
-      'sweep' in job.data ? sweepStranded(sc, sc.queueOf(job), job.data) : deliverRow(sc, job as Job<OutboundJob>),
+    processor: (job): Promise<OutboundResult> => deliverRow(sc, job),
     concurrency: sc.opts.concurrency,
     defaultJobOptions: { attempts: sc.opts.maxAttempts, backoff: { type: 'exponential', delay: 1000 } },
+  };
+}
+
+/** The recovery sweep's queue: each run re-queues stranded rows on the outbound queue of the same install. */
+export function createOutboundRecoveryQueue(deps: OutboundQueueDeps): QueueDef<SweepJob> {
+  const sc = createSenderContext(deps);
+  return {
+    name: OUTBOUND_RECOVERY_QUEUE,
+    schema: sweepJobSchema,
+    concurrency: 1,
+    defaultJobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+    processor: (job): Promise<SweepResult> =>
+      sweepStranded(sc, sc.queueOf({ queueName: OUTBOUND_QUEUE, prefix: job.prefix, queueQualifiedName: `${job.prefix}:${OUTBOUND_QUEUE}` }), job.data),
   };
 }
 

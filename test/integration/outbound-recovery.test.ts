@@ -11,9 +11,9 @@ import { silentLogger } from '../../services/logger.ts';
 import { createMetrics, type Metrics } from '../../services/metrics.ts';
 import { Queues } from '../../services/queues.ts';
 import { OUTBOUND_QUEUE, createOutbound, outboundJobId } from '../../services/messaging/outbound.service.ts';
-import { createOutboundQueue, outboundQueueJobSchema, sweepSchedule } from '../../bot/outbound/sender.processor.ts';
+import { createOutboundQueue, createOutboundRecoveryQueue, outboundQueueJobSchema, sweepSchedule } from '../../bot/outbound/sender.processor.ts';
 import { createScheduleKeeper, type ScheduleKeeper } from '../../services/schedules.ts';
-import { OUTBOUND_SWEEP_SCHEDULER } from '../../bot/outbound/recovery.ts';
+import { OUTBOUND_RECOVERY_QUEUE, OUTBOUND_SWEEP_SCHEDULER } from '../../bot/outbound/recovery.ts';
 import { createSlackSender } from '../../bot/adapters/slack/slack.sender.ts';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -34,7 +34,9 @@ before(async () => {
   await queues.connect();
   metrics = createMetrics({ defaults: false });
   const senders = { slack: createSlackSender({ token: slack.token, apiUrl: slack.apiUrl, retries: 0 }) };
-  queues.register(createOutboundQueue({ db, logger: silentLogger(), metrics, senders, redis: queues.producer }));
+  const deps = { db, logger: silentLogger(), metrics, senders, redis: queues.producer };
+  queues.register(createOutboundQueue(deps));
+  queues.register(createOutboundRecoveryQueue(deps));
   queues.startWorkers();
   recovery = createScheduleKeeper({ queues, logger: silentLogger(), checkEveryMs: 300 });
   await recovery.keep(sweepSchedule(300, { graceMs: 500, giveUpMs: 3600_000 }));
@@ -69,7 +71,7 @@ test('a row stored while Redis refused the enqueue is delivered by the sweep, on
     await waitSent(id);
     // Another sweep or two must not send it again.
     await waitFor(async () => (await queues.queue(OUTBOUND_QUEUE).getJobState(outboundJobId(id))) === 'completed', 'the recovered job completed');
-    const q = queues.queue(OUTBOUND_QUEUE);
+    const q = queues.queue(OUTBOUND_RECOVERY_QUEUE);
     const nextRun = async () => Number((await q.getJobScheduler(OUTBOUND_SWEEP_SCHEDULER))?.next ?? 0);
     const first = await nextRun();
     await waitFor(async () => (await nextRun()) > first, 'one more sweep');
@@ -94,7 +96,7 @@ test('a row whose job was deleted from the queue is delivered by the sweep, once
 });
 
 test('the sweep schedule comes back when Redis lost it', async () => {
-  const q = queues.queue(OUTBOUND_QUEUE);
+  const q = queues.queue(OUTBOUND_RECOVERY_QUEUE);
   await waitFor(() => q.getJobScheduler(OUTBOUND_SWEEP_SCHEDULER), 'the schedule');
   await q.removeJobScheduler(OUTBOUND_SWEEP_SCHEDULER);
   await waitFor(() => q.getJobScheduler(OUTBOUND_SWEEP_SCHEDULER), 'the schedule registered again');
