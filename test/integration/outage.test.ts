@@ -63,8 +63,9 @@ test('PostgreSQL refusing connections: a ticket POST gets 503 with Retry-After a
     assert.equal(retried.status, 201, (await retried.clone().text()) + t.logs.filter((l) => /failed/.test(l)).join('\n').slice(0, 3000));
     const again = await post('Export button does nothing', key);
     assert.ok(again.status === 200 || again.status === 201);
-    const { id } = (await retried.json()) as { id: number };
-    assert.equal(((await again.json()) as { id: number }).id, id, 'the same ticket, not a second one');
+    const id = ((await retried.json()) as { ticket: { id: number } }).ticket.id;
+    assert.ok(Number.isInteger(id), 'the stored ticket has an id');
+    assert.equal(((await again.json()) as { ticket: { id: number } }).ticket.id, id, 'the same ticket, not a second one');
     await t.app.deps.db.ticket.delete({ where: { id } });
   } finally {
     await proxy.restore();
