@@ -6,6 +6,7 @@
  * rules are safe whatever set of features an install runs.
  */
 import type { CommandRegistry, IntentRule } from '../core/registry.ts';
+import { severityOfReport } from '../services/tickets/triage.ts';
 
 /** Ticket severities of the support process. */
 export type Severity = 'P0' | 'P1' | 'P2' | 'P3';
@@ -16,22 +17,8 @@ export interface SeveritySuggestion {
   reasonKey: string;
 }
 
-// Severity signals. Lower-cased text, 'ё' folded to 'е'. No \b around Cyrillic: JS word
+// Problem-report signals. Lower-cased text, 'ё' folded to 'е'. No \b around Cyrillic: JS word
 // boundaries are ASCII-only.
-const P3_SIGNALS = [
-  /\b(feature request|would be (nice|great|good)|nice to have|please add|can you add|improvement|idea:?|suggestion|typo|misspell|docs?\b|documentation|dark mode)/,
-  /\bbroken link\b/,
-  /(хотелось бы|было бы (удобно|здорово|неплохо|полезно)|предлагаю|предложение|добавьте|добавить бы|идея|улучшени|опечатк|документаци|темн[a-zа-я0-9_]* тем|битая ссылка|битые ссылки|устаревш|скриншот|написано .* вместо)/,
-  /\b(could you add|would be (handy|convenient|useful)|outdated|screenshots?|says .* instead of)\b/,
-];
-const P2_SIGNALS = [
-  /\b(minor|small (bug|issue|glitch)|cosmetic|tooltip|cut off|misaligned|staging|stage env|test env|printer|wrong (totals?|sums?|numbers?|values?|dates?)|first day of the week|does not refresh|doesn't refresh|until you reload|runs twice)/,
-  /(небольш|мелк|косметич|съезжает|поехал|стейджинг|staging|тестов[a-zа-я0-9_]* стенд|принтер|неправильно счита|неверн[a-zа-я0-9_]* (итог|сумм)|не обновляется)/,
-];
-const P0_SIGNALS = [
-  /\b(prod(uction)? (is )?down|site (is )?down|(everything|all) (is )?down|outage|nobody can|no one can|for everyone|for all users|completely down|(is|are) down|data loss|lost data|disappeared|deleted from|security|breach|leak(ed)?|hacked|unauthori[sz]ed|other users'? data|unreachable|can't pay at all|urgent|total outage|(got|been|were) hacked|deleted .* (in|on|from) prod|all (our )?servers)/,
-  /(упал[a-zа-я0-9_]* прод|прод упал|лежит|у всех|ни у кого|никто не може|пропали|удалил[a-zа-я0-9_]* из баз|утечк|взлом|безопасност|недоступ|ничего не работает|удалил[a-zа-я]* .*(на )?прод|чуж[a-zа-я0-9_]+ (заказ|данн)|вообще|ни одна|срочно)/,
-];
 const PROBLEM_SIGNALS = [
   /\b(down|broken|not working|doesn't work|does not work|isn't working|can't|cannot|unable|fail(s|ed|ing)?|error|errors|5\d\d|crash(es|ed|ing)?|slow|wrong|bug|issue|problem|leak(ed)?|breach|lost|loss|disappeared|unreachable|jammed|drops|expires? immediately|not (being )?sent|don't get|do not get|missing|stuck|timeout|timing out|hangs?|stopped( working)?|never loads|spins forever|(won't|doesn't|does not|not) load(ing)?|freez(es|ing)|blank page|glitch(es|y)?|hacked|deleted|outdated|cut off|misaligned|overlaps?|other users'? data)\b/,
   /(упал|лежит|не работает|не открывается|не приходят|не приходит|перестал|ошибк|падает|вылетает|тормоз|медленно|неправильно|опечатк|съезжает|не обновляется|утечк|пропал|недоступн|отваливается|протухает|не поднимается|битая|видят чужие|сломал|зажевал|не проходит|не грузится|глючит|зависает|не могу|поехал|удалил|взлом|устаревш|бесконечно|не загружается|белый экран|не сохраняется|глюк|ничего не)/,
@@ -43,17 +30,12 @@ const FEATURE_SIGNALS = [
 ];
 
 /**
- * Suggests a severity for a problem report from its wording, with a reason the user sees.
- * The order matters: wishes and cosmetic issues are checked before outage words, so
- * "staging is down" stays minor and "typo on the pricing page" stays P3.
+ * The severity of a problem report: the tickets' one severity function (the one the proposal
+ * card shows), with its reason key.
  */
 export function suggestSeverity(text: string): SeveritySuggestion {
-  const lower = fold(text);
-  if (P3_SIGNALS.some((p) => p.test(lower))) return { severity: 'P3', reasonKey: 'agents.severity.reason.P3' };
-  if (P2_SIGNALS.some((p) => p.test(lower))) return { severity: 'P2', reasonKey: 'agents.severity.reason.P2' };
-  if (P0_SIGNALS.some((p) => p.test(lower))) return { severity: 'P0', reasonKey: 'agents.severity.reason.P0' };
-  if (PROBLEM_SIGNALS.some((p) => p.test(lower))) return { severity: 'P1', reasonKey: 'agents.severity.reason.P1' };
-  return { severity: 'P2', reasonKey: 'agents.severity.reason.P2' };
+  const { severity, reasonKey } = severityOfReport(text);
+  return { severity, reasonKey };
 }
 
 /** Lower-cases and folds 'ё' the way the deterministic engine does. */
@@ -94,12 +76,20 @@ export const INTENT_CANDIDATES: Record<string, string[]> = {
   'agent.ask': ['agent.ask'],
   'core.help': ['core.help'],
   'core.status': ['core.status'],
+  // An operation on an existing ticket ("close ticket 42"): the ticket command with op 'close', 'resolve', ...
+  'ticket.op': ['ticket.create'],
+  'doc.ask': ['doc.ask'],
+  'process.run': ['processes.run'],
+  'process.runs': ['processes.runs'],
+  'process.list': ['processes.list'],
 };
 
 /** Maps a matched command (id and arguments) back to its intent label (for the evaluation harness). */
 export function intentLabel(commandId: string | null | undefined, args?: unknown): string {
   if (!commandId) return 'none';
-  if (args && typeof args === 'object' && (args as { op?: unknown }).op === 'show') return 'ticket.show';
+  const op = args && typeof args === 'object' ? (args as { op?: unknown }).op : undefined;
+  if (op === 'show') return 'ticket.show';
+  if (typeof op === 'string' && op !== 'create' && op !== 'guided') return 'ticket.op';
   if (args && typeof args === 'object' && /^search\s/.test(String((args as { text?: unknown }).text ?? ''))) return 'doc.search';
   for (const [label, ids] of Object.entries(INTENT_CANDIDATES)) if (ids.includes(commandId)) return label;
   return commandId;

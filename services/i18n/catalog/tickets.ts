@@ -153,6 +153,7 @@ export const tickets = {
     'tickets.triage.outage': 'sounds like an outage ("{words}")',
     'tickets.triage.broken': 'something is broken or failing ("{words}")',
     'tickets.triage.request': 'reads like a request or improvement ("{words}")',
+    'tickets.triage.limited': 'limited by its own words: a test environment, office equipment, a workaround or a few users ("{words}")',
     'tickets.triage.default': 'no sign of an outage or a request: a regular bug',
   },
   ru: {
@@ -308,6 +309,7 @@ export const tickets = {
     'tickets.triage.outage': 'похоже на аварию («{words}»)',
     'tickets.triage.broken': 'что-то сломано или не работает («{words}»)',
     'tickets.triage.request': 'похоже на пожелание или улучшение («{words}»)',
+    'tickets.triage.limited': 'ограничено по самому описанию: тестовая среда, офисная техника, есть обходной путь или затронуты немногие («{words}»)',
     'tickets.triage.default': 'нет признаков аварии или пожелания: обычная ошибка',
   },
 };
