@@ -8,7 +8,9 @@
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { CoreDeps } from '../core/module.ts';
 import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
-import { createDeterministicEngine } from '../core/intent.ts';
+import { createUnderstandingEngine } from './understanding/engine.ts';
+import { intentLabel } from './intent-rules.ts';
+import { severityOfReport } from '../services/tickets/triage.ts';
 import type { LlmService } from './llm.service.ts';
 import { DATA_RULE, quote } from './safety.ts';
 import { toolName } from './tools.ts';
@@ -33,13 +35,17 @@ function userPrompt(text: string): string {
 export interface IntentEngineOptions {
   /** Use the LLM even when `llm.intent` is off, and never fall back (the evaluation harness). */
   requireLlm?: boolean;
+  /** Use the LLM even when `llm.intent` is off, falling back as usual (`a2d2 understand --llm`). */
+  forceLlm?: boolean;
+  /** How long the model may take before the classifier answers instead (default 15 s). */
+  timeoutMs?: number;
 }
 
-/** The intent engine for an app: the LLM one when configured, else the deterministic rules. */
+/** The intent engine for an app: the LLM one when configured, else the rules and the trained classifier. */
 export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: IntentEngineOptions = {}): IntentEngine {
-  const deterministic = createDeterministicEngine(deps.registry);
+  const deterministic = createUnderstandingEngine({ registry: deps.registry, processes: () => deps.registry.entities.get('process')?.() ?? [] });
   const llm = deps.llm;
-  if (!llm.configured || (!deps.config.file.llm.intent && !opts.requireLlm)) return deterministic;
+  if (!llm.configured || (!deps.config.file.llm.intent && !opts.requireLlm && !opts.forceLlm)) return deterministic;
 
   async function viaModel(text: string, ctx: CommandContext): Promise<IntentMatch | null> {
     // Tools: what this user may run, hidden ones included (the ticket proposal is hidden from menus, not from understanding).
@@ -57,11 +63,7 @@ export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: I
         },
       };
     });
-    const r = await askRouter(llm, {
-      text,
-      ctx,
-      tools,
-    });
+    const r = await askRouter(llm, { text, ctx, tools, timeoutMs: opts.timeoutMs ?? 15_000 });
     const call = r.message.tool_calls?.[0];
     if (!call) return null;
     const spec = byName.get(call.function.name);
@@ -73,7 +75,10 @@ export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: I
       throw new Error('model gave arguments that are not JSON');
     }
     // Arguments are validated by runCommand; a wrong shape gets the command's usage line.
-    return { commandId: spec.id, args, confidence: 0.9 };
+    const label = intentLabel(spec.id, args);
+    // The severity shown is the tickets' one function, whatever the model suggested.
+    const severity = label === 'ticket.create' ? severityOfReport(text).severity : null;
+    return { commandId: spec.id, args, confidence: 0.9, label, engine: 'llm', severity } as IntentMatch;
   }
 
   return {
@@ -83,21 +88,21 @@ export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: I
         return await viaModel(text, ctx);
       } catch (err) {
         if (opts.requireLlm) throw err;
-        deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'llm intent failed; using the deterministic rules');
+        deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'llm intent failed; using the rules and the classifier');
         return deterministic.detect(text, ctx);
       }
     },
   };
 }
 
-async function askRouter(llm: LlmService, a: { text: string; ctx: CommandContext; tools: ChatCompletionTool[] }) {
+async function askRouter(llm: LlmService, a: { text: string; ctx: CommandContext; tools: ChatCompletionTool[]; timeoutMs: number }) {
   return llm.chat({
     route: 'fast',
     purpose: 'intent',
     workspaceKey: workspaceKeyOf(a.ctx.event.ref),
     userId: a.ctx.user.id,
     maxTokens: 400,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(a.timeoutMs),
     messages: [
       { role: 'system', content: `${INSTRUCTIONS}\n\n${DATA_RULE}` },
       { role: 'user', content: userPrompt(a.text) },

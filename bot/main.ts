@@ -25,6 +25,9 @@ const USAGE = `usage: a2d2 <command>
   start [--role all|http|worker]   run the bot (applies migrations first)
   migrate                          create the database if missing and apply migrations
   chat                             talk to the bot in this terminal
+  understand [--llm] [--llm-timeout 5s]
+                                   JSON lines in ({"text", "lang"}), one JSON line out per input
+  understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
 `;
 
 function parseRole(args: string[]): Role {
@@ -117,6 +120,20 @@ async function chat(config: AppConfig, logger: Logger): Promise<void> {
   await app.stop();
 }
 
+/** `a2d2 understand`: see bot/understand.ts. */
+async function understand(config: AppConfig, logger: Logger, args: string[]): Promise<void> {
+  const { exportFeedback, offlineRegistry, runUnderstand, understandEngine } = await import('./understand.ts');
+  if (args.includes('--export-feedback')) {
+    await exportFeedback(config, process.stdout);
+    return;
+  }
+  const t = args.indexOf('--llm-timeout');
+  const timeoutMs = t >= 0 ? durationMs((args[t + 1] ?? '') as never) : 15_000;
+  const registry = offlineRegistry(config);
+  const engine = await understandEngine(config, logger, registry, args.includes('--llm'), timeoutMs);
+  await runUnderstand({ input: process.stdin, output: process.stdout }, registry, engine);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
@@ -126,9 +143,9 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   // The terminal keeps stdout for the conversation; logs go to stderr there.
   const logger = createLogger({
-    level: command === 'chat' && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
+    level: (command === 'chat' || command === 'understand') && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
     secrets: secretValues(config.env, config.envSecrets),
-    ...(command === 'chat' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
+    ...(command === 'chat' || command === 'understand' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
   });
   switch (command) {
     case 'start':
@@ -140,6 +157,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'chat':
       await chat(config, logger);
+      process.exit(0);
+      return;
+    case 'understand':
+      await understand(config, logger, rest);
       process.exit(0);
       return;
     default:

@@ -27,6 +27,8 @@ import type {
   ResolvedUser,
 } from './registry.ts';
 import { UserError } from './errors.ts';
+import { routeMessage } from './route.ts';
+import { CLARIFY_ACTION, CLARIFY_AUDIT, offerChoices, takeChoice, wantsClarification } from './clarify.ts';
 import { isRole } from '../services/users/roles.ts';
 
 export interface PipelineDeps {
@@ -78,11 +80,7 @@ export function scriptLocale(text: string): Locale | null {
   return detectLanguage(text) === 'ru' ? 'ru' : null;
 }
 
-/** Splits "ticket P1 title" into the first word and the rest. */
-export function splitCommand(line: string): { word: string; rest: string } {
-  const m = /^\s*[/!]?([^\s@]+)(?:@\S+)?\s*([\s\S]*)$/.exec(line);
-  return { word: (m?.[1] ?? '').toLowerCase(), rest: (m?.[2] ?? '').trim() };
-}
+export { splitCommand } from './route.ts';
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { db, registry, logger } = deps;
@@ -235,33 +233,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function route(ctx: CommandContext): Promise<void> {
     const event = ctx.event;
     if (event.type !== 'message') return;
-    let spec: CommandSpec<unknown> | undefined;
-    let raw = '';
-    if (event.command && event.command !== 'a2d2') {
-      spec = registry.bySlashName(event.command) ?? registry.byAlias(event.command);
-      raw = event.text.trim();
-    }
-    if (!spec) {
-      const line = event.command === 'a2d2' ? event.text : event.text;
-      const { word, rest } = splitCommand(line);
-      const explicit = event.command !== undefined || /^\s*[/!]/.test(line) || event.addressed;
-      const candidate = word ? registry.byAlias(word) : undefined;
-      if (candidate && explicit) {
-        spec = candidate;
-        raw = rest;
-      } else if (!word && event.addressed) {
-        spec = registry.command('core.help');
-        raw = '';
-      }
-    }
-    if (spec) {
-      const input = spec.parse ? spec.parse(raw, ctx) : { text: raw };
-      await runCommand(ctx, spec, input);
+    const intentCtx = { ...ctx, via: 'intent' as const };
+    const routed = await routeMessage(registry, deps.intent, event, intentCtx);
+    if (routed.kind === 'command') {
+      const { spec, raw } = routed;
+      await runCommand(ctx, spec, spec.parse ? spec.parse(raw, ctx) : { text: raw });
       return;
     }
     if (!event.addressed) return;
-    const intentCtx = { ...ctx, via: 'intent' as const };
-    const match = await deps.intent.detect(event.text, intentCtx);
+    const match = routed.kind === 'intent' ? routed.match : null;
+    if (match && wantsClarification(match)) {
+      await ctx.reply(await offerChoices(ctx, registry, event.text, match, deps.clock.now()));
+      await audit(ctx, 'clarify:offer', 'proposed', { text: event.text, offered: match.alternatives!.map((a) => a.label ?? a.commandId) });
+      return;
+    }
     const matched = match ? registry.command(match.commandId) : undefined;
     if (match && matched) {
       await runCommand(intentCtx, matched, match.args);
@@ -274,6 +259,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const mw = deps.middleware[index];
     if (!mw) return route(ctx);
     await mw(ctx, () => runMiddleware(ctx, index + 1));
+  }
+
+  /** A "Did you mean" button: records the choice (feedback) and runs that reading as an intent. */
+  async function clarified(ctx: CommandContext, value: string): Promise<void> {
+    const taken = await takeChoice(ctx, value, deps.clock.now());
+    if (taken === 'notYours') return void (await deny(ctx, `action:${CLARIFY_ACTION}`, CLARIFY_ACTION));
+    const spec = taken === 'expired' ? undefined : registry.command(taken.chosen.commandId);
+    if (taken === 'expired' || !spec) return void (await ctx.reply({ text: ctx.t('core.clarify.expired') }));
+    const { entry, chosen } = taken;
+    await audit(ctx, CLARIFY_AUDIT, 'ok', { text: entry.text, lang: entry.lang, offered: entry.offered.map((o) => o.label), chosen: chosen.label });
+    await runCommand({ ...ctx, via: 'intent' }, spec, chosen.args);
   }
 
   async function handleAction(ctx: CommandContext & { event: InboundAction }): Promise<void> {
@@ -300,6 +296,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await runCommand({ ...ctx, via: 'confirm' }, spec, entry.args);
       return;
     }
+    if (actionId === CLARIFY_ACTION) return clarified(ctx, value);
     const spec = registry.action(actionId);
     if (!spec) {
       await ctx.reply({ text: ctx.t('core.actionUnknown') });

@@ -88,6 +88,14 @@ export interface IntentMatch {
   /** i18n key + params explaining why, shown when proposing. */
   reasonKey?: string;
   reasonParams?: Record<string, string | number>;
+  /** The intent label ('ticket.list') and which engine decided ('rules', 'classifier', 'llm'). */
+  label?: string;
+  engine?: string;
+  /**
+   * Set when the engine is unsure: the likeliest readings, best first (two or three). The
+   * pipeline then asks "Did you mean ..." with one button each instead of running anything.
+   */
+  alternatives?: IntentMatch[];
 }
 
 export interface IntentEngine {
@@ -120,6 +128,11 @@ export class CommandRegistry {
   private readonly bySlash = new Map<string, CommandSpec<unknown>>();
   private readonly actions = new Map<string, ActionSpec>();
   readonly intentRules: IntentRule[] = [];
+  /**
+   * Names the intent engine matches in free text, contributed by modules: 'process' gives the
+   * loaded processes with their input names.
+   */
+  readonly entities = new Map<string, () => { name: string; inputs: string[] }[]>();
 
   addCommand<A>(spec: CommandSpec<A>): void {
     const s = spec as CommandSpec<unknown>;

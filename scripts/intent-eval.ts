@@ -1,16 +1,10 @@
 /**
- * The understanding harness: runs labelled messages (test/fixtures/intents.json) through an
- * intent engine and reports intent accuracy (overall, per language, per intent) and, for
- * ticket requests, agreement on the suggested severity. The same harness measures the
- * deterministic engine and any configured LLM endpoint:
- *
- *   node --import tsx agents/intent-eval.ts                 # deterministic, all installed modules
- *   node --import tsx agents/intent-eval.ts --engine llm    # the configured LLM (env + YAML)
- *   node --import tsx agents/intent-eval.ts --json          # machine-readable report
- *   node --import tsx agents/intent-eval.ts --fixtures test/fixtures/intents-unseen.json
- *
- * intents.json is the set the deterministic rules were written against; intents-unseen.json
- * was written afterwards and is never used to tune rules, so it shows how they generalise.
+ * The understanding harness: runs labelled messages through an intent engine and reports
+ * intent accuracy (overall, per language, per intent) and, for ticket requests, agreement on
+ * the suggested severity. `npm run eval:intents` runs the held-out set
+ * (test/fixtures/intents/heldout.jsonl) through exactly what `a2d2 understand` does (see
+ * scripts/understand-eval.ts for its options); the functions here also serve the older
+ * fixtures (test/fixtures/intents.json, the set the first rules were written against).
  */
 import { readFileSync } from 'node:fs';
 import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
@@ -163,35 +157,8 @@ export function formatIntentReport(r: IntentReport): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const engineName = argv.includes('--engine') ? argv[argv.indexOf('--engine') + 1] : 'deterministic';
-  const { loadConfig } = await import('../services/config.ts');
-  const { createApp } = await import('../bot/app.ts');
-  const { createDeterministicEngine } = await import('../core/intent.ts');
-  const { createLogger } = await import('../services/logger.ts');
-  const config = loadConfig();
-  // Built but never started: only the registry (every installed module's commands and rules) is needed.
-  const app = await createApp({ config, role: 'worker', logger: createLogger({ level: 'warn' }) });
-  try {
-    let engine: IntentEngine = createDeterministicEngine(app.deps.registry);
-    if (engineName === 'llm') {
-      const { createIntentEngine } = await import('../agents/llm-intent.ts');
-      await app.deps.queues.connect();
-      engine = createIntentEngine(app.deps, { requireLlm: true });
-    }
-    const file = argv.includes('--fixtures') ? new URL(argv[argv.indexOf('--fixtures') + 1]!, `file://${process.cwd()}/`) : undefined;
-    // A free-text ticket becomes a proposal whose severity the tickets triage picks: measure that.
-    let severityFor: ((m: IntentMatch) => string | undefined) | undefined;
-    try {
-      const { triage } = await import('../services/tickets/triage.ts');
-      severityFor = (m) => severityOf(m.args) ?? (m.commandId === 'ticket.propose' ? triage(String((m.args as { text?: string }).text ?? '')).severity : undefined);
-    } catch {
-      severityFor = undefined;
-    }
-    const report = await evaluateIntents(engine, loadIntentFixtures(file), severityFor ? { severityFor } : {});
-    process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report, null, 2) : formatIntentReport(report)}\n`);
-  } finally {
-    await app.stop();
-  }
+  const { runHeldOut } = await import('./understand-eval.ts');
+  await runHeldOut(argv);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

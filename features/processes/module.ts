@@ -79,6 +79,8 @@ export async function createProcessesModule(deps: Services, opts: ProcessesModul
     schedules: deps.schedules,
   });
   await engine.install(loaded);
+  // Free text names processes ("run the smoke test on staging"): the understanding engine matches the loaded ones.
+  deps.registry.entities.set('process', () => engine.definitions().map((d) => ({ name: d.name, inputs: Object.keys(d.def.inputs) })));
 
   /** Schedules and the recovery sweep run where workers run; the http role only receives. */
   async function start(role: Role): Promise<void> {
