@@ -136,8 +136,11 @@ export async function understandEngine(config: AppConfig, logger: Logger, regist
   const { systemClock } = await import('../services/clock.ts');
   // No database here: usage rows are not written (each attempt logs a warning instead).
   const offline = new Proxy({}, { get: () => new Proxy({}, { get: () => async () => Promise.reject(new Error('no database in a2d2 understand')) }) });
-  const service = createLlmService({ config, db: offline as never, logger, clock: systemClock });
-  return createIntentEngine({ registry, config, logger, llm: service } as never, { forceLlm: true, timeoutMs });
+  // Nor budgets: they are sums of those rows.
+  const llmConfig = { ...config.file.llm, budgets: { ...config.file.llm.budgets, workspaceDailyUsd: 0, userDailyUsd: 0 } };
+  const offlineConfig = { ...config, file: { ...config.file, llm: llmConfig } } as AppConfig;
+  const service = createLlmService({ config: offlineConfig, db: offline as never, logger, clock: systemClock });
+  return createIntentEngine({ registry, config: offlineConfig, logger, llm: service } as never, { forceLlm: true, timeoutMs });
 }
 
 /** `--export-feedback`: every "Did you mean" choice as a labelled line `{"text", "lang", "intent", "offered", "at"}`. */
