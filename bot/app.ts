@@ -130,7 +130,12 @@ function registerMessageQueues(infra: Infrastructure, modules: FeatureModule[], 
     name: INBOUND_QUEUE,
     schema: inboundEventSchema,
     concurrency: 20,
-    processor: async (job) => pipeline.handle(job.data),
+    // A worker killed mid-event leaves its job stalled; the next worker takes it again. BullMQ
+    // fails a job stalled more than maxStalledCount times, and an acked event must not be lost
+    // to a few kills in a row.
+    workerOptions: { maxStalledCount: 10 },
+    // A stalled job retried after its worker was killed keeps its id and creation time.
+    processor: async (job) => pipeline.handle(job.data, { claimToken: `${job.id ?? ''}:${job.timestamp}` }),
   });
   const senders: Partial<Record<Platform, PlatformSender>> = {};
   for (const m of modules) if (m.sender) senders[m.sender.platform] = m.sender;

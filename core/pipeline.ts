@@ -47,7 +47,13 @@ export interface PipelineDeps {
 
 export interface Pipeline {
   /** Processes one event once; a repeated (platform, eventId) is dropped. */
-  handle(event: InboundEvent): Promise<'handled' | 'duplicate'>;
+  /**
+   * Handles one delivery once. `claimToken` names the queue job carrying it: a retry of that
+   * same job (its worker died after the claim, before the handlers finished) handles the event
+   * again, and the handlers' own keys (ticket source keys, reply keys) keep that from repeating
+   * an effect; any other delivery of the same event is a duplicate.
+   */
+  handle(event: InboundEvent, opts?: { claimToken?: string }): Promise<'handled' | 'duplicate'>;
   /** Runs a command for a context (used by confirmations, the API and agents). */
   runCommand(ctx: CommandContext, spec: CommandSpec<unknown>, args: unknown): Promise<AuditOutcome>;
   /** Builds a context without de-duplication (for internal callers such as agents). */
@@ -86,11 +92,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const { db, registry, logger } = deps;
 
   /** Records the delivery; false when (platform, eventId) was recorded before. */
-  async function claim(event: InboundEvent): Promise<boolean> {
-    // A plain statement rather than a caught unique violation: every event passes here.
+  async function claim(event: InboundEvent, token: string | null): Promise<boolean> {
+    // A plain statement rather than a caught unique violation: every event passes here. The
+    // update touches a row only when the same queue job claims it again (a retry after a kill).
     const inserted = await db.$executeRaw`
-      INSERT INTO "InboundDelivery" (platform, "eventId", "receivedAt") VALUES (${event.platform}, ${event.eventId}, ${new Date()})
-      ON CONFLICT (platform, "eventId") DO NOTHING`;
+      INSERT INTO "InboundDelivery" (platform, "eventId", "receivedAt", "claimToken") VALUES (${event.platform}, ${event.eventId}, ${new Date()}, ${token})
+      ON CONFLICT (platform, "eventId") DO UPDATE SET "claimToken" = EXCLUDED."claimToken"
+      WHERE "InboundDelivery"."claimToken" IS NOT NULL AND "InboundDelivery"."claimToken" = EXCLUDED."claimToken"`;
     return inserted > 0;
   }
 
@@ -311,10 +319,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   return {
-    async handle(event) {
+    async handle(event, opts = {}) {
       // The claim and the reads of user and conversation go out together: the reads change
       // nothing a redelivery could repeat, and nothing runs until the claim is known.
-      const [claimed, loaded] = await Promise.allSettled([claim(event), context(event, event.type === 'action' ? 'action' : 'command')]);
+      const [claimed, loaded] = await Promise.allSettled([claim(event, opts.claimToken ?? null), context(event, event.type === 'action' ? 'action' : 'command')]);
       if (claimed.status === 'rejected') throw claimed.reason;
       if (!claimed.value) {
         deps.metrics?.inboundEvents.inc({ platform: event.platform, kind: event.type, outcome: 'duplicate' });

@@ -136,3 +136,22 @@ test('link joins two platform identities into one user', async () => {
   const rows = await t.app.deps.db.outboundMessage.findMany({ where: { platform: 'telegram', chatId: 'x' } });
   assert.match(JSON.stringify(rows.at(-1)?.reply), /not valid/);
 });
+
+test('a retry of the same queue job after its worker died handles the event; any other delivery of it is a duplicate', async () => {
+  const event = msg(adminId, 'danger after the kill');
+  // The killed attempt claimed the delivery and died before its handlers ran.
+  await t.app.deps.db.inboundDelivery.create({ data: { platform: event.platform, eventId: event.eventId, claimToken: 'in-terminal-1:1700000000000' } });
+  const before = calls.length;
+  const from = replies.length;
+  assert.equal(await t.app.deps.pipeline().handle(event, { claimToken: 'in-terminal-1:1700000000000' }), 'handled');
+  assert.deepEqual(calls.slice(before), ['after the kill']);
+  assert.equal(replies.length - from, 1);
+  // A new job for the same event (a platform redelivery after the first job was removed), or no job at all: duplicates.
+  assert.equal(await t.app.deps.pipeline().handle(event, { claimToken: 'in-terminal-1:1700000009999' }), 'duplicate');
+  assert.equal(await t.app.deps.pipeline().handle(event), 'duplicate');
+  assert.equal(calls.length - before, 1);
+  // A delivery claimed without a job (in-process) is never claimed again.
+  const direct = msg(adminId, 'danger in process');
+  assert.equal(await t.app.deps.pipeline().handle(direct), 'handled');
+  assert.equal(await t.app.deps.pipeline().handle(direct, { claimToken: 'x:1' }), 'duplicate');
+});
