@@ -180,8 +180,15 @@ function field(name: string, s: Span | undefined): ExtractedField[] {
 
 const L = (src: string) => new RegExp(src, 'iu');
 
+// "No.", "number", "N" only as whole words (the "n" of "number" is not a label of its own, so
+// "Invoice number: INV-7" never yields "umber"), or the signs # and №.
+const NO = '(?:(?:no|number|nr|n)(?![\\p{L}])\\.?|#|№)';
+// Between a label and its value: spaces, a colon, or the cell boundary " | " of a table row.
+const SEP = '\\s*[:|]?\\s*';
+
 function invoiceFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
-  const number = captured(text, L('(?:invoice|сч[её]т(?:-фактура)?(?:\\s+на\\s+оплату)?)\\s*(?:no\\.?|number|#|№|n)\\s*:?\\s*([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/]*)'));
+  const number = captured(text, L(`(?:invoice|сч[её]т(?:-фактура)?(?:\\s+на\\s+оплату)?)\\s*${NO}${SEP}([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/]*)`)) ??
+    captured(text, L(`номер\\s+сч[её]та${SEP}([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/]*)`));
   const date =
     afterLabel(text, L('(?:invoice date|date of issue|issue date|date|дата(?: сч[её]та)?)\\s*:?'), dates) ??
     (number ? dates.find((d) => d.start > number.end && d.start - number.end < 12) : undefined) ??
@@ -208,7 +215,7 @@ function invoiceFields(text: string, dates: Span[], amounts: Span[]): ExtractedF
 }
 
 function contractFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
-  const number = captured(text, L('(?:agreement|contract|договор(?:\\s+[\\p{L}]+){0,3})\\s*(?:no\\.?|number|#|№)\\s*:?\\s*([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/]*)'));
+  const number = captured(text, L(`(?:agreement|contract|договор(?:\\s+[\\p{L}]+){0,3})\\s*${NO}${SEP}([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/]*)`));
   const out: ExtractedField[] = [...field('number', number)];
   const between = /between\s+(.+?)\s*\(.*?\)\s*and\s+(.+?)\s*\(/iu.exec(text);
   if (between) {
@@ -245,7 +252,7 @@ function contractFields(text: string, dates: Span[], amounts: Span[]): Extracted
 }
 
 function certificateFields(text: string, dates: Span[]): ExtractedField[] {
-  const number = captured(text, L('(?:certificate|сертификат|удостоверение|свидетельство)\\s*(?:no\\.?|number|#|№)\\s*:?\\s*([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/.]*)'));
+  const number = captured(text, L(`(?:certificate|сертификат|удостоверение|свидетельство)\\s*${NO}${SEP}([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/.]*)`));
   const issue = afterLabel(text, L('(?:date of issue|issue date|issued on|issued|date|дата выдачи|выдан[оа]?)\\s*:?'), dates);
   const expiry = afterLabel(text, L('(?:valid until|valid till|valid through|expires?(?: on)?|expiry date|date of expiry|действител[а-яё]* до|действует до|срок действия до)\\s*:?'), dates);
   const holder =
@@ -257,7 +264,7 @@ function certificateFields(text: string, dates: Span[]): ExtractedField[] {
 
 function passportFields(text: string, dates: Span[]): ExtractedField[] {
   const number =
-    captured(text, L('passport\\s*(?:no\\.?|number|#|№)\\s*:?\\s*([A-Z0-9]{6,12})')) ??
+    captured(text, L(`passport\\s*${NO}${SEP}([A-Z0-9]{6,12})`)) ??
     captured(text, L('серия\\s+и\\s+номер\\s*:?\\s*(\\d{2}\\s?\\d{2}\\s?№?\\s?\\d{6})')) ??
     captured(text, L('серия\\s*(\\d{2}\\s?\\d{2}\\s*№\\s*\\d{6})'));
   const issue = afterLabel(text, L('(?:date of issue|issue date|issued on|дата выдачи)\\s*:?'), dates);

@@ -9,15 +9,29 @@ const STOP = new Set(
   'the and for with this that from are was were has have will shall not you your our its into per all any also been which who they their them than then there these those such only over under more most other some what when where while would could should may might must can или для что это как его при под над без также так был была были быть она они оно еще уже все всех этот эта эти этого the of to in on by is be as at an a и в во на с со по от до из к у о об не за же то а но'.split(' '),
 );
 
+const INITIAL_END = /(?:^|[\s(«"])\p{Lu}\.$/u;
+
 /** Splits text into sentences (newlines also end one; very short fragments are dropped). */
 export function sentences(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
   const re = /[^.!?\n]+(?:[.!?]+(?=\s|$)|(?=\n)|$)/g;
+  // A full stop after a lone capital is an initial ("Петрова П. П.", "J. R. Smith"), not the end of a
+  // sentence: such a piece is carried into the next one on the same line.
+  let carry: { text: string; start: number } | null = null;
   for (const m of text.matchAll(re)) {
-    const t = m[0].trim();
+    const raw = m[0];
+    const start: number = carry ? carry.start : m.index! + raw.indexOf(raw.trim());
+    const joined: string = carry ? `${carry.text}${raw}` : raw.trim();
+    carry = null;
+    if (INITIAL_END.test(joined) && text[m.index! + raw.length] !== '\n' && m.index! + raw.length < text.length) {
+      carry = { text: joined, start };
+      continue;
+    }
+    const t = joined.trim();
     if (t.replace(/[^\p{L}]/gu, '').length < 8) continue;
-    out.push({ text: t, start: m.index! + m[0].indexOf(t) });
+    out.push({ text: t, start });
   }
+  if (carry && carry.text.replace(/[^\p{L}]/gu, '').length >= 8) out.push({ text: carry.text.trim(), start: carry.start });
   return out;
 }
 
