@@ -31,6 +31,25 @@ export default tseslint.config(
     },
   },
   {
+    // One Redis factory (services/redis.ts): every client gets the Sentinel settings, none is built by hand.
+    files: ['**/*.ts'],
+    ignores: ['services/redis.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'ioredis',
+              allowTypeImports: true,
+              message: 'create Redis clients with createRedis() of services/redis.ts (one factory, Sentinel-aware)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Size: no source file over 400 lines, no function over 80 lines of its own.
     files: ['services/**/*.ts', 'core/**/*.ts', 'agents/**/*.ts', 'features/**/*.ts', 'bot/**/*.ts'],
     ignores: ['services/i18n/catalog/**'],

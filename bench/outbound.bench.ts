@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { createRedis } from '../services/redis.ts';
 import { createDb } from '../services/db.ts';
 import { silentLogger } from '../services/logger.ts';
 import { createMetrics } from '../services/metrics.ts';
@@ -49,7 +49,7 @@ async function run(name: string, limits: OutboundLimitsOverride | undefined, mes
   while (sender.delivered.length < messages.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const elapsed = (Date.now() - started) / 1000;
   await queues.close();
-  const redis = new Redis(REDIS_URL);
+  const redis = createRedis({ url: REDIS_URL });
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { FlowProducer, Worker, QueueEvents, type FlowJob } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis } from '../services/redis.ts';
 import { startTestApp, TEST_REDIS_URL } from '../test/helpers/app.ts';
 import { definitionsDir } from '../test/integration/process-helpers.ts';
 import type { Engine } from '../services/processes/engine.ts';
@@ -63,7 +63,7 @@ async function a2d2(): Promise<number> {
 async function bareFlow(): Promise<number> {
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const queue = 'flow-noop';
-  const conn = () => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const conn = () => createRedis({ url: TEST_REDIS_URL }, { maxRetriesPerRequest: null });
   const connections = [conn(), conn(), conn()];
   const worker = new Worker(queue, async () => 'ok', { connection: connections[0]!, prefix, concurrency: CONCURRENCY });
   const events = new QueueEvents(queue, { connection: connections[1]!, prefix });

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { AppConfig } from '../services/config.ts';
-import { secretValues } from '../services/config.ts';
+import { redisTarget, secretValues } from '../services/config.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { createMetrics, type Metrics } from '../services/metrics.ts';
 import { createDb, type Db } from '../services/db.ts';
@@ -72,8 +72,10 @@ export function createInfrastructure(opts: InfrastructureOptions): Infrastructur
   const metrics = opts.metrics ?? createMetrics();
   const clock = opts.clock ?? systemClock;
   const db: Db = createDb(env.DATABASE_URL);
+  const { url: redisUrl, ...sentinel } = redisTarget(config);
   const queues = new Queues({
-    redisUrl: env.REDIS_URL,
+    redisUrl,
+    sentinel,
     prefix: env.A2D2_QUEUE_PREFIX,
     logger,
     hooks: {

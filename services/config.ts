@@ -12,6 +12,8 @@ import { ROLES } from './users/roles.ts';
 import { configSections } from './config-sections.ts';
 import { durationSchema } from './duration.ts';
 import { SHIPPED_SECRET_ENV } from './processes/definition.ts';
+import { parseSentinels, type RedisTarget } from './redis.ts';
+import { redisConfigSchema } from './redis.config.ts';
 
 /** A start-up configuration error: `key` names the setting, `message` says what is expected. */
 export class ConfigError extends Error {
@@ -43,11 +45,27 @@ const urlString = (protocols: string[]) =>
     { message: `a URL (${protocols.join(' or ')})` },
   );
 
+const sentinelList = z.string().transform((v, ctx) => {
+  try {
+    const list = parseSentinels(v);
+    if (list.length === 0) throw new Error('no entry');
+    return list;
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `host:port,host:port (${(err as Error).message})` });
+    return z.NEVER;
+  }
+});
+
 /** Environment variables (the outside contract). */
 export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   DATABASE_URL: urlString(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/a2d2'),
   REDIS_URL: urlString(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Sentinels that know the Redis primary, `host:port,host:port`; with them REDIS_URL gives only credentials and db. */
+  REDIS_SENTINELS: sentinelList.optional(),
+  /** The primary's name the sentinels monitor. */
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a name of A-Z a-z 0-9 . _ -').optional(),
+  REDIS_SENTINEL_PASSWORD: optionalSecret,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   A2D2_CONFIG: z.string().optional(),
@@ -72,8 +90,16 @@ export const envSchema = z.object({
   GITHUB_WEBHOOK_SECRET: optionalSecret,
   ALERTMANAGER_TOKEN: optionalSecret,
   A2D2_API_TOKEN: optionalSecret,
-  /** Queue key prefix in Redis: lets several installs (or test runs) share one Redis. */
-  A2D2_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('a2d2'),
+  /**
+   * Key prefix of everything a2d2 keeps in Redis: lets several installs (or test runs) share one
+   * Redis. Braces make it a Redis Cluster hash tag, so every key of an install (BullMQ's
+   * multi-key scripts, the outbound limiter's) lands in one slot.
+   */
+  A2D2_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*(\{[A-Za-z0-9:_-]+\})?[A-Za-z0-9:_-]*$/, 'A-Z a-z 0-9 : _ - and at most one {hash tag}')
+    .min(1)
+    .default('{a2d2}'),
   A2D2_DATA_DIR: z.string().default('./data'),
 });
 export type Env = z.infer<typeof envSchema>;
@@ -103,6 +129,7 @@ export const yamlSchema = z
         readinessTimeoutMs: z.number().int().positive().max(30_000).default(1_000),
       })
       .prefault({}),
+    redis: redisConfigSchema,
     shutdown: z
       .object({
         /**
@@ -208,6 +235,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return { env, file, configPath, version: readVersion(), envSecrets };
 }
 
+/**
+ * Where Redis is for this process: REDIS_URL, and the sentinels of REDIS_SENTINELS (or the
+ * YAML's `redis.sentinels`; the environment wins) with REDIS_SENTINEL_NAME / `redis.sentinelName`.
+ */
+export function redisTarget(config: Pick<AppConfig, 'env' | 'file'>): RedisTarget {
+  const { env, file } = config;
+  const sentinels = env.REDIS_SENTINELS ?? (file.redis.sentinels.length ? parseSentinels(file.redis.sentinels.join(',')) : undefined);
+  if (!sentinels) return { url: env.REDIS_URL };
+  return {
+    url: env.REDIS_URL,
+    sentinels,
+    sentinelName: env.REDIS_SENTINEL_NAME ?? file.redis.sentinelName,
+    ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}),
+  };
+}
+
 /** Secrets that must never appear in logs; used by the logger's redaction. */
 export function secretValues(env: Env, envSecrets: Record<string, string> = {}): string[] {
   return [
@@ -221,5 +264,6 @@ export function secretValues(env: Env, envSecrets: Record<string, string> = {}):
     env.GITHUB_WEBHOOK_SECRET,
     env.ALERTMANAGER_TOKEN,
     env.A2D2_API_TOKEN,
+    env.REDIS_SENTINEL_PASSWORD,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }

@@ -5,9 +5,10 @@
  * idempotent (BullMQ delivers at least once).
  */
 import { Queue, Worker, UnrecoverableError, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
+import { createRedis, type RedisTarget } from './redis.ts';
 
 export { UnrecoverableError, type Job };
 
@@ -45,20 +46,6 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** Parses a redis:// URL into ioredis options. */
-export function redisOptions(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
-  const u = new URL(url);
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined;
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(db !== undefined && Number.isFinite(db) ? { db } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}
-
 /** The queue registry of one process. */
 export class Queues {
   private readonly defs = new Map<string, QueueDef<unknown>>();
@@ -75,11 +62,10 @@ export class Queues {
   readonly prefix: string;
 
   constructor(
-    private readonly opts: { redisUrl: string; prefix: string; logger: Logger; hooks?: QueueHooks },
+    private readonly opts: { redisUrl: string; prefix: string; logger: Logger; hooks?: QueueHooks; sentinel?: Omit<RedisTarget, 'url'> },
   ) {
     this.prefix = opts.prefix;
-    this.producer = new Redis({
-      ...redisOptions(opts.redisUrl),
+    this.producer = createRedis(this.target(), {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       // Concurrent requests' enqueues share round trips instead of each paying one.
@@ -88,6 +74,11 @@ export class Queues {
       connectionName: 'a2d2-producer',
     });
     this.producer.on('error', (err) => opts.logger.warn({ err: err.message }, 'redis producer error'));
+  }
+
+  /** Where Redis is: the URL, and the sentinels when there are any. */
+  target(): RedisTarget {
+    return { url: this.opts.redisUrl, ...this.opts.sentinel };
   }
 
   /** Connects the producer; call once at start. */
@@ -170,7 +161,7 @@ export class Queues {
 
   private sharedWorkerConnection(): Redis {
     if (!this.workerConnection) {
-      const connection = new Redis({ ...redisOptions(this.opts.redisUrl), maxRetriesPerRequest: null, connectionName: 'a2d2-worker' });
+      const connection = createRedis(this.target(), { maxRetriesPerRequest: null, connectionName: 'a2d2-worker' });
       connection.on('error', (err) => this.opts.logger.warn({ err: err.message }, 'redis worker connection error'));
       this.workerConnection = connection;
     }

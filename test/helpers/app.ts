@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type YamlInput, type YamlConfig } from '../../services/config.ts';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../services/redis.ts';
 import { createLogger } from '../../services/logger.ts';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
 import type { FeatureModule } from '../../core/module.ts';
@@ -86,7 +86,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       await app.stop();
       if (opts.keepRedis) return;
       // Leave Redis clean: drop this run's keys.
-      const redis = new Redis(TEST_REDIS_URL);
+      const redis = createRedis({ url: TEST_REDIS_URL });
       try {
         const keys = await redis.keys(`${config.env.A2D2_QUEUE_PREFIX}:*`);
         if (keys.length) await redis.del(...keys);

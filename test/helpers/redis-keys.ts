@@ -1,11 +1,11 @@
 /**
  * Redis clean-up for tests that run queues under their own prefix.
  */
-import { Redis } from 'ioredis';
+import { createRedis } from '../../services/redis.ts';
 
 /** Deletes every key under `prefix`, so a test leaves Redis as it found it. */
 export async function dropRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
+  const redis = createRedis({ url: redisUrl });
   try {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);

@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../../services/redis.ts';
 import { createRateLimiter, type ChatTarget, type OutboundLimits, type RateLimiter } from '../../bot/outbound/rate-limiter.ts';
 import { tryLock } from '../../bot/outbound/chat-lock.ts';
 
@@ -15,8 +16,8 @@ let redis: Redis;
 let other: Redis;
 
 before(() => {
-  redis = new Redis(REDIS_URL);
-  other = new Redis(REDIS_URL);
+  redis = createRedis({ url: REDIS_URL });
+  other = createRedis({ url: REDIS_URL });
 });
 after(async () => {
   const keys = await redis.keys(`${prefix}:*`);

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { createRedis } from '../../services/redis.ts';
 import { definitionsDir, startProcApp, startTarget, type ProcApp } from './process-helpers.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';
 import { TEST_REDIS_URL } from '../helpers/app.ts';
@@ -154,7 +154,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await Promise.all([...workers].map(kill));
     await front.t.stop();
     await target.close();
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = createRedis({ url: TEST_REDIS_URL });
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
