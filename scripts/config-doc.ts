@@ -16,7 +16,7 @@ const ENV: [string, string, string][] = [
   ['PORT', '3000', 'HTTP port'],
   ['A2D2_CONFIG', './a2d2.yaml', 'YAML file; when unset and ./a2d2.yaml does not exist, defaults apply'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace, silent'],
-  ['A2D2_QUEUE_PREFIX', '{a2d2}', 'Redis key prefix of everything a2d2 keeps in Redis: lets several installs share one Redis. The braces are a Redis Cluster hash tag: all keys of an install in one slot, which BullMQ\'s and the outbound limiter\'s multi-key scripts need on a cluster (installs before 0.2 used `a2d2`: drain the queues before upgrading, or set it to keep the old keys on a single Redis)'],
+  ['A2D2_QUEUE_PREFIX', 'a2d2', 'Redis key prefix of everything a2d2 keeps in Redis: lets several installs share one Redis. On a Redis Cluster write it with braces (`{a2d2}`): a hash tag puts all keys of an install in one slot, which BullMQ\'s and the outbound limiter\'s multi-key scripts need there (a changed prefix no longer sees jobs queued under the old one: drain the queues first)'],
   ['A2D2_DATA_DIR', './data', 'where uploaded documents are stored'],
   ['SLACK_SIGNING_SECRET', '', 'Slack request signing secret; with SLACK_BOT_TOKEN turns Slack on'],
   ['SLACK_BOT_TOKEN', '', 'Slack bot token (xoxb-)'],

