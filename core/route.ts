@@ -13,8 +13,9 @@ export function splitCommand(line: string): { word: string; rest: string } {
   return { word: (m?.[1] ?? '').toLowerCase(), rest: (m?.[2] ?? '').trim() };
 }
 
-// Words that continue a sentence after a verb or noun: articles, prepositions, pronouns.
-const PROSE_NEXT = /^(of|the|a|an|for|to|me|my|with|about|on|at|in|is|are|was|from|this|that|what|how|please|pls|про|по|для|мне|мои|меня|на|о|об|что|как|у|из|с|за|пожалуйста|плз)$/i;
+// Words that continue a sentence after a verb or noun: articles, prepositions, pronouns. Not
+// question words: "ask what is the total due?" and "ai how do we roll back" are the question.
+const PROSE_NEXT = /^(of|the|a|an|for|to|me|my|with|about|on|at|in|is|are|was|from|this|that|please|pls|про|по|для|мне|мои|меня|на|о|об|у|из|с|за|пожалуйста|плз)$/i;
 
 /** True when `rest` starts like the rest of a sentence rather than a command's arguments. */
 export function readsAsProse(rest: string): boolean {

@@ -69,9 +69,9 @@ export function createTicketsContext(deps: Services) {
         ...(input.confirmed !== undefined ? { severityConfirmed: input.confirmed } : {}),
       }),
     );
-    // Not created: this delivery was handled before by a worker that died before answering (the
-    // pipeline lets only a retry of the same queue job through). The card goes out under the
-    // reporter key, so a card already posted is edited in place, not posted twice.
+    // Not created: the same request again (a second press of one proposal's Confirm, or a retry
+    // of a queue job whose worker died after the insert).
+    if (!res.created) return { text: ctx.t('tickets.created.already', { id: res.ticket.id }) };
     await ctx.reply(renderCreated(rctx(ctx), res.ticket, res.duplicate), { messageKey: reporterKey(res.ticket.id) });
     return undefined;
   }
