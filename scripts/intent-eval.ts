@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CommandContext, IntentEngine, IntentMatch } from '../core/registry.ts';
-import { translator, type Locale } from '../services/i18n/i18n.ts';
-import type { Logger } from '../services/logger.ts';
+import type { Locale } from '../services/i18n/i18n.ts';
 import { intentLabel } from '../agents/intent-rules.ts';
+import { detectionContext } from '../agents/understanding/context.ts';
 
 /** One labelled message. `severity` is set for ticket requests. */
 export interface IntentFixture {
@@ -55,32 +55,8 @@ export function severityOf(args: unknown): string | undefined {
   return m ? m[1]!.toUpperCase() : undefined;
 }
 
-const silentLogger = {
-  child: () => silentLogger,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  fatal: () => undefined,
-} as unknown as Logger;
-
-/** A context for detection only: an addressed message from an admin in a scratch chat. */
-export function evalContext(lang: Locale, text: string): CommandContext {
-  const ref = { platform: 'terminal' as const, chatId: 'intent-eval' };
-  return {
-    event: { type: 'message', platform: 'terminal', eventId: 'intent-eval', ref, user: { platformUserId: 'eval', locale: lang }, text, addressed: true },
-    user: { id: '00000000-0000-0000-0000-000000000000', role: 'admin', locale: lang, displayName: 'eval', platform: 'terminal', platformUserId: 'eval' },
-    conversation: { id: '00000000-0000-0000-0000-000000000000', ref, locale: lang, state: {} },
-    replyRef: ref,
-    locale: lang,
-    t: translator(lang),
-    logger: silentLogger,
-    via: 'intent',
-    async reply() {},
-    async setState() {},
-  };
-}
+/** A context for detection only: the one `a2d2 understand` uses. */
+export const evalContext = detectionContext;
 
 const ratio = (t: Tally) => (t.total ? t.correct / t.total : 0);
 
