@@ -3,8 +3,9 @@
  * escalation steps and delays of a severity, the plan columns written with a change, the next
  * check point the sweep looks at, and the BullMQ delayed jobs that wake the timer processor.
  *
- * Timer jobs carry only the ticket id and have ids `sla-<id>-v<version>-<clock>-<stage>`; a
- * re-plan bumps the version and removes the old ones, so a stale job finds nothing to do.
+ * A ticket has one timer job at a time, due at its next check point, carrying only the ticket
+ * id, with id `sla-<id>-v<version>-<responseStage>-<resolutionStage>`; a re-plan bumps the
+ * version and removes the old job, and a stale job that fires anyway finds nothing to do.
  */
 import type { Prisma } from '../db.ts';
 import type { Ticket } from '../../generated/prisma/client.ts';
@@ -94,38 +95,28 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
     };
   }
 
-  function jobId(id: number, version: number, clk: SlaClock, stage: number): string {
-    return `sla-${id}-v${version}-${clk}-${stage}`;
+  /**
+   * One delayed job per ticket, for its next check point: the id names the plan version and the
+   * stages reached, so the job of a fired stage and the job of the next one never share an id.
+   */
+  function jobId(t: Pick<Ticket, 'id' | 'slaVersion' | 'responseStage' | 'resolutionStage'>): string {
+    return `sla-${t.id}-v${t.slaVersion}-${t.responseStage}-${t.resolutionStage}`;
   }
 
-  /** Replaces the delayed jobs of a ticket with those of its current plan. */
-  async function schedule(t: Ticket, previousVersion: number | null): Promise<void> {
-    const maxStage = 1 + Math.max(1, stepsFor(t.severity).length);
-    const queue = queues.queue(TICKETS_SLA_QUEUE);
+  /**
+   * Replaces the ticket's timer with one for its current plan: a single delayed job at the
+   * next check point (`nextSlaCheckAt`). When it fires, the timer processor fires what is due
+   * and schedules the next one, so a ticket holds at most one job however many stages its
+   * plan has. A job of an older plan that is not removed in time finds nothing due and ends.
+   */
+  async function schedule(t: Ticket, previous: Pick<Ticket, 'id' | 'slaVersion' | 'responseStage' | 'resolutionStage'> | null): Promise<void> {
     const ops: Promise<unknown>[] = [];
-    if (previousVersion !== null) {
-      for (const clk of ['response', 'resolution'] as const) {
-        for (let s = 1; s <= maxStage; s++) ops.push(queue.remove(jobId(t.id, previousVersion, clk, s)).catch(() => 0));
-      }
+    if (previous) ops.push(queues.queue(TICKETS_SLA_QUEUE).remove(jobId(previous)).catch(() => 0));
+    if (t.nextSlaCheckAt) {
+      const delay = Math.max(0, t.nextSlaCheckAt.getTime() - clock.now().getTime());
+      // Adds from concurrent intakes leave together in one addBulk; adds are idempotent by id.
+      ops.push(queues.addBatched<SlaJob>(TICKETS_SLA_QUEUE, { ticketId: t.id }, { jobId: jobId(t), delay, removeOnComplete: true, removeOnFail: { count: 1000 } }));
     }
-    const now = clock.now().getTime();
-    for (const clk of ['response', 'resolution'] as const) {
-      const p = storedPlan(t, clk);
-      if (!p) continue;
-      const times = stageTimes(p, stepDelays(t.severity));
-      const current = clk === 'response' ? t.responseStage : t.resolutionStage;
-      for (let s = current + 1; s <= times.length; s++) {
-        const at = times[s - 1]!.getTime();
-        ops.push(
-          queues.addBatched<SlaJob>(
-            TICKETS_SLA_QUEUE,
-            { ticketId: t.id },
-            { jobId: jobId(t.id, t.slaVersion, clk, s), delay: Math.max(0, at - now), removeOnComplete: true, removeOnFail: { count: 1000 } },
-          ),
-        );
-      }
-    }
-    // Adds from concurrent intakes leave together in one addBulk; removes and adds are idempotent.
     await Promise.all(ops);
   }
 

@@ -70,7 +70,7 @@ export function createTicketContext(deps: TicketServiceDeps) {
       });
       return { before, after, ch };
     });
-    if (ch.replan) await schedule(after, before.slaVersion);
+    if (ch.replan) await schedule(after, before);
     await postCard(after);
     return { before, after, change: ch };
   }

@@ -91,6 +91,10 @@ test('at-risk and breach notices arrive on time in the card thread and at the es
   const { id, ticket } = await createTicket(t.url, 'P1');
   const due = Date.parse(ticket.sla.responseDueAt);
   const createdAt = Date.parse(ticket.createdAt);
+  // One timer per ticket, due at its next check point (the response clock's at-risk mark).
+  const timers = (await t.app.deps.queues.queue('tickets-sla').getDelayed()).filter((j) => j.data.ticketId === id);
+  assert.equal(timers.length, 1, 'a new ticket holds one timer job');
+  assert.ok(Math.abs(timers[0]!.timestamp + timers[0]!.delay - (createdAt + 0.8 * 10_000)) < 1000, 'due at 80% of the response window');
   await waitFor(() => card(sender, id), 'triage card');
   const [breach] = await waitFor(() => (inThread(sender, id, /SLA breached/).length ? inThread(sender, id, /SLA breached/) : null), 'breach notice in the thread', 30_000);
   const [risk] = inThread(sender, id, /SLA at risk/);
@@ -119,6 +123,10 @@ test('at-risk and breach notices arrive on time in the card thread and at the es
   const row = await t.app.deps.db.ticket.findUniqueOrThrow({ where: { id } });
   assert.ok(row.responseBreachedAt);
   assert.equal(row.responseStage, 3);
+  // Every stage fired through one job at a time: what is left is the resolution clock's timer.
+  const left = (await t.app.deps.queues.queue('tickets-sla').getDelayed()).filter((j) => j.data.ticketId === id);
+  assert.equal(left.length, 1);
+  assert.equal(left[0]!.id, `sla-${id}-v${row.slaVersion}-${row.responseStage}-${row.resolutionStage}`);
 });
 
 test('a severity change re-plans the timers: raised to P0 breaches on the P0 window, lowered to P3 never breaches', async () => {
