@@ -15,6 +15,9 @@ import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 import { TicketError, type CreateTicketInput, type CreateTicketResult, type TicketService } from './ticket-types.ts';
 import type { TicketContext } from './ticket-context.ts';
 
+/** pg_trgm's default `similarity_threshold`: the `%` operator keeps pairs at or above it. */
+const TRIGRAM_DEFAULT_LIMIT = 0.3;
+
 /** The columns of a new row, as jsonb_populate_record reads them. */
 type NewRow = Omit<Ticket, 'id' | 'assigneeUserId' | 'assigneeName' | 'duplicateOfId' | 'responseBreachedAt' | 'resolutionBreachedAt' | 'resolvedAt' | 'closedAt'>;
 
@@ -24,14 +27,30 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
   const { destLocale, postCard } = ctx.notices;
   const { planColumns, schedule } = ctx.plan;
 
+  /**
+   * The most similar open ticket at or above the duplicate threshold. At the usual thresholds
+   * (0.3 and up, pg_trgm's own default for `%`) the `%` operator lets the trigram index on
+   * titles pick the candidates, so the search does not grow with the number of open tickets;
+   * a lower threshold falls back to scoring every open ticket.
+   */
   async function similar(title: string, excludeId?: number): Promise<{ id: number; title: string; score: number } | null> {
-    const rows = await db.$queryRaw<{ id: number; title: string; score: number }[]>`
-      SELECT id, title, similarity(title, ${title})::float8 AS score
-      FROM "Ticket"
-      WHERE status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
-        AND similarity(title, ${title}) >= ${config.duplicateThreshold}
-      ORDER BY score DESC, id ASC
-      LIMIT 1`;
+    const threshold = config.duplicateThreshold;
+    const rows =
+      threshold >= TRIGRAM_DEFAULT_LIMIT
+        ? await db.$queryRaw<{ id: number; title: string; score: number }[]>`
+          SELECT id, title, similarity(title, ${title})::float8 AS score
+          FROM "Ticket"
+          WHERE title % ${title} AND status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
+            AND similarity(title, ${title}) >= ${threshold}
+          ORDER BY score DESC, id ASC
+          LIMIT 1`
+        : await db.$queryRaw<{ id: number; title: string; score: number }[]>`
+          SELECT id, title, similarity(title, ${title})::float8 AS score
+          FROM "Ticket"
+          WHERE status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
+            AND similarity(title, ${title}) >= ${threshold}
+          ORDER BY score DESC, id ASC
+          LIMIT 1`;
     return rows[0] ?? null;
   }
 
