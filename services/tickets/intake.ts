@@ -11,6 +11,9 @@ import type { Ticket } from '../../generated/prisma/client.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { Severity } from './tickets.config.ts';
 import { triage, type TriageResult } from './triage.ts';
+import { cardKey, DONE_STATUSES } from './ticket.render.ts';
+
+const isDoneStatus = (status: string) => DONE_STATUSES.includes(status);
 import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 import { TicketError, type CreateTicketInput, type CreateTicketResult, type TicketService } from './ticket-types.ts';
 import type { TicketContext } from './ticket-context.ts';
@@ -120,6 +123,29 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
     return ticket ?? null;
   }
 
+  /**
+   * A repeated intake may be the retry of one whose worker died after the row was written and
+   * before its after-effects were: queue them again. Each is idempotent (the timer and the
+   * process event by job id); the card is stored only when the ticket has none yet, so a
+   * second Confirm press does not post it again.
+   */
+  async function resumeAfterEffects(t: Ticket): Promise<void> {
+    if (isDoneStatus(t.status)) return;
+    const card = await db.outboundMessage.findFirst({ where: { messageKey: cardKey(t.id) }, select: { id: true } });
+    await Promise.all([
+      schedule(t, null),
+      card ? null : postCard(t),
+      announceCreated(t),
+    ]);
+  }
+
+  /** Tells the processes feature (the incident process starts on P0); a lost event must not fail the intake. */
+  function announceCreated(t: Ticket): Promise<void> {
+    return emitProcessEvent(queues, PROCESS_EVENTS.ticketCreated, { ticketId: t.id, severity: t.severity, severityConfirmed: t.severityConfirmed, title: t.title, source: t.source }, `ticket-${t.id}`).catch((err: Error) =>
+      logger.warn({ err: err.message, ticket: t.id }, 'process event not queued'),
+    );
+  }
+
   async function create(input: CreateTicketInput): Promise<CreateTicketResult> {
     const title = input.title.trim().replace(/\s+/g, ' ').slice(0, 300);
     if (!title) throw new TicketError('tickets.error.noTitle');
@@ -129,6 +155,7 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
       // The same intake again (a retried request or delivery): the first one won.
       const existing = await db.ticket.findUnique({ where: { sourceKey: input.sourceKey! } });
       if (!existing) throw new Error(`ticket with source key ${input.sourceKey} vanished`);
+      await resumeAfterEffects(existing);
       return { ticket: existing, created: false, duplicate: null, triage: null };
     }
     // Independent of each other, so they wait together; the sweep recovers a lost timer.
@@ -139,10 +166,7 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
       }),
       schedule(ticket, null),
       postCard(ticket),
-      // Processes may start on new tickets (the incident process on P0); a lost event must not fail the intake.
-      emitProcessEvent(queues, PROCESS_EVENTS.ticketCreated, { ticketId: ticket.id, severity: ticket.severity, severityConfirmed: ticket.severityConfirmed, title: ticket.title, source: ticket.source }, `ticket-${ticket.id}`).catch((err: Error) =>
-        logger.warn({ err: err.message, ticket: ticket.id }, 'process event not queued'),
-      ),
+      announceCreated(ticket),
     ]);
     return { ticket, created: true, duplicate: duplicate ? { id: duplicate.id, title: duplicate.title } : null, triage: suggestion };
   }

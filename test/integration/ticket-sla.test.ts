@@ -194,6 +194,38 @@ test('a worker stopped between creation and breach, and a new one started on the
   }
 });
 
+test('a repeated intake whose first run died after the row queues the missing card and timer again, and only those', async () => {
+  const key = `idem-${randomUUID()}`;
+  const post = () =>
+    fetch(`${t.url}/api/v1/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify({ title: `Resumed intake ${randomUUID()}`, severity: 'P3' }),
+    });
+  const first = await post();
+  assert.equal(first.status, 201);
+  const id = ((await first.json()) as { ticket: { id: number } }).ticket.id;
+  created.push(id);
+  await waitFor(() => card(sender, id), 'first card');
+  // A second press of the same intake while everything is in place stores nothing new.
+  const db = t.app.deps.db;
+  const cardRows = () => db.outboundMessage.count({ where: { messageKey: `ticket:${id}:card` } });
+  assert.equal((await post()).status, 200);
+  assert.equal(await cardRows(), 1);
+  // Now leave the row as a worker killed right after the insert would: no card, no timer.
+  const q = t.app.deps.queues.queue('tickets-sla');
+  for (const j of await q.getDelayed()) if (j.data.ticketId === id) await j.remove();
+  await db.outboundMessage.deleteMany({ where: { messageKey: `ticket:${id}:card` } });
+  const posts = sender.delivered.filter((c) => c.ref.chatId === TRIAGE && c.reply.title?.startsWith(`#${id} `)).length;
+  const again = await post();
+  assert.equal(again.status, 200);
+  assert.equal(((await again.json()) as { created: boolean }).created, false);
+  assert.equal(await cardRows(), 1, 'the card is stored again');
+  assert.equal((await q.getDelayed()).filter((j) => j.data.ticketId === id).length, 1, 'the timer is queued again');
+  await waitFor(() => sender.delivered.filter((c) => c.ref.chatId === TRIAGE && c.reply.title?.startsWith(`#${id} `)).length > posts, 'card delivered again (an edit of the posted one)');
+  assert.equal(await db.ticket.count({ where: { sourceKey: `api:${key}` } }), 1);
+});
+
 test('a lost timer job is caught by the sweep', async () => {
   const { id } = await createTicket(t.url, 'P0');
   // Lose every delayed job of this ticket, as if Redis had dropped them.
