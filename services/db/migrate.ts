@@ -1,6 +1,8 @@
 /**
- * Database migrations without the native Prisma engines: `prisma migrate deploy` and
- * `prisma migrate dev --create-only` equivalents on the Wasm schema engine.
+ * Development tooling on the Wasm schema engine (a development dependency): `prisma migrate
+ * dev --create-only` (scripts/migrate-create.ts) and `prisma migrate deploy` (kept to check
+ * that both paths read each other's records). Running migrations is
+ * services/db/migration-runner.ts, which needs no engine.
  *
  * Files and tables are the standard ones (`prisma/migrations/<timestamp>_<name>/migration.sql`,
  * `migration_lock.toml`, `_prisma_migrations`), so the Prisma CLI can take over wherever the
@@ -10,9 +12,11 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
-import { databaseName, quoteIdent, withSchemaEngine } from './schema-engine.ts';
+import { databaseName, ensureDatabase } from './migration-runner.ts';
+import { withSchemaEngine } from './schema-engine.ts';
+
+export { ensureDatabase };
 
 /** Minimal logger shape; a pino logger fits. */
 export interface MigrationLogger {
@@ -34,32 +38,6 @@ export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.pr
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 const LOCKFILE = 'migration_lock.toml';
 const MIGRATION_FILE = 'migration.sql';
-
-/**
- * Creates the database named in `databaseUrl` when it does not exist, connecting to the
- * server's `postgres` database. Safe to race with another creator.
- * @returns true when this call created it.
- */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const name = databaseName(databaseUrl);
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return false;
-    await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    return true;
-  } catch (error) {
-    // 42P04 duplicate_database; 23505 when two CREATE DATABASE race on pg_database's index.
-    const code = (error as { code?: string }).code;
-    if (code === '42P04' || code === '23505') return false;
-    throw error;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Reads a migrations directory the way the Prisma CLI does (missing directory: no migrations). */
 export async function readMigrationsList(migrationsDir: string): Promise<MigrationList> {

@@ -24,6 +24,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import { quoteIdent } from './migration-runner.ts';
 
 export type { SchemaEngine };
 
@@ -97,18 +98,6 @@ function poolConfig(databaseUrl: string, database?: string): pg.PoolConfig {
   const url = new URL(databaseUrl);
   if (database !== undefined) url.pathname = `/${encodeURIComponent(database)}`;
   return { connectionString: url.toString(), Client: CatalogAsTextClient, max: 4 };
-}
-
-/** The database name in a postgres URL. */
-export function databaseName(databaseUrl: string): string {
-  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
-  if (!name) throw new Error('The database URL names no database');
-  return name;
-}
-
-/** Quotes a Postgres identifier (database names in DDL). */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
