@@ -1,14 +1,13 @@
 /**
- * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate`, `a2d2 chat`.
+ * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate [--status|--dry-run]`, `a2d2 chat`.
  * `start` applies migrations first, so `npm start` works on a fresh machine.
  */
-import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
 import { durationMs } from '../services/duration.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
-import { ensureDatabase, applyMigrations } from '../services/db/migrate.ts';
+import { applyPending, migrateCommand } from './migrate-cli.ts';
 import { createApp } from './app.ts';
 import type { Role } from '../core/module.ts';
 import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
@@ -24,6 +23,8 @@ setFlagsFromString('--wasm-tiering-budget=50000000');
 const USAGE = `usage: a2d2 <command>
   start [--role all|http|worker]   run the bot (applies migrations first)
   migrate                          create the database if missing and apply migrations
+  migrate --status                 list each migration as applied or pending
+  migrate --dry-run                print the SQL of the pending migrations without applying it
   chat                             talk to the bot in this terminal
   understand [--llm] [--llm-timeout 5s]
                                    JSON lines in ({"text", "lang"}), one JSON line out per input
@@ -38,33 +39,13 @@ function parseRole(args: string[]): Role {
   throw new ConfigError('--role', 'one of all, http, worker');
 }
 
+/** Applies pending migrations in this process: a plain pg connection, no schema engine. */
 async function migrate(config: AppConfig, logger: Logger): Promise<void> {
-  await ensureDatabase(config.env.DATABASE_URL);
-  const applied = await applyMigrations({ databaseUrl: config.env.DATABASE_URL, logger });
-  logger.info({ applied: applied.length }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date');
-}
-
-/**
- * Runs `a2d2 migrate` as a short-lived child of this same command line (same node flags, same
- * entry, same environment), so the Wasm schema engine (a 5 MB module and the machine code
- * compiled from it) is never loaded into the long-running process. Resolves once the child
- * has applied every migration; rejects when it fails (it has logged why).
- */
-function migrateInChild(): Promise<void> {
-  const entry = process.argv[1];
-  if (!entry) return Promise.reject(new Error('cannot locate the a2d2 entry to run migrations'));
-  const child = spawn(process.execPath, [...process.execArgv, entry, 'migrate'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`migrations failed (${signal ?? `exit ${code}`})`));
-    });
-  });
+  await applyPending({ databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout });
 }
 
 async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
-  await migrateInChild();
+  await migrate(config, logger);
   // With no model configured the engine is the deterministic one.
   const app = await createApp({ config, role, logger, intent: (services) => createIntentEngine(services) });
   // The listener answers /readyz before the modules have all started: a SIGTERM in that window
@@ -152,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
       await start(config, logger, parseRole(rest));
       return;
     case 'migrate':
-      await migrate(config, logger);
+      await migrateCommand(rest, { databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout });
       process.exit(0);
       return;
     case 'chat':

@@ -4,7 +4,7 @@
  *   node --import tsx scripts/migrate-create.ts <name>
  * Uses DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/a2d2) as the development
  * database: pending migrations are applied to it first; the new one is not. Review the
- * generated migration.sql, then apply it with scripts/migrate.ts.
+ * generated migration.sql, then apply it with `a2d2 migrate` (or scripts/migrate.ts).
  */
 import { createMigration } from '../services/db/migrate.ts';
 

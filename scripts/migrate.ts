@@ -1,16 +1,21 @@
 /**
- * Applies pending migrations (`prisma migrate deploy` on the Wasm schema engine), creating the
- * database if needed. Usage: `node --import tsx scripts/migrate.ts` (DATABASE_URL, default
- * postgresql://postgres@127.0.0.1:5432/a2d2). Exits when done: the engine's runtime must not
- * keep the process alive.
+ * Applies pending migrations (services/db/migration-runner.ts), creating the database if
+ * needed; the same as `a2d2 migrate` without building the bundle. Usage:
+ *   node --import tsx scripts/migrate.ts [--status | --dry-run]
+ * (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/a2d2).
  */
-import { applyMigrations } from '../services/db/migrate.ts';
+import { migrateCommand } from '../bot/migrate-cli.ts';
 
 const databaseUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/a2d2';
+const logger = {
+  info: (obj: object | string, msg?: string) => console.log(typeof obj === 'string' ? obj : (msg ?? '')),
+  warn: (obj: object | string, msg?: string) => console.warn(`warning: ${typeof obj === 'string' ? obj : (msg ?? '')}`),
+};
 
 try {
-  await applyMigrations({ databaseUrl });
+  await migrateCommand(process.argv.slice(2), { databaseUrl, logger, out: process.stdout });
   process.exit(0);
-} catch {
-  process.exit(1); // already logged
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
 }
