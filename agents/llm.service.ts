@@ -13,11 +13,13 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { AppConfig } from '../services/config.ts';
 import type { Db } from '../services/db.ts';
 import type { Logger } from '../services/logger.ts';
 import type { Clock } from '../services/clock.ts';
 import { DEFAULT_PRICES, LLM_ROUTES, type LlmRoute } from '../services/agents-config.ts';
+import { createLlmMetrics } from './llm.metrics.ts';
 
 export type { ChatCompletionMessageParam, ChatCompletionTool, ChatCompletionMessageFunctionToolCall };
 
@@ -185,6 +187,8 @@ export interface LlmServiceDeps {
   prefix?: string;
   /** Overrides the providers (tests). */
   providers?: ResolvedProvider[];
+  /** Where tokens, cost and the budget share are exported (none: not exported). */
+  registry?: Registry;
 }
 
 export function createLlmService(deps: LlmServiceDeps): LlmService {
@@ -194,6 +198,9 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   const budgets = config.file.llm.budgets;
   const clients = new Map<string, OpenAI>();
   const localWindows = new Map<string, { minute: number; count: number }>();
+  const metrics = deps.registry
+    ? createLlmMetrics({ registry: deps.registry, workspaceDailyUsd: budgets.workspaceDailyUsd, spentToday: async (k) => (await spentToday(k)).workspace })
+    : null;
 
   async function client(p: ResolvedProvider): Promise<OpenAI> {
     let c = clients.get(p.name);
@@ -320,9 +327,13 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
       if (providers.length === 0) throw new LlmUnavailableError([]);
       if (budgets.workspaceDailyUsd > 0 || budgets.userDailyUsd > 0) {
         const spent = await spentToday(req.workspaceKey, req.userId);
-        if (budgets.userDailyUsd > 0 && req.userId && spent.user >= budgets.userDailyUsd) throw new BudgetExceededError('user', spent.user, budgets.userDailyUsd);
-        if (budgets.workspaceDailyUsd > 0 && spent.workspace >= budgets.workspaceDailyUsd) throw new BudgetExceededError('workspace', spent.workspace, budgets.workspaceDailyUsd);
+        const over = budgets.userDailyUsd > 0 && req.userId && spent.user >= budgets.userDailyUsd ? 'user' : budgets.workspaceDailyUsd > 0 && spent.workspace >= budgets.workspaceDailyUsd ? 'workspace' : null;
+        if (over) {
+          metrics?.refused(over);
+          throw over === 'user' ? new BudgetExceededError('user', spent.user, budgets.userDailyUsd) : new BudgetExceededError('workspace', spent.workspace, budgets.workspaceDailyUsd);
+        }
       }
+      metrics?.served(req.workspaceKey);
       const attempts: { provider: string; error: string }[] = [];
       for (const p of providers) {
         const model = modelFor(p, req.route);
@@ -335,6 +346,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
           const r = await callOnce(p, model, req);
           const costUsd = costOf(model, r.promptTokens, r.completionTokens, prices);
           await record(req, { provider: p.name, model, promptTokens: r.promptTokens, completionTokens: r.completionTokens, costUsd, ok: true, latencyMs: Date.now() - started });
+          metrics?.answered(p.name, model, r.promptTokens, r.completionTokens, costUsd);
           return { ...r, costUsd, provider: p.name, model };
         } catch (err) {
           const error = describe(err);

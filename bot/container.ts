@@ -160,6 +160,6 @@ export function createServices(core: CoreDeps, opts: ContainerOptions = {}): Ser
   });
   const llm =
     opts.llm ??
-    createLlmService({ config, db, logger: logger.child({ module: 'llm' }), clock, redis: queues.producer, prefix: queues.prefix });
+    createLlmService({ config, db, logger: logger.child({ module: 'llm' }), clock, redis: queues.producer, prefix: queues.prefix, registry: core.metrics.registry });
   return { ...core, tickets, alerts, deploys, healthChecks, documents, llm };
 }

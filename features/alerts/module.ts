@@ -39,6 +39,20 @@ function notifyNotQueuedCounter(deps: Services): Counter {
   });
 }
 
+const RECEIVED = 'a2d2_alerts_received_total';
+
+/** The counter of alerts received by webhook, per source and outcome (stored, duplicate). */
+function receivedCounter(deps: Services): Counter<'source' | 'outcome'> {
+  const existing = deps.metrics.registry.getSingleMetric(RECEIVED);
+  if (existing) return existing as Counter<'source' | 'outcome'>;
+  return new Counter({
+    name: RECEIVED,
+    help: 'Alerts received by the Alertmanager and Grafana webhooks, per source and outcome (stored, duplicate)',
+    labelNames: ['source', 'outcome'],
+    registers: [deps.metrics.registry],
+  });
+}
+
 /**
  * Logs a warning when no alert would ever be posted: no route, no default destination and no
  * subscription, while something can send alerts or deploys. Alerts are still stored then, so
@@ -62,6 +76,7 @@ async function warnWithoutDestination(deps: Services): Promise<void> {
 export function createAlertsModule(deps: Services): FeatureModule {
   const { db, logger, config, alerts, deploys, healthChecks } = deps;
   const notifyNotQueued = notifyNotQueuedCounter(deps);
+  const received = receivedCounter(deps);
 
   /** The processor of the notify queue: a group's cards, a deployment's message or a digest refresh. */
   async function notifyProcessor(job: Job<AlertJob>): Promise<void> {
@@ -104,6 +119,7 @@ export function createAlertsModule(deps: Services): FeatureModule {
           apiToken: config.env.A2D2_API_TOKEN,
         },
         onNotifyNotQueued: () => notifyNotQueued.inc(),
+        onReceived: (source, n, duplicate) => received.inc({ source, outcome: duplicate ? 'duplicate' : 'stored' }, n),
       }),
     start,
     async stop() {

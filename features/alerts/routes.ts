@@ -25,6 +25,8 @@ export interface AlertRoutesDeps {
   secrets: { alertmanagerToken?: string | undefined; githubSecret?: string | undefined; apiToken?: string | undefined };
   /** Called when a delivery was stored but its notify job could not be queued (counted in a metric). */
   onNotifyNotQueued?: () => void;
+  /** Called for each delivery stored: its source, how many alerts it held, whether it was a redelivery. */
+  onReceived?: (source: 'alertmanager' | 'grafana', alerts: number, duplicate: boolean) => void;
 }
 
 type RawRequest = FastifyRequest & { rawBody?: Buffer };
@@ -207,6 +209,7 @@ export async function registerAlertRoutes(app: FastifyInstance, deps: AlertRoute
         const payload = req.body as AlertmanagerPayload;
         return accepted(reply, log, async () => {
           const r = await alerts.ingest(normalizeAlertmanager(payload, source));
+          deps.onReceived?.(source, payload.alerts.length, Boolean(r.duplicate));
           // Stored is what the answer says: a notify job not queued now is queued by the recovery sweep.
           if (!r.queued) deps.onNotifyNotQueued?.();
           return reply.status(202).send({ status: 'accepted', groupId: r.groupId, stored: r.stored, ...(r.duplicate ? { duplicate: true } : {}) });
