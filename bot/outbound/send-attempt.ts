@@ -16,6 +16,7 @@ import type { Acquired } from './rate-limiter.ts';
 import { errorText, markFailed, sleep, withRetries, type Delivery, type SenderContext, type Step } from './sender-context.ts';
 import { orderingPollMs, rowsAhead } from './chat-order.ts';
 import { onSendError } from './send-errors.ts';
+import { canReconcile, clearPosting, findEarlierPost, markPosting } from './in-flight.ts';
 
 const storedRequestSchema = z.object({
   ref: conversationRefSchema,
@@ -94,6 +95,18 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit', early: true };
 
   const attempts = fresh.attempts + 1;
+  const marked = target.op === 'post' && canReconcile(d);
+  if (marked) {
+    const earlier = await markPosting(sc, d);
+    const found = earlier === null ? null : await findEarlierPost(sc, d, earlier, target);
+    if (found) {
+      await finishSlot(sc, slot);
+      sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'recovered' });
+      await recordSent(sc, d, target, found, attempts);
+      clearPosting(sc, d);
+      return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: found } };
+    }
+  }
   let messageId: string;
   try {
     messageId = await deliver(d, target);
@@ -108,6 +121,7 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   await finishSlot(sc, slot);
   sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'sent' });
   await recordSent(sc, d, target, messageId, attempts);
+  if (marked) clearPosting(sc, d);
   sc.log.debug({ outboundId: d.id, platform: d.platform, op: target.op, messageId }, 'outbound delivered');
   return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: messageId } };
 }
@@ -170,8 +184,8 @@ async function deliver(d: Delivery, target: Target): Promise<string> {
     await sender.edit(req.ref, target.editId, req.reply as Reply);
     return target.editId;
   }
-  const postOpts = { ...(target.replyTo ? { replyToMessageId: target.replyTo } : {}), ...(req.visibleTo ? { visibleTo: req.visibleTo } : {}) };
-  const posted = await sender.post(target.postRef, req.reply as Reply, Object.keys(postOpts).length ? postOpts : undefined);
+  const postOpts = { ...(target.replyTo ? { replyToMessageId: target.replyTo } : {}), ...(req.visibleTo ? { visibleTo: req.visibleTo } : {}), deliveryId: d.id };
+  const posted = await sender.post(target.postRef, req.reply as Reply, postOpts);
   return posted.messageId;
 }
 

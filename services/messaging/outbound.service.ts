@@ -31,6 +31,16 @@ export interface PostOptions {
   replyToMessageId?: string;
   /** Platform user id of the only person who should see it (`Reply.ephemeral`), where the platform can do that. */
   visibleTo?: string;
+  /** The outbound row being delivered: a sender that can look posts up later tags the post with it. */
+  deliveryId?: string;
+}
+
+/** Where {@link PlatformSender.findDelivered} looks. */
+export interface FindDeliveredOptions {
+  /** Only messages posted at or after this time (epoch ms) are looked at. */
+  sinceMs: number;
+  /** The message the post answered (its thread), as passed to `post`. */
+  replyToMessageId?: string;
 }
 
 /** Delivers to a platform; implemented by each adapter's renderer. */
@@ -40,6 +50,11 @@ export interface PlatformSender {
   post(ref: ConversationRef, reply: Reply, opts?: PostOptions): Promise<{ messageId: string }>;
   /** Replaces the content of an existing message. */
   edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void>;
+  /**
+   * Optional: the id of the message an earlier `post` with this `deliveryId` created, or null
+   * when there is none. Lets the sender recover a post whose worker died before recording it.
+   */
+  findDelivered?(ref: ConversationRef, deliveryId: string, opts: FindDeliveredOptions): Promise<string | null>;
 }
 
 /** Thrown by a sender when the platform says "slow down". */

@@ -56,6 +56,11 @@ export interface FakeSlack {
   failWith(method: string, error: string, times?: number): void;
   /** The next `times` calls of `method` get HTTP 500. */
   serverError(method: string, times?: number): void;
+  /**
+   * The next `times` calls of `method` are carried out (a post is stored and shows in the
+   * history) but never answered: the caller is left waiting, as when it dies mid-call.
+   */
+  hang(method: string, times?: number): void;
   /** Drops every scripted answer not used yet. */
   resetScripts(): void;
   /** Serves a file; returns the URL Slack would put in url_private_download. */
@@ -65,8 +70,17 @@ export interface FakeSlack {
   close(): Promise<void>;
 }
 
+/** A message chat.postMessage stored, as conversations.history and .replies serve it. */
+interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  thread_ts?: unknown;
+  metadata?: unknown;
+}
+
 interface Scripted {
-  kind: '429' | 'error' | '500';
+  kind: '429' | 'error' | '500' | 'hang';
   retryAfter?: number | null;
   error?: string;
 }
@@ -107,6 +121,7 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
   const scripts = new Map<string, Scripted[]>();
   const files = new Map<string, FakeSlackFile>();
   let tsCounter = 0;
+  const posted: PostedMessage[] = [];
   let origin = '';
 
   const fake: FakeSlack = {
@@ -144,6 +159,11 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
       for (let i = 0; i < times; i++) list.push({ kind: '500' });
       scripts.set(method, list);
     },
+    hang(method, times = 1) {
+      const list = scripts.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push({ kind: 'hang' });
+      scripts.set(method, list);
+    },
     resetScripts() {
       scripts.clear();
     },
@@ -165,20 +185,41 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
     };
   }
 
+  /** Message timestamps as Slack makes them: epoch seconds, then a counter that keeps them unique and ordered. */
+  function nextTs(): string {
+    tsCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(tsCounter % 1_000_000).padStart(6, '0')}`;
+  }
+
+  function history(args: Record<string, unknown>, keep: (m: PostedMessage) => boolean): Array<Record<string, unknown>> {
+    const oldest = Number(args.oldest ?? 0);
+    const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return posted
+      .filter((m) => m.channel === String(args.channel) && Number(m.ts) >= oldest && keep(m))
+      .reverse()
+      .slice(0, Number(args.limit ?? 100))
+      .map(({ channel: _c, metadata, ...m }) => ({ type: 'message', ...m, ...(withMeta && metadata ? { metadata } : {}) }));
+  }
+
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'a2d2', team_id: teamId, user_id: botUserId, bot_id: 'BFAKE' };
       case 'chat.postMessage': {
-        tsCounter += 1;
-        const ts = `1700000000.${String(tsCounter).padStart(6, '0')}`;
-        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } };
+        const ts = nextTs();
+        const message = { text: args.text, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) };
+        posted.push({ channel: String(args.channel), ...message, ...(args.metadata ? { metadata: args.metadata } : {}) });
+        return { ok: true, channel: args.channel, ts, message };
       }
+      case 'conversations.history':
+        // Top-level messages, newest first; metadata only when asked for, as Slack does.
+        return { ok: true, has_more: false, messages: history(args, (m) => !m.thread_ts) };
+      case 'conversations.replies':
+        return { ok: true, has_more: false, messages: history(args, (m) => m.ts === args.ts || m.thread_ts === args.ts).reverse() };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
-        tsCounter += 1;
-        return { ok: true, message_ts: `1700000000.${String(tsCounter).padStart(6, '0')}` };
+        return { ok: true, message_ts: nextTs() };
       case 'views.open':
         return { ok: true, view: { id: `V${randomUUID().slice(0, 8).toUpperCase()}` } };
       case 'files.info': {
@@ -236,7 +277,9 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
         return;
       }
-      res.end(JSON.stringify(answer(method, args)));
+      const answered = JSON.stringify(answer(method, args));
+      if (script?.kind === 'hang') return; // done, never answered (the socket closes with the server)
+      res.end(answered);
     });
   });
   // Socket Mode: a minimal WebSocket server (handshake, text frames, ping/pong, close).

@@ -7,7 +7,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../../services/logger.ts';
-import { PermanentSendError, RateLimitedError, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
+import { PermanentSendError, RateLimitedError, type FindDeliveredOptions, type PlatformSender, type PostOptions } from '../../../services/messaging/outbound.service.ts';
 import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
 import { renderBlockKit } from './block-kit.renderer.ts';
 import { toSlackLogger } from './slack-logger.ts';
@@ -144,8 +144,10 @@ export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
         );
         return { messageId: res.message_ts ?? '' };
       }
+      // The delivery id rides in the message metadata, so a retry can find a post whose worker died.
+      const metadata = postOpts.deliveryId ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { id: postOpts.deliveryId } } } : {};
       const res = await call(() =>
-        client.chat.postMessage({ channel: ref.chatId, ...message, ...thread, unfurl_links: false, unfurl_media: false }),
+        client.chat.postMessage({ channel: ref.chatId, ...message, ...thread, ...metadata, unfurl_links: false, unfurl_media: false }),
       );
       if (!res.ts) throw new Error('slack: chat.postMessage returned no ts');
       return { messageId: res.ts };
@@ -155,5 +157,33 @@ export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
       const message = renderBlockKit(reply);
       await call(() => client.chat.update({ channel: ref.chatId, ts: messageId, ...message }));
     },
+    async findDelivered(ref, deliveryId, findOpts) {
+      return findDelivery(await getClient(), ref, deliveryId, findOpts);
+    },
   };
+}
+
+/** The metadata event type a2d2 tags its posts with. */
+export const DELIVERY_EVENT = 'a2d2_delivery';
+
+interface MetadataMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: { id?: unknown } };
+}
+
+/**
+ * Looks for a message tagged with `deliveryId` posted since `sinceMs`: in the thread when the
+ * post was threaded, else in the channel's history. Needs the history scopes
+ * (channels:history, groups:history, im:history); without them Slack refuses and the post
+ * goes out again, as it would have without the lookup.
+ */
+async function findDelivery(client: WebClient, ref: ConversationRef, deliveryId: string, opts: FindDeliveredOptions): Promise<string | null> {
+  const threadTs = ref.threadId || opts.replyToMessageId;
+  const oldest = (Math.max(0, opts.sinceMs) / 1000).toFixed(6);
+  const res = threadTs
+    ? await call(() => client.conversations.replies({ channel: ref.chatId, ts: threadTs, oldest, include_all_metadata: true, limit: 200 }))
+    : await call(() => client.conversations.history({ channel: ref.chatId, oldest, include_all_metadata: true, limit: 200 }));
+  const messages = (res.messages ?? []) as MetadataMessage[];
+  const hit = messages.find((m) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata.event_payload?.id === deliveryId);
+  return hit?.ts ?? null;
 }
