@@ -11,6 +11,7 @@
 # Files made:
 #   contract-ru.docx      <- src/contract-ru.fodt  Russian contract: headings, tab, line break, table
 #   report-en.docx        <- src/report-en.fodt    English report with a table
+#   contract-ru.odt       <- src/contract-ru.fodt  the Russian contract as OpenDocument text
 #   workbook.xlsx         <- src/workbook.fods     three sheets (two Cyrillic names): dates, a
 #                                                  date-time, merged cells, numbers, formulas,
 #                                                  a boolean, a rich-text cell
@@ -32,9 +33,10 @@ command -v soffice >/dev/null || { echo "soffice not found (install libreoffice-
 # A private profile keeps a running LibreOffice or another user's settings out of the result.
 profile="file://$work/profile"
 soffice -env:UserInstallation="$profile" --headless --convert-to docx --outdir "$work" "$src/contract-ru.fodt" "$src/report-en.fodt" >/dev/null
+soffice -env:UserInstallation="$profile" --headless --convert-to odt --outdir "$work" "$src/contract-ru.fodt" >/dev/null
 soffice -env:UserInstallation="$profile" --headless --convert-to xlsx --outdir "$work" "$src/workbook.fods" >/dev/null
 
-cp "$work/contract-ru.docx" "$work/report-en.docx" "$work/workbook.xlsx" "$out/"
+cp "$work/contract-ru.docx" "$work/contract-ru.odt" "$work/report-en.docx" "$work/workbook.xlsx" "$out/"
 
 python3 - "$out/workbook.xlsx" "$out/workbook-moved.xlsx" <<'PY'
 import re, sys, zipfile
@@ -55,4 +57,4 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
         zout.writestr(item, data)
 PY
 
-ls -l "$out"/*.docx "$out"/*.xlsx
+ls -l "$out"/*.docx "$out"/*.odt "$out"/*.xlsx

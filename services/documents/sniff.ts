@@ -1,16 +1,18 @@
 /**
  * Content type from the bytes, never from the file name: magic numbers for binary formats,
- * the zip directory for OOXML, and a text heuristic for CSV, HTML and plain text.
+ * the zip directory for OOXML and OpenDocument text, and a text heuristic for CSV, HTML and plain text.
  */
 import { openZip } from './zip.ts';
 import { DocumentInputError } from './errors.ts';
+import { isOdt } from './extract/odt.extract.ts';
 
 /** Kinds the pipeline can read. */
-export type DocKind = 'pdf' | 'docx' | 'xlsx' | 'csv' | 'html' | 'text' | 'png' | 'jpeg' | 'tiff' | 'bmp' | 'webp';
+export type DocKind = 'pdf' | 'docx' | 'odt' | 'xlsx' | 'csv' | 'html' | 'text' | 'png' | 'jpeg' | 'tiff' | 'bmp' | 'webp';
 
 export const MIME: Record<DocKind, string> = {
   pdf: 'application/pdf',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  odt: 'application/vnd.oasis.opendocument.text',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv',
   html: 'text/html',
@@ -84,6 +86,7 @@ export function sniff(buf: Buffer): DocKind {
     const zip = openZip(buf);
     if (zip.has('word/document.xml')) return 'docx';
     if (zip.has('xl/workbook.xml')) return 'xlsx';
+    if (isOdt(zip)) return 'odt';
     throw new DocumentInputError('unsupported', { type: 'zip' });
   }
   if (looksLikeText(buf)) {

@@ -1,5 +1,5 @@
 /**
- * The office readers on real files: DOCX and XLSX written by LibreOffice (sources and the
+ * The office readers on real files: DOCX, ODT and XLSX written by LibreOffice (sources and the
  * script that regenerates them: test/fixtures/office/src, scripts/office-fixtures.sh), plus
  * small hand-made packages for what that suite never writes (inline strings, ISO date cells,
  * the 1904 date system) and HTML entity decoding.
@@ -14,6 +14,7 @@ import { formatKind, serialToIso } from '../../services/documents/extract/xlsx-d
 import { DocumentInputError } from '../../services/documents/errors.ts';
 import { extractFields } from '../../services/documents/fields.ts';
 import { DEFAULT_ZIP_LIMITS } from '../../services/documents/zip.ts';
+import { sniff } from '../../services/documents/sniff.ts';
 import type { Extracted } from '../../services/documents/extract/types.ts';
 
 const opts = { maxPages: 50, zip: DEFAULT_ZIP_LIMITS, ocrLanguages: new Map<string, string>() };
@@ -51,6 +52,21 @@ test('Russian DOCX contract: paragraphs, tab, line break, table rows on one line
   const fields = extractFields(ex.text, 'contract');
   assert.ok(fields.some((f) => f.name === 'inn' && f.normalized === '7707083893'));
   assert.ok(fields.some((f) => f.normalized === '2025-12-31'));
+});
+
+test('ODT from LibreOffice: sniffed from its mimetype entry, read like the DOCX of the same source', async () => {
+  const odt = fixture('contract-ru.odt');
+  assert.equal(sniff(odt), 'odt');
+  const ex = await extract(odt, 'odt', opts);
+  const docx = await extract(fixture('contract-ru.docx'), 'docx', opts);
+  // Headings, the tab, the line break inside a paragraph and the table rows come out as in DOCX.
+  assert.deepEqual(lines(ex), lines(docx));
+  assert.ok(lines(ex).includes('Стол письменный | 10 | 12 500,00'));
+  assert.ok(ex.locations.every((l) => l.kind === 'paragraph'));
+  const fields = extractFields(ex.text, 'contract');
+  assert.ok(fields.some((f) => f.primary && f.name === 'number' && f.normalized === '47/2024'));
+  // A zip that is neither OOXML nor OpenDocument text stays refused.
+  assert.throws(() => sniff(makeZip([{ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') }, { name: 'content.xml', data: Buffer.from('<a/>') }])), DocumentInputError);
 });
 
 test('English DOCX with a table', async () => {

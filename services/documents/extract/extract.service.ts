@@ -6,6 +6,7 @@ import { IMAGE_KINDS, type DocKind } from '../sniff.ts';
 import type { ZipLimits } from '../zip.ts';
 import { extractPdf } from './pdf.extract.ts';
 import { extractDocx } from './docx.extract.ts';
+import { extractOdt } from './odt.extract.ts';
 import { extractXlsx } from './xlsx.extract.ts';
 import { extractCsv, extractHtml, extractText } from './text.extract.ts';
 import { extractImage } from './image.extract.ts';
@@ -22,6 +23,7 @@ export interface ExtractOptions {
 export async function extract(buf: Buffer, kind: DocKind, opts: ExtractOptions): Promise<Extracted> {
   if (kind === 'pdf') return extractPdf(buf, { maxPages: opts.maxPages });
   if (kind === 'docx') return extractDocx(buf, opts.zip);
+  if (kind === 'odt') return extractOdt(buf, opts.zip);
   if (kind === 'xlsx') return extractXlsx(buf, opts.zip);
   if (kind === 'csv') return extractCsv(buf);
   if (kind === 'html') return extractHtml(buf);
