@@ -12,6 +12,7 @@ import { createDocumentsModule } from '../features/documents/module.ts';
 import { createProcessesModule } from '../features/processes/module.ts';
 import { createAgentsModule } from '../features/agents/module.ts';
 import { createOutboundRecoveryModule } from './outbound/recovery.module.ts';
+import { createSmokeModule } from '../features/smoke/module.ts';
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,
@@ -24,4 +25,5 @@ export const moduleFactories: ModuleFactory[] = [
   (deps) => createProcessesModule(deps, { secretEnv: deps.config.envSecrets }),
   (deps) => createAgentsModule(deps),
   createOutboundRecoveryModule,
+  createSmokeModule,
 ];
