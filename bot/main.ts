@@ -1,5 +1,6 @@
 /**
- * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate [--status|--dry-run]`, `a2d2 chat`.
+ * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate [--status|--dry-run]`, `a2d2 chat`,
+ * `a2d2 backup --out FILE`, `a2d2 restore FILE [--force]`.
  * `start` applies migrations first, so `npm start` works on a fresh machine.
  */
 import { userInfo } from 'node:os';
@@ -8,6 +9,7 @@ import { loadConfig, ConfigError, secretValues, type AppConfig } from '../servic
 import { durationMs } from '../services/duration.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { applyPending, migrateCommand } from './migrate-cli.ts';
+import { backupCommand, restoreCommand } from './backup-cli.ts';
 import { createApp } from './app.ts';
 import type { Role } from '../core/module.ts';
 import { createTerminalSession } from './adapters/terminal/terminal.adapter.ts';
@@ -25,7 +27,16 @@ const USAGE = `usage: a2d2 <command>
   migrate                          create the database if missing and apply migrations
   migrate --status                 list each migration as applied or pending
   migrate --dry-run                print the SQL of the pending migrations without applying it
+  backup --out FILE                write one archive: the database (pg_dump), the stored
+                                   document files and a manifest of both
+  restore FILE [--force]           restore a backup into an empty database and storage
+                                   directory, then check row counts and file checksums;
+                                   --force replaces a database or files that are not empty
   chat                             talk to the bot in this terminal
+  smoke [--url URL] [--json] [--timeout 10s]
+                                   check a running deployment end to end (probes, metrics,
+                                   database, a queue job answered by a worker, platform tokens,
+                                   webhook routes); exits 1 when any check fails
   understand [--llm] [--llm-timeout 5s]
                                    JSON lines in ({"text", "lang"}), one JSON line out per input
   understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
@@ -122,11 +133,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  // The terminal keeps stdout for the conversation; logs go to stderr there.
+  // The terminal keeps stdout for the conversation (or the report); logs go to stderr there.
+  const ownsStdout = command === 'chat' || command === 'understand' || command === 'smoke';
   const logger = createLogger({
-    level: (command === 'chat' || command === 'understand') && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
+    level: ownsStdout && config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL,
     secrets: secretValues(config.env, config.envSecrets),
-    ...(command === 'chat' || command === 'understand' ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
+    ...(ownsStdout ? { destination: process.stderr as unknown as import('pino').DestinationStream } : {}),
   });
   switch (command) {
     case 'start':
@@ -134,6 +146,14 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'migrate':
       await migrateCommand(rest, { databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout });
+      process.exit(0);
+      return;
+    case 'backup':
+      await backupCommand(rest, config, { out: process.stdout, err: process.stderr });
+      process.exit(0);
+      return;
+    case 'restore':
+      await restoreCommand(rest, config, { out: process.stdout, err: process.stderr });
       process.exit(0);
       return;
     case 'chat':
@@ -144,6 +164,13 @@ async function main(argv: string[]): Promise<void> {
       await understand(config, logger, rest);
       process.exit(0);
       return;
+    case 'smoke': {
+      const { smokeCommand } = await import('./smoke-cli.ts');
+      process.exitCode = await smokeCommand(rest, config, logger, process.stdout);
+      // Let stdout drain before exiting (a piped report must arrive whole).
+      process.stdout.write('', () => process.exit());
+      return;
+    }
     default:
       process.stderr.write(USAGE);
       process.exit(2);

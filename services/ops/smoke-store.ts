@@ -1,0 +1,101 @@
+/**
+ * The store checks of `a2d2 smoke`: a row written, read back and deleted in Postgres, and a
+ * job on the `smoke` queue answered by a worker. Both clean up after themselves, also when
+ * the deadline cuts them short.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { Queues } from '../queues.ts';
+import type { RedisTarget } from '../redis.ts';
+import { SmokeFailure } from './smoke-http.ts';
+import { SMOKE_QUEUE, smokeQueueDef, type SmokeAnswer } from './smoke-queue.ts';
+
+/** The smoke row's source in the webhook-delivery ledger (no webhook ever uses it). */
+const SMOKE_SOURCE = 'a2d2-smoke';
+
+function reason(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return e.code && e.message && !e.message.includes(e.code) ? `${e.code} ${e.message}` : (e.message ?? String(err));
+}
+
+/** Insert, select and delete one row of "WebhookDelivery" (a small table every install has). */
+export async function checkDatabase(databaseUrl: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, application_name: 'a2d2-smoke' });
+  const cut = () => void client.end().catch(() => undefined);
+  signal.addEventListener('abort', cut, { once: true });
+  const id = `smoke-${randomUUID()}`;
+  let step = 'connect';
+  try {
+    await client.connect();
+    step = 'insert';
+    await client.query('INSERT INTO "WebhookDelivery" ("source", "deliveryId") VALUES ($1, $2)', [SMOKE_SOURCE, id]);
+    step = 'select';
+    const read = await client.query('SELECT "deliveryId" FROM "WebhookDelivery" WHERE "source" = $1 AND "deliveryId" = $2', [SMOKE_SOURCE, id]);
+    if (read.rowCount !== 1) throw new SmokeFailure('the row written was not read back');
+    step = 'delete';
+    await client.query('DELETE FROM "WebhookDelivery" WHERE "source" = $1 AND "deliveryId" = $2', [SMOKE_SOURCE, id]);
+    return 'wrote, read back and deleted a row';
+  } catch (err) {
+    if (err instanceof SmokeFailure) throw err;
+    if (signal.aborted) throw new SmokeFailure(`no answer within ${timeoutMs} ms (at ${step})`);
+    throw new SmokeFailure(`${step} failed: ${reason(err)}`);
+  } finally {
+    signal.removeEventListener('abort', cut);
+    await client.end().catch(() => undefined);
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the job's answer; removes the job when none came in time. */
+async function awaitAnswer(queues: Queues, id: string, nonce: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const queue = queues.queue(SMOKE_QUEUE);
+  const sent = Date.now();
+  for (;;) {
+    const job = await queue.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed') {
+      const answer = job!.returnvalue as SmokeAnswer | null;
+      await job!.remove().catch(() => undefined);
+      if (answer?.nonce !== nonce) throw new SmokeFailure('a worker answered, but not with the job it was given');
+      return `a worker answered in ${Date.now() - sent} ms`;
+    }
+    if (state === 'failed') throw new SmokeFailure(`the worker failed the job: ${job!.failedReason}`);
+    if (state === 'missing') throw new SmokeFailure('the job disappeared from the queue before an answer');
+    if (signal.aborted) {
+      await job?.remove().catch(() => undefined);
+      throw new SmokeFailure(`no worker answered within ${timeoutMs} ms (the job was ${state}; is a worker role running?)`);
+    }
+    await pause(50);
+  }
+}
+
+export interface QueueTarget {
+  redis: RedisTarget;
+  prefix: string;
+  logger: Logger;
+}
+
+/** One job on the `smoke` queue, answered by a worker of the deployment within the deadline. */
+export async function checkQueueRoundTrip(target: QueueTarget, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const { url, ...sentinel } = target.redis;
+  // Connection errors become the check's detail; they are not logged line by line.
+  const queues = new Queues({ redisUrl: url, sentinel, prefix: target.prefix, logger: target.logger.child({}, { level: 'silent' }) });
+  queues.register(smokeQueueDef(false));
+  const nonce = randomUUID();
+  let step = 'connect to Redis';
+  try {
+    await queues.connect();
+    step = 'enqueue';
+    const id = await queues.add(SMOKE_QUEUE, { nonce, sentAt: Date.now() }, { jobId: `smoke-${nonce}` });
+    step = 'wait for the answer';
+    return await awaitAnswer(queues, id, nonce, timeoutMs, signal);
+  } catch (err) {
+    if (err instanceof SmokeFailure) throw err;
+    throw new SmokeFailure(`${step} failed: ${reason(err)}`);
+  } finally {
+    queues.producer.disconnect();
+    await queues.close().catch(() => undefined);
+  }
+}
