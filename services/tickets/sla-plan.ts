@@ -11,6 +11,7 @@ import type { Prisma } from '../db.ts';
 import type { Ticket } from '../../generated/prisma/client.ts';
 import type { Queues } from '../queues.ts';
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
 import { durationMs, isSeverity, type EscalationStep, type TicketsConfig } from './tickets.config.ts';
 import { stageAt, stageTimes, type ClockPlan, type SlaClock, type SlaClockState, type SlaPolicy } from './sla.service.ts';
 import { DONE_STATUSES } from './ticket.render.ts';
@@ -22,6 +23,7 @@ export interface SlaPlanDeps {
   clock: Clock;
   config: TicketsConfig;
   policy: SlaPolicy;
+  logger: Pick<Logger, 'warn'>;
 }
 
 /** The planner, bound to one configuration. */
@@ -32,7 +34,7 @@ export type PlanInput = Pick<Ticket, 'severity' | 'slaAnchorAt' | 'responseUsedM
 
 /** Builds the SLA planner of the tickets service. */
 export function createSlaPlanner(deps: SlaPlanDeps) {
-  const { queues, clock, config, policy } = deps;
+  const { queues, clock, config, policy, logger } = deps;
 
   function stepsFor(severity: string): EscalationStep[] {
     return isSeverity(severity) ? (config.escalation[severity] ?? []) : [];
@@ -108,6 +110,8 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
    * next check point (`nextSlaCheckAt`). When it fires, the timer processor fires what is due
    * and schedules the next one, so a ticket holds at most one job however many stages its
    * plan has. A job of an older plan that is not removed in time finds nothing due and ends.
+   * It never throws: it runs after the change is committed, and a timer Redis could not take
+   * (down, failing over) is the sweep's to catch, from the row's `nextSlaCheckAt`.
    */
   async function schedule(t: Ticket, previous: Pick<Ticket, 'id' | 'slaVersion' | 'responseStage' | 'resolutionStage'> | null): Promise<void> {
     const ops: Promise<unknown>[] = [];
@@ -117,7 +121,9 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
       // Adds from concurrent intakes leave together in one addBulk; adds are idempotent by id.
       ops.push(queues.addBatched<SlaJob>(TICKETS_SLA_QUEUE, { ticketId: t.id }, { jobId: jobId(t), delay, removeOnComplete: true, removeOnFail: { count: 1000 } }));
     }
-    await Promise.all(ops);
+    await Promise.all(ops).catch((err: unknown) =>
+      logger.warn({ err: err instanceof Error ? err.message : String(err), ticketId: t.id }, 'SLA timer not queued; the sweep will catch the ticket'),
+    );
   }
 
   return { stepsFor, stepDelays, clockState, storedPlan, nextCheck, planColumns, schedule };

@@ -34,7 +34,7 @@ export type TicketContext = ReturnType<typeof createTicketContext>;
 export function createTicketContext(deps: TicketServiceDeps) {
   const { db, clock } = deps;
   const policy = createSlaPolicy(deps.config);
-  const plan = createSlaPlanner({ queues: deps.queues, clock, config: deps.config, policy });
+  const plan = createSlaPlanner({ queues: deps.queues, clock, config: deps.config, policy, logger: deps.logger });
   const notices = createNotices({ db, clock, outbound: deps.outbound, config: deps.config, defaultLocale: deps.defaultLocale, plan });
   const { planColumns, schedule } = plan;
   const { postCard } = notices;
