@@ -240,7 +240,7 @@ async function processIntake(ctx: DocumentContext, extractOptions: ExtractOption
   const name = fileName(file);
   try {
     const bytes = await readBytes(ctx, intake, file, name);
-    const kind = sniff(bytes);
+    const kind = sniff(bytes, { name, mime: file.mimeType });
     const hash = sha256(bytes);
     if (await answerDuplicate(ctx, intake, hash)) return;
     await stageProgress(intake, 'extract', name);

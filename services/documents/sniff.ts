@@ -1,10 +1,12 @@
 /**
- * Content type from the bytes, never from the file name: magic numbers for binary formats,
- * the zip directory for OOXML and OpenDocument text, and a text heuristic for CSV, HTML and plain text.
+ * Content type from the bytes: magic numbers for binary formats, the zip directory for OOXML
+ * and OpenDocument text, and a text heuristic for CSV, HTML and plain text (only there may
+ * the sender's file name and type, together, tip a file to CSV).
  */
 import { openZip } from './zip.ts';
 import { DocumentInputError } from './errors.ts';
 import { isOdt } from './extract/odt.extract.ts';
+import { csvSeparator } from './extract/text.extract.ts';
 
 /** Kinds the pipeline can read. */
 export type DocKind = 'pdf' | 'docx' | 'odt' | 'xlsx' | 'csv' | 'html' | 'text' | 'png' | 'jpeg' | 'tiff' | 'bmp' | 'webp';
@@ -61,18 +63,21 @@ function lastBoundary(buf: Buffer): number {
   return end;
 }
 
-function looksLikeCsv(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 20);
-  if (lines.length < 2) return false;
-  for (const sep of [',', ';', '\t']) {
-    const counts = lines.map((l) => l.split(sep).length - 1);
-    if (counts[0]! >= 1 && counts.filter((c) => c >= 1).length >= Math.ceil(lines.length * 0.8)) return true;
-  }
-  return false;
+function looksLikeCsv(text: string, hint: SniffHint): boolean {
+  if (csvSeparator(text)) return true;
+  // A file the sender calls CSV by both name and type is read as one if any line has a separator.
+  const named = /\.csv$/i.test(hint.name ?? '') && /^text\/csv\b/i.test(hint.mime ?? '');
+  return named && /[,;\t]/.test(text);
+}
+
+/** What the sender says a file is; the bytes decide, except between CSV and plain text. */
+export interface SniffHint {
+  name?: string;
+  mime?: string;
 }
 
 /** Detects the kind of a file from its bytes; throws DocumentInputError('unsupported'|'empty'). */
-export function sniff(buf: Buffer): DocKind {
+export function sniff(buf: Buffer, hint: SniffHint = {}): DocKind {
   if (buf.length === 0) throw new DocumentInputError('empty');
   // A PDF header may follow a little garbage (the spec allows it within the first 1 KB).
   const head = buf.subarray(0, 1024).toString('latin1');
@@ -92,7 +97,7 @@ export function sniff(buf: Buffer): DocKind {
   if (looksLikeText(buf)) {
     const text = buf.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '');
     if (/^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(text)) return 'html';
-    if (looksLikeCsv(text)) return 'csv';
+    if (looksLikeCsv(text, hint)) return 'csv';
     return 'text';
   }
   throw new DocumentInputError('unsupported', { type: 'binary' });

@@ -20,10 +20,49 @@ export function extractText(buf: Buffer): Extracted {
   return { ...joinParts(lines.map((text, i) => ({ text, loc: { kind: 'line' as const, n: i + 1 } }))), ocr: false, units: 1 };
 }
 
-/** Splits CSV honouring quotes; the separator is guessed from the first line. */
+const SEPARATORS = [';', '\t', ','] as const;
+
+/** Separators in a line outside double-quoted cells. */
+function separatorCount(line: string, sep: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === sep && !quoted) n++;
+  }
+  return n;
+}
+
+/**
+ * The separator of a table in text, or undefined. A separator qualifies when at least half
+ * of the non-empty lines hold it and the lines that hold it mostly agree on how many times
+ * (the most common count covers at least two lines and half of them): title and prose lines
+ * around the table, and a table of label/value pairs beside a wider one of items, still read
+ * as CSV, while prose with the odd comma does not.
+ */
+export function csvSeparator(text: string, maxLines = 40): string | undefined {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, maxLines);
+  let best: { sep: string; rows: number } | undefined;
+  for (const sep of SEPARATORS) {
+    const freq = new Map<number, number>();
+    let holding = 0;
+    for (const l of lines) {
+      const c = separatorCount(l, sep);
+      if (c === 0) continue;
+      holding++;
+      freq.set(c, (freq.get(c) ?? 0) + 1);
+    }
+    const mode = Math.max(0, ...freq.values());
+    const ok = holding * 2 >= lines.length && mode >= 2 && mode * 2 >= holding;
+    if (ok && (!best || holding > best.rows)) best = { sep, rows: holding };
+  }
+  return best?.sep;
+}
+
+/** Splits CSV honouring quotes; the separator is the table's ({@link csvSeparator}), else the first line's most frequent. */
 export function parseCsv(src: string): string[][] {
   const first = src.split(/\r?\n/, 1)[0] ?? '';
-  const sep = [',', ';', '\t'].map((s) => [s, first.split(s).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  const sep = csvSeparator(src) ?? [',', ';', '\t'].map((s) => [s, first.split(s).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
