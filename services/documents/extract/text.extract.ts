@@ -34,8 +34,8 @@ function separatorCount(line: string, sep: string): number {
 }
 
 /**
- * The separator of a table in text, or undefined. A separator qualifies when at least half
- * of the non-empty lines hold it and the lines that hold it mostly agree on how many times
+ * The separator of a table in text, or undefined. A separator qualifies when most (more than
+ * half) of the non-empty lines hold it and the lines that hold it mostly agree on how many times
  * (the most common count covers at least two lines and half of them): title and prose lines
  * around the table, and a table of label/value pairs beside a wider one of items, still read
  * as CSV, while prose with the odd comma does not.
@@ -53,7 +53,7 @@ export function csvSeparator(text: string, maxLines = 40): string | undefined {
       freq.set(c, (freq.get(c) ?? 0) + 1);
     }
     const mode = Math.max(0, ...freq.values());
-    const ok = holding * 2 >= lines.length && mode >= 2 && mode * 2 >= holding;
+    const ok = holding * 2 > lines.length && mode >= 2 && mode * 2 >= holding;
     if (ok && (!best || holding > best.rows)) best = { sep, rows: holding };
   }
   return best?.sep;

@@ -1,0 +1,36 @@
+/** The field record every extractor returns, and small helpers shared by the per-category files. */
+import type { Span } from './field-values.ts';
+
+/** One extracted field. */
+export interface ExtractedField {
+  /** 'number', 'date', 'total', ... or a generic 'date' | 'amount' | 'email' | 'inn' | 'ogrn' | 'vat'. */
+  name: string;
+  /** The text as written. */
+  value: string;
+  /** Normalised value (ISO date, "1234.50 EUR", lower-cased email, digits). */
+  normalized: string;
+  start: number;
+  end: number;
+  /** True for the category's own fields, false for the generic ones. */
+  primary: boolean;
+}
+
+/** A primary field from a span, or nothing. */
+export function field(name: string, s: Span | undefined): ExtractedField[] {
+  return s ? [{ name, value: s.value, normalized: s.normalized, start: s.start, end: s.end, primary: true }] : [];
+}
+
+/** The largest amount (a total when no label names one). */
+export function byLargest(amounts: Span[]): Span | undefined {
+  return [...amounts].sort((a, b) => parseFloat(b.normalized) - parseFloat(a.normalized))[0];
+}
+
+/** A regex's capture group as a span, trailing punctuation dropped. */
+export function captured(text: string, re: RegExp, group = 1): Span | undefined {
+  const m = re.exec(text);
+  if (!m || m[group] === undefined) return undefined;
+  const raw = m[group]!;
+  const value = raw.replace(/[\s,.;:]+$/, '');
+  const start = m.index + m[0].indexOf(raw);
+  return value ? { value, normalized: value, start, end: start + value.length } : undefined;
+}

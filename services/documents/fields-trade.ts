@@ -1,0 +1,119 @@
+/**
+ * Invoice and contract fields: labelled values by the text's structure (field-layout.ts)
+ * first, then the prose forms ("hereinafter referred to as", "именуемое в дальнейшем",
+ * "from ... until", "с ... по ...").
+ */
+import type { Span } from './field-values.ts';
+import { amountAt, dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
+import { byLargest, field, type ExtractedField } from './field-kit.ts';
+
+const NO = '(?:no|nr|num|number|n|#|№|id)';
+
+export const INVOICE = {
+  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*${NO}|inv\\.?\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
+  date: `(?:invoice|issue|billing)\\s+date|date\\s+of\\s+(?:issue|invoice)|date\\s+issued|issued(?:\\s+on)?|dated|date|дата(?:\\s+(?:сч[её]та|документа|выставления|составления|выписки))?`,
+  total: `(?:grand\\s+)?total(?:\\s+(?:due|amount|payable|to\\s+pay|incl\\.?\\s+vat))?|amount\\s+(?:due|payable)|balance\\s+due|итого(?:\\s+к\\s+оплате)?|всего(?:\\s+к\\s+оплате)?|(?:сумма\\s+)?к\\s+оплате`,
+  vendor: `vendor|supplier|seller|from|billed\\s+by|issued\\s+by|поставщик(?:\\s*\\([^)]*\\))?|продавец|исполнитель|получатель\\s+платежа`,
+  buyer: `bill(?:ed)?\\s+to|buyer|customer|client|покупатель|заказчик|плательщик`,
+};
+
+const INVOICE_LABELS = Object.values(INVOICE);
+const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|unit\s+price|price|amount|кол-?во|количество|наименование|цена|сумма|ед\.)(?![\p{L}])/giu;
+const NOT_ITEM = /(?<![\p{L}])(?:sub-?total|total|vat|tax|итого|всего|ндс|к оплате|сумма без)(?![\p{L}])/iu;
+
+/** Item rows: the rows under a header row of item columns, until a row that is no item. */
+function items(d: Doc): ExtractedField[] {
+  const out: ExtractedField[] = [];
+  const head = d.rows.findIndex((row) => new Set(row.map((c) => c.text).join(' | ').toLowerCase().match(ITEM_HEAD) ?? []).size >= 2);
+  if (head < 0) return out;
+  const width = d.rows[head]!.filter((c) => c.text).length;
+  for (const row of d.rows.slice(head + 1)) {
+    const full = row.filter((c) => c.text);
+    const line = full.map((c) => c.text).join(' | ');
+    if (!line) {
+      if (out.length) break;
+      continue;
+    }
+    const wide = width >= 3 ? full.length >= Math.min(3, width) : /^\d+(?:[.,]\d+)?\s+\S/.test(line);
+    if (!wide || !/\d/.test(line) || NOT_ITEM.test(line)) break;
+    out.push({ name: 'item', value: line, normalized: line, start: full[0]!.start, end: full[full.length - 1]!.end, primary: true });
+  }
+  return out.slice(0, 50);
+}
+
+export function invoiceFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
+  const d = doc(text, INVOICE_LABELS);
+  const number = numberAt(d, INVOICE.number, dates);
+  const date = dateAt(d, INVOICE.date, dates) ?? (number ? dates.find((x) => x.start > number.end && x.start - number.end < 16) : undefined) ?? dates[0];
+  const total = amountAt(d, INVOICE.total, amounts, true) ?? byLargest(amounts);
+  const vendor = nameAt(d, INVOICE.vendor, dates);
+  return [...field('number', number), ...field('date', date), ...field('total', total), ...field('vendor', vendor), ...items(d)];
+}
+
+export const CONTRACT = {
+  number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора`,
+  signed: `date\\s+of\\s+(?:the\\s+)?(?:agreement|contract|signing|signature|conclusion)|(?:agreement|contract|signing|signature)\\s+date|signed\\s+on|dated|date|дата\\s+(?:договора|заключения|подписания)(?:\\s+договора)?|дата`,
+  start: `start\\s+date|commencement\\s+date|effective\\s+(?:date|from)|valid\\s+from|term\\s+start|дата\\s+(?:начала|вступления\\s+в\\s+силу)|начало\\s+действия|действует\\s+с`,
+  end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до`,
+  value: `(?:total\\s+)?(?:contract\\s+)?(?:value|price|amount|sum)|стоимость(?:\\s+договора)?|цена(?:\\s+договора)?|сумма(?:\\s+договора)?`,
+};
+
+const ORG = '(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ГУП|МУП|ФГУП|НКО|АНО)\\s+(?:«[^»]+»|"[^"]+"|[\\p{Lu}][\\p{L}-]+(?:\\s+[\\p{Lu}]\\.){0,2})';
+const RU_PARTY = new RegExp(`(${ORG})[^.«]{0,20}?,?\\s*именуем[\\p{L}]*\\s+в\\s+дальнейшем`, 'gu');
+const EN_PARTY = /(?:between|and|,)\s+((?:[\p{Lu}\d][\p{L}\d&.'-]*\s+){0,6}?[\p{Lu}\d][\p{L}\d&.'-]*?)\s*,?\s*\(?\s*(?:hereinafter|herein\s*after)\s*(?:referred\s+to\s+as|called|the)?/gu;
+
+function parties(text: string): ExtractedField[] {
+  const out: ExtractedField[] = [];
+  const seen = new Set<string>();
+  const push = (raw: string, start: number) => {
+    const value = raw.replace(/[\s,]+$/, '');
+    const key = value.toLowerCase();
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ name: 'party', value, normalized: value, start, end: start + value.length, primary: true });
+  };
+  const flat = text.replace(/\s+/g, ' ');
+  const re = /[\p{Lu}]/u.test(flat) && /именуем/u.test(flat) ? RU_PARTY : EN_PARTY;
+  // Offsets come from the original text: a match is looked up there (the flattened copy only joins broken lines).
+  for (const m of flat.matchAll(re)) {
+    const raw = m[1]!;
+    const at = text.indexOf(raw);
+    push(raw, at >= 0 ? at : 0);
+  }
+  if (!out.length) {
+    const between = /between\s+(.+?)\s*\(.*?\)\s*and\s+(.+?)\s*\(/iu.exec(flat);
+    if (between) for (const g of [1, 2]) push(between[g]!, Math.max(0, text.indexOf(between[g]!)));
+  }
+  return out;
+}
+
+const RANGE = /(?:effective\s+from|valid\s+from|from|с)\s+(.{6,30}?)\s+(?:and\s+remains\s+in\s+force\s+until|until|till|to|through|по|до)\s+(.{6,30}?)(?=[.,;\n]|$)/giu;
+
+function period(text: string, dates: Span[]): { start?: Span; end?: Span } {
+  for (const m of text.matchAll(RANGE)) {
+    const s = dates.find((x) => x.start >= m.index && x.start < m.index + m[0].length);
+    const e = s ? dates.find((x) => x.start > s.end && x.start < m.index + m[0].length + 2) : undefined;
+    if (s && e) return { start: s, end: e };
+  }
+  return {};
+}
+
+const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
+
+export function contractFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
+  const d = doc(text, Object.values(CONTRACT));
+  const number = numberAt(d, CONTRACT.number, dates);
+  let { start, end } = period(text, dates);
+  start ??= dateAt(d, CONTRACT.start, dates);
+  end ??= dateAt(d, CONTRACT.end, dates);
+  if (!end) {
+    for (const m of text.matchAll(PROSE_END)) {
+      end = dates.find((x) => x.start >= m.index + m[0].length && x.start - (m.index + m[0].length) <= 4);
+      if (end) break;
+    }
+  }
+  // A contract without a start date of its own starts when it is signed.
+  start ??= dateAt(d, CONTRACT.signed, dates) ?? dates.find((x) => x !== end && (!end || x.start < end.start));
+  const value = amountAt(d, CONTRACT.value, amounts) ?? byLargest(amounts);
+  return [...field('number', number), ...parties(text), ...field('startDate', start), ...field('endDate', end), ...field('value', value)];
+}
