@@ -56,8 +56,10 @@ async function awaitAnswer(queues: Queues, id: string, nonce: string, timeoutMs:
     const job = await queue.getJob(id);
     const state = job ? await job.getState() : 'missing';
     if (state === 'completed') {
-      const answer = job!.returnvalue as SmokeAnswer | null;
-      await job!.remove().catch(() => undefined);
+      // Read again: the job fetched above may predate its completion (no return value yet).
+      const done = await queue.getJob(id);
+      const answer = (done?.returnvalue ?? null) as SmokeAnswer | null;
+      await done?.remove().catch(() => undefined);
       if (answer?.nonce !== nonce) throw new SmokeFailure('a worker answered, but not with the job it was given');
       return `a worker answered in ${Date.now() - sent} ms`;
     }
