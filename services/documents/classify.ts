@@ -29,7 +29,8 @@ export interface CorrectionExample {
 
 type Rule = [pattern: string, weight: number];
 
-// Patterns run on folded text (lower case, ё -> е); word boundaries are Unicode-aware.
+// Patterns run on folded text (lower case, ё -> е); word boundaries are Unicode-aware, and so
+// are the word tails ([\p{L}\p{N}]*, not \w, which is ASCII only: "договора" is a договор).
 const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
   invoice: [
     ['invoice', 3],
@@ -51,13 +52,13 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['contract', 2.5],
     ['the parties', 1.5],
     ['between', 0.5],
-    ['terminat\\w*', 1],
+    ['terminat[\\p{L}\\p{N}]*', 1],
     ['governing law', 1.5],
     ['hereinafter', 1],
     ['in force', 1],
-    ['договор\\w*', 3],
-    ['именуем\\w* в дальнейшем', 2],
-    ['сторон\\w*', 1],
+    ['договор[\\p{L}\\p{N}]*', 3],
+    ['именуем[\\p{L}\\p{N}]* в дальнейшем', 2],
+    ['сторон[\\p{L}\\p{N}]*', 1],
     ['предмет договора', 2],
     ['заключили', 1],
   ],
@@ -66,11 +67,11 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['certif(?:y|ies)', 2],
     ['has (?:successfully )?completed', 1],
     ['valid until', 1],
-    ['сертификат\\w*', 3],
-    ['удостоверени\\w*', 2],
+    ['сертификат[\\p{L}\\p{N}]*', 3],
+    ['удостоверени[\\p{L}\\p{N}]*', 2],
     ['настоящим удостоверяется', 2],
     ['свидетельство', 2],
-    ['действител\\w* до', 1],
+    ['действител[\\p{L}\\p{N}]* до', 1],
   ],
   passport: [
     ['passport', 3],
@@ -79,7 +80,7 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['date of birth', 1],
     ['surname', 1],
     ['given names?', 1.5],
-    ['паспорт\\w*', 3],
+    ['паспорт[\\p{L}\\p{N}]*', 3],
     ['код подразделения', 2.5],
     ['дата рождения', 1],
     ['фамилия', 1],
@@ -97,7 +98,7 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['safety', 0.5],
     ['warning', 0.5],
     ['руководство', 3],
-    ['инструкци\\w*', 3],
+    ['инструкци[\\p{L}\\p{N}]*', 3],
     ['шаг \\d+', 1],
     ['установка', 1],
     ['устранение неисправностей', 2],
@@ -113,12 +114,12 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['recommendations?', 1],
     ['conclusions?', 1],
     ['quarter(?:ly)?', 1],
-    ['отчет\\w*', 3],
+    ['отчет[\\p{L}\\p{N}]*', 3],
     ['итоги', 1],
-    ['анализ\\w*', 1],
-    ['рекомендаци\\w*', 1],
+    ['анализ[\\p{L}\\p{N}]*', 1],
+    ['рекомендаци[\\p{L}\\p{N}]*', 1],
     ['выводы', 1.5],
-    ['квартал\\w*', 1],
+    ['квартал[\\p{L}\\p{N}]*', 1],
   ],
 };
 

@@ -58,17 +58,22 @@ export interface Labels {
 
 const END = '(?![\\p{L}\\p{N}])';
 
+// A bilingual label's other half ("Authority / Autorité", "Date of expiry / Действителен до").
+const ALT = '(?:\\s*/\\s*[^:：;|\\n]*?(?=\\s*[:：]|$))?';
+
 export function labels(src: string): Labels {
+  const num = '(?:\\d{1,2}[.)]\\s*)?';
   return {
-    head: new RegExp(`^(?:\\d{1,2}[.)]\\s*)?(?:${src})${END}\\.?\\s*[:：]?\\s*`, 'iu'),
-    inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}\\.?\\s*[:：]\\s*`, 'giu'),
-    whole: new RegExp(`^(?:\\d{1,2}[.)]\\s*)?(?:${src})${END}\\.?\\s*[:：]?$`, 'iu'),
-    lead: new RegExp(`^(?:\\d{1,2}[.)]\\s*)?(?:${src})${END}\\.?\\s*[:：]`, 'iu'),
+    // A label at a cell start may be followed by the ";" or "," of a CSV row read as text.
+    head: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：;,]?\\s*`, 'iu'),
+    inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}${ALT}\\.?\\s*[:：]\\s*`, 'giu'),
+    whole: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]?$`, 'iu'),
+    lead: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]`, 'iu'),
   };
 }
 
 // Any "Word word:" that starts another pair inside a cell ("... 17.05.2024 Author: ...").
-const NEXT_PAIR = /(?<=\s)[\p{Lu}][\p{L}]*(?:[ /]+[\p{L}]+){0,3}\s*:(?=\s)/gu;
+const NEXT_PAIR = /(?<=\s)[\p{Lu}][\p{Ll}]*(?:[ /]+[\p{Ll}]+){0,3}\s*:(?=\s)/gu;
 
 /** Cuts a value at the start of the next pair in its cell. */
 function cutAtNextPair(text: string, from: number, to: number, stops: Labels[]): number {
@@ -189,7 +194,7 @@ const ID_WORD = /^(?:[\p{L}\p{N}\-/.№]*\d[\p{L}\p{N}\-/.]*|[\p{Lu}]{2,5})[.,;:
 export function numberAt(d: Doc, src: string, dates: Span[]): Span | undefined {
   const s = first(d, src, (x) => /\d/.test(x.value.split(/\s+(?:dated|of|from|issued|от|выдан)\s/iu)[0]!));
   if (!s) return undefined;
-  let value = s.value.replace(/^(?:№|no\.?|#|n)\s*(?=\S*\d)/iu, '');
+  let value = s.value.replace(/^(?:№|#|no\.|(?:no|n)(?=\s))\s*(?=\S*\d)/iu, '');
   let start = s.start + (s.value.length - value.length);
   const date = inside(dates, s);
   if (date) value = value.slice(0, Math.max(0, date.start - start));

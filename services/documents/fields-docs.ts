@@ -10,7 +10,7 @@ import { captured, field, type ExtractedField } from './field-kit.ts';
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
 
-const ISSUED = `date\\s+of\\s+issue|issue\\s+date|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
+const ISSUED = `date\\s+of\\s+(?:issue|issuance|award)|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
 const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?`;
 
 export const CERTIFICATE = {

@@ -60,7 +60,7 @@ export const CONTRACT = {
 
 const ORG = '(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ГУП|МУП|ФГУП|НКО|АНО)\\s+(?:«[^»]+»|"[^"]+"|[\\p{Lu}][\\p{L}-]+(?:\\s+[\\p{Lu}]\\.){0,2})';
 const RU_PARTY = new RegExp(`(${ORG})[^.«]{0,20}?,?\\s*именуем[\\p{L}]*\\s+в\\s+дальнейшем`, 'gu');
-const EN_PARTY = /(?:between|and|,)\s+((?:[\p{Lu}\d][\p{L}\d&.'-]*\s+){0,6}?[\p{Lu}\d][\p{L}\d&.'-]*?)\s*,?\s*\(?\s*(?:hereinafter|herein\s*after)\s*(?:referred\s+to\s+as|called|the)?/gu;
+const EN_PARTY = /(?:between|and|,)\s+([\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{L}\d&.'-]+){0,6}?)\s*,?\s*\(?\s*(?:hereinafter|herein\s*after)\s*(?:referred\s+to\s+as|called|the)?/gu;
 
 function parties(text: string): ExtractedField[] {
   const out: ExtractedField[] = [];
