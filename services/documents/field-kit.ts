@@ -34,3 +34,8 @@ export function captured(text: string, re: RegExp, group = 1): Span | undefined 
   const start = m.index + m[0].indexOf(raw);
   return value ? { value, normalized: value, start, end: start + value.length } : undefined;
 }
+
+/** An identifier right after a label anywhere in prose ("... по договору № 47/2024 ..."): a token with a digit. */
+export function proseNumber(text: string, labelSrc: string): Span | undefined {
+  return captured(text, new RegExp(`(?<![\\p{L}])(?:${labelSrc})(?![\\p{L}])\\.?\\s*[:|]?\\s*([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/.]*\\d[\\p{L}\\p{N}\\-/]*)`, 'iu'));
+}

@@ -5,7 +5,7 @@
  */
 import type { Span } from './field-values.ts';
 import { dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
-import { captured, field, type ExtractedField } from './field-kit.ts';
+import { captured, field, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
@@ -30,7 +30,7 @@ function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefine
 
 export function certificateFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(CERTIFICATE));
-  const number = numberAt(d, CERTIFICATE.number, dates);
+  const number = numberAt(d, CERTIFICATE.number, dates) ?? proseNumber(text, CERTIFICATE.number);
   const issue = dateAt(d, CERTIFICATE.issued, dates);
   const expiry = dateAt(d, CERTIFICATE.expires, dates);
   const holder = certificateHolder(d, text, dates);

@@ -5,7 +5,7 @@
  */
 import type { Span } from './field-values.ts';
 import { amountAt, dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
-import { byLargest, field, type ExtractedField } from './field-kit.ts';
+import { byLargest, field, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 
@@ -34,7 +34,7 @@ function items(d: Doc): ExtractedField[] {
       if (out.length) break;
       continue;
     }
-    const wide = width >= 3 ? full.length >= Math.min(3, width) : /^\d+(?:[.,]\d+)?\s+\S/.test(line);
+    const wide = width >= 3 ? full.length === width : /^\d+(?:[.,]\d+)?\s+\S/.test(line);
     if (!wide || !/\d/.test(line) || NOT_ITEM.test(line)) break;
     out.push({ name: 'item', value: line, normalized: line, start: full[0]!.start, end: full[full.length - 1]!.end, primary: true });
   }
@@ -43,7 +43,7 @@ function items(d: Doc): ExtractedField[] {
 
 export function invoiceFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
   const d = doc(text, INVOICE_LABELS);
-  const number = numberAt(d, INVOICE.number, dates);
+  const number = numberAt(d, INVOICE.number, dates) ?? proseNumber(text, INVOICE.number);
   const date = dateAt(d, INVOICE.date, dates) ?? (number ? dates.find((x) => x.start > number.end && x.start - number.end < 16) : undefined) ?? dates[0];
   const total = amountAt(d, INVOICE.total, amounts, true) ?? byLargest(amounts);
   const vendor = nameAt(d, INVOICE.vendor, dates);
@@ -102,7 +102,7 @@ const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates
 
 export function contractFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(CONTRACT));
-  const number = numberAt(d, CONTRACT.number, dates);
+  const number = numberAt(d, CONTRACT.number, dates) ?? proseNumber(text, CONTRACT.number);
   let { start, end } = period(text, dates);
   start ??= dateAt(d, CONTRACT.start, dates);
   end ??= dateAt(d, CONTRACT.end, dates);
