@@ -16,8 +16,8 @@ export interface Cell {
 
 export type Row = Cell[];
 
-// Cell boundaries: the " | " of table rows, tabs, dot or underscore leaders, two or more spaces.
-const BOUNDARY = /\s*\|\s*|\t+|\s*(?:\.{3,}|…+|_{3,})\s*| {2,}/g;
+// Cell boundaries: the " | " of table rows, tabs, dot (also spaced) or underscore leaders, two or more spaces.
+const BOUNDARY = /\s*\|\s*|\t+|\s*(?:\.{3,}|(?:\. ){3,}\.?|…+|_{3,})\s*| {2,}/g;
 
 /** The text's lines split into trimmed cells with their offsets (empty cells kept, for columns). */
 export function layout(text: string): Row[] {
@@ -64,8 +64,8 @@ const ALT = '(?:\\s*/\\s*[^:：;|\\n]*?(?=\\s*[:：]|$))?';
 export function labels(src: string): Labels {
   const num = '(?:\\d{1,2}[.)]\\s*)?';
   return {
-    // A label at a cell start may be followed by the ";" or "," of a CSV row read as text.
-    head: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：;,]?\\s*`, 'iu'),
+    // A label at a cell start may be followed by the ";" or "," of a CSV row read as text, or a dash.
+    head: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?(?:\\s*[:：;,]|\\s+[—–](?=\\s))?\\s*`, 'iu'),
     inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}${ALT}\\.?\\s*[:：]\\s*`, 'giu'),
     whole: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]?$`, 'iu'),
     lead: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]`, 'iu'),

@@ -89,6 +89,8 @@ test('adjacent-cell labels, dot leaders and tabs; a label cell is never a value'
   assert.equal(inv('Invoice\nInvoice number ........ 4471\nInvoice date\t17.05.2024').number, '4471');
   assert.equal(inv('Invoice\nInvoice number ........ 4471\nInvoice date\t17.05.2024').date, '2024-05-17');
   assert.equal(inv('Invoice\nInvoice number      A-19/5\nTotal due           1 250,50 EUR').total, '1250.50 EUR');
+  assert.equal(inv('Invoice\nInvoice number . . . . . 4471\nSupplier . . . . . Acme Ltd').vendor, 'Acme Ltd');
+  assert.equal(fieldsOf('Паспорт\nКем выдан — ОВД района Хамовники\nДата выдачи — 12.03.2015', 'passport').issuer, 'ОВД района Хамовники');
   // "Invoice number" next to the label "Date": no number, not "Date".
   assert.equal(inv('Invoice\nInvoice number | Date | 17.05.2024').number, undefined);
   // Labels over values, with the value row under the label row.
