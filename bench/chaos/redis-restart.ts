@@ -115,8 +115,8 @@ async function pass(mode: 'none' | 'aof'): Promise<boolean> {
       const m = new Map<number, number[]>();
       for (const c of d.slack.callsTo('chat.postMessage')) {
         if (c.args.channel !== ESC) continue;
-        const hit = /SLA breached: #(\d+) /.exec(String(c.args.text ?? ''));
-        if (hit) m.set(Number(hit[1]), [...(m.get(Number(hit[1])) ?? []), c.at]);
+        // A digest message carries several notices.
+        for (const hit of String(c.args.text ?? '').matchAll(/SLA breached: #(\d+) /g)) m.set(Number(hit[1]), [...(m.get(Number(hit[1])) ?? []), c.at]);
       }
       return m;
     };

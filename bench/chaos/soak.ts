@@ -98,8 +98,9 @@ try {
   const notices = () => {
     const m = new Map<number, number>();
     for (const c of dep.slack.callsTo('chat.postMessage')) {
-      const hit = c.args.channel === ESC ? /SLA breached: #(\d+) /.exec(String(c.args.text ?? '')) : null;
-      if (hit && !m.has(Number(hit[1]))) m.set(Number(hit[1]), c.at);
+      if (c.args.channel !== ESC) continue;
+      // A digest message carries several notices.
+      for (const hit of String(c.args.text ?? '').matchAll(/SLA breached: #(\d+) /g)) if (!m.has(Number(hit[1]))) m.set(Number(hit[1]), c.at);
     }
     return m;
   };

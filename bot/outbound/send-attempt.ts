@@ -17,6 +17,7 @@ import { errorText, markFailed, sleep, withRetries, type Delivery, type SenderCo
 import { orderingPollMs, rowsAhead } from './chat-order.ts';
 import { onSendError } from './send-errors.ts';
 import { canReconcile, clearPosting, findEarlierPost, markPosting } from './in-flight.ts';
+import { gatherDigest } from './digest.ts';
 
 const storedRequestSchema = z.object({
   ref: conversationRefSchema,
@@ -24,6 +25,9 @@ const storedRequestSchema = z.object({
   messageKey: z.string().min(1).optional(),
   threadUnderKey: z.string().min(1).optional(),
   editMessageId: z.string().min(1).optional(),
+  visibleTo: z.string().min(1).optional(),
+  priority: z.enum(['urgent', 'normal', 'low']).optional(),
+  digest: z.string().min(1).max(100).optional(),
 });
 
 /** Where a delivery goes: an edit of `editId`, else a post to `postRef` (a reply to `replyTo`). */
@@ -95,6 +99,8 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit', early: true };
 
   const attempts = fresh.attempts + 1;
+  // Others of the row's digest waiting for this chat go out in the same message.
+  const digest = target.op === 'post' && !target.replyTo ? await gatherDigest(sc, d) : null;
   const marked = target.op === 'post' && canReconcile(d);
   if (marked) {
     const earlier = await markPosting(sc, d);
@@ -109,7 +115,7 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   }
   let messageId: string;
   try {
-    messageId = await deliver(d, target);
+    messageId = await deliver(d, target, digest?.reply);
   } catch (err) {
     await finishSlot(sc, slot);
     // A keyed card that can no longer be edited (deleted, too old) is posted anew, once:
@@ -120,7 +126,8 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   }
   await finishSlot(sc, slot);
   sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'sent' });
-  await recordSent(sc, d, target, messageId, attempts);
+  await recordSent(sc, d, target, messageId, attempts, digest?.companionIds);
+  if (digest) sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: 'post', outcome: 'sent_in_digest' }, digest.companionIds.length);
   if (marked) clearPosting(sc, d);
   sc.log.debug({ outboundId: d.id, platform: d.platform, op: target.op, messageId }, 'outbound delivered');
   return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: messageId } };
@@ -178,14 +185,14 @@ async function finishSlot(sc: SenderContext, slot: Acquired & { granted: true })
 }
 
 /** The platform call: edit in place, or post (as a reply, or visible to some users only). */
-async function deliver(d: Delivery, target: Target): Promise<string> {
+async function deliver(d: Delivery, target: Target, digestReply?: Reply): Promise<string> {
   const { req, sender } = d;
   if (target.editId) {
     await sender.edit(req.ref, target.editId, req.reply as Reply);
     return target.editId;
   }
   const postOpts = { ...(target.replyTo ? { replyToMessageId: target.replyTo } : {}), ...(req.visibleTo ? { visibleTo: req.visibleTo } : {}), deliveryId: d.id };
-  const posted = await sender.post(target.postRef, req.reply as Reply, postOpts);
+  const posted = await sender.post(target.postRef, digestReply ?? (req.reply as Reply), postOpts);
   return posted.messageId;
 }
 
@@ -202,7 +209,7 @@ async function forgetStaleLink(sc: SenderContext, d: Delivery, target: Target, a
 }
 
 /** Marks the row sent and links its key to the platform message, in one transaction. */
-async function recordSent(sc: SenderContext, d: Delivery, target: Target, messageId: string, attempts: number): Promise<void> {
+async function recordSent(sc: SenderContext, d: Delivery, target: Target, messageId: string, attempts: number, companionIds: string[] = []): Promise<void> {
   const { db } = sc;
   const { req, platform } = d;
   const chatId = d.row.chatId;
@@ -214,6 +221,10 @@ async function recordSent(sc: SenderContext, d: Delivery, target: Target, messag
       where: { id: d.id },
       data: { status: 'sent', platformMessageId: messageId, attempts, sentAt: sc.clock.now(), error: null },
     }),
+    // The rows that went out in the same digest message.
+    ...(companionIds.length
+      ? [db.outboundMessage.updateMany({ where: { id: { in: companionIds }, status: 'queued' }, data: { status: 'sent', platformMessageId: messageId, sentAt: sc.clock.now(), error: null } })]
+      : []),
     ...(req.messageKey
       ? [
           db.messageLink.upsert({

@@ -140,6 +140,13 @@ export interface OutboundRequest {
    * order among themselves whatever their priority. Rate limits are the same for all.
    */
   priority?: OutboundPriority;
+  /**
+   * Messages of one digest that wait for the same chat at the same time go out as one message
+   * (their texts one after the other, up to a size limit), so a burst of notices into one
+   * channel is not paced out one per second. Only plain posts merge: no key, no thread, no
+   * buttons. Example: 'sla-notices'.
+   */
+  digest?: string;
 }
 
 /** How soon a message should leave relative to the others queued for its chat. */

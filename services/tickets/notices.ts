@@ -141,7 +141,8 @@ export function createNotices(deps: NoticesDeps) {
       if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id), priority: priorityOf(t) });
       if (paging && stepTo && !(dest && sameChat(stepTo, dest) && (stepTo.threadId ?? '') === (dest.threadId ?? ''))) {
         const locale: Locale = (s >= 2 ? step?.to?.locale : steps[0]?.to?.locale) ?? deps.defaultLocale;
-        await outbound.send({ ref: stepTo, reply: build(translator(locale)), priority: priorityOf(t) });
+        // A burst of breaches into one escalation channel goes out as digests, not one per second.
+        await outbound.send({ ref: stepTo, reply: build(translator(locale)), priority: priorityOf(t), digest: 'sla-notices' });
       }
     }
   }

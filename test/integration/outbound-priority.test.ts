@@ -70,3 +70,25 @@ test('an urgent edit does not overtake the post it edits, and one thread keeps i
   // The urgent edit lifts its post ahead of the normal message queued between them.
   assert.ok(idx('post:card') < idx('post:other'), texts.join(', '));
 });
+
+test('queued notices of one digest for one chat go out as one message, keyed and threaded rows alone', async () => {
+  const chatId = `CDIG${randomUUID().slice(0, 6).toUpperCase()}`;
+  const ref = { platform: 'slack' as const, chatId };
+  // A card first, so the notices queue up behind it at the channel's pace.
+  await outbound.send({ ref, reply: { text: 'card' }, messageKey: `card-${chatId}` });
+  const ids: string[] = [];
+  for (let i = 0; i < 30; i++) ids.push(await outbound.send({ ref, reply: { text: `SLA breached: #${i} ` }, digest: 'sla-notices' }));
+  await outbound.send({ ref, reply: { text: 'thread note' }, threadUnderKey: `card-${chatId}`, digest: 'sla-notices' });
+  await waitFor(async () => (await db.outboundMessage.count({ where: { chatId, status: 'queued' } })) === 0, 'every row sent', 60_000);
+  const posts = slack.delivered.filter((c) => c.ref.chatId === chatId);
+  const digests = posts.filter((c) => c.reply.text.startsWith('SLA breached'));
+  // 30 notices in 25-row digests: two messages instead of thirty.
+  assert.equal(digests.length, 2, posts.map((c) => c.reply.text.slice(0, 40)).join(' | '));
+  const mentioned = digests.flatMap((c) => [...c.reply.text.matchAll(/#(\d+) /g)].map((m) => Number(m[1])));
+  assert.deepEqual(mentioned, Array.from({ length: 30 }, (_, i) => i), 'each notice once, in stored order');
+  assert.equal(posts.filter((c) => c.reply.text === 'thread note').length, 1, 'a threaded row goes out alone');
+  // Every merged row is recorded sent with the message it went out in.
+  const rows = await db.outboundMessage.findMany({ where: { id: { in: ids } }, select: { status: true, platformMessageId: true } });
+  assert.ok(rows.every((r) => r.status === 'sent' && r.platformMessageId));
+  assert.equal(new Set(rows.map((r) => r.platformMessageId)).size, 2);
+});
