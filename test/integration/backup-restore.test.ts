@@ -9,7 +9,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +23,8 @@ import { waitFor } from '../helpers/wait.ts';
 import { dropDatabase, withDatabase } from '../helpers/test-db.ts';
 import { runMigrations } from '../../services/db/migration-runner.ts';
 import { countRows } from '../../services/backup/backup.ts';
-import { listStoredFiles } from '../../services/backup/manifest.ts';
+import { listStoredFiles, MANIFEST_ENTRY, type Manifest } from '../../services/backup/manifest.ts';
+import { tarEntries, tarStream, type TarSource } from '../../services/backup/tar.ts';
 import { withPg } from '../../services/backup/pg-tools.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,6 +32,7 @@ const id = randomUUID().slice(0, 8);
 const SRC = withDatabase(TEST_DATABASE_URL, `a2d2_bk_src_${id}`);
 const DST = withDatabase(TEST_DATABASE_URL, `a2d2_bk_dst_${id}`);
 const NEVER = withDatabase(TEST_DATABASE_URL, `a2d2_bk_never_${id}`);
+const NEWER = withDatabase(TEST_DATABASE_URL, `a2d2_bk_newer_${id}`);
 const API = `api-${randomUUID()}`;
 const AM = `am-${randomUUID()}`;
 let work = '';
@@ -92,7 +97,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const url of [SRC, DST, NEVER]) await dropDatabase(url);
+  for (const url of [SRC, DST, NEVER, NEWER]) await dropDatabase(url);
   await rm(work, { recursive: true, force: true });
 });
 
@@ -155,4 +160,36 @@ test('without pg_dump on the PATH the backup says which package to install', asy
   assert.equal(res.err.trim().split('\n').length, 1, res.err);
   assert.match(res.err, /pg_dump was not found on the PATH: install postgresql-client-\d+/);
   await assert.rejects(stat(join(work, 'nopath.backup')));
+});
+
+test('pg_dump older than the server is refused, naming the package', async () => {
+  const bin = await mkdtemp(join(work, 'old-'));
+  await writeFile(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 11.22"\n');
+  await chmod(join(bin, 'pg_dump'), 0o755);
+  const res = await cli(['backup', '--out', join(work, 'old.backup')], { DATABASE_URL: SRC, A2D2_DATA_DIR: srcData(), PATH: `${bin}:${process.env.PATH ?? ''}` });
+  assert.equal(res.code, 1);
+  assert.equal(res.err.trim().split('\n').length, 1, res.err);
+  assert.match(res.err, /pg_dump is version 11, older than the PostgreSQL \d+ server: install postgresql-client-\d+/);
+});
+
+test('a backup with migrations this version does not know is restored with a warning', async () => {
+  // The same (small) archive, its manifest listing one more (future) migration.
+  const entries: TarSource[] = [];
+  for await (const entry of tarEntries(createReadStream(archive))) {
+    const chunks: Buffer[] = [];
+    for await (const c of entry.body) chunks.push(c);
+    let bytes = Buffer.concat(chunks);
+    if (entry.name === MANIFEST_ENTRY) {
+      const manifest = JSON.parse(bytes.toString()) as Manifest;
+      manifest.migrations.push('29991231000000_from_the_future');
+      bytes = Buffer.from(JSON.stringify(manifest));
+    }
+    entries.push({ name: entry.name, size: bytes.length, body: () => Readable.from([bytes]) });
+  }
+  const newer = join(work, 'newer.backup');
+  await pipeline(Readable.from(tarStream(entries)), createWriteStream(newer));
+  const res = await cli(['restore', newer], { DATABASE_URL: NEWER, A2D2_DATA_DIR: join(work, 'newer-data') });
+  assert.equal(res.code, 0, res.err);
+  assert.match(res.err, /Warning: the backup was made by a2d2 .* 1 migration\(s\) this version does not know \(first 29991231000000_from_the_future\)/);
+  assert.match(res.out, /row counts match the backup/);
 });
