@@ -237,3 +237,24 @@ test('telegram: a group message that does not address the bot gets no reply', as
   await waitFor(() => sentTo(chat).length >= 1, 'reply to the mention');
   assert.deepEqual(sentTo(chat)[0]!.payload.reply_parameters, { message_id: 2, allow_sending_without_reply: true });
 });
+
+test('telegram: while getMe fails, a private /help is still taken (200) and answered, with the id from the token', async () => {
+  const fake2 = await startFakeTelegram({ token: '777000222:TEST-outage_abcdefghijklmnop', botId: 777000222 });
+  fake2.failNext('getMe', { error_code: 502, description: 'Bad Gateway' }, 50);
+  const t2 = await startTestApp({ env: { TELEGRAM_BOT_TOKEN: fake2.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake2.url } });
+  try {
+    const chat = newChatId();
+    const update = privateMessage(chat, '/help');
+    const res = await fetch(`${t2.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+    assert.equal(res.status, 200, 'not turned away because getMe failed');
+    assert.equal(((await res.json()) as { outcome: string }).outcome, 'queued');
+    await waitFor(() => fake2.callsOf('sendMessage').some((c) => String(c.payload.chat_id) === String(chat) && String(c.payload.text).includes('What I can do')), 'help reply');
+    // The delivery ledger keys it by the same bot id getMe would give: a redelivery is a duplicate.
+    const again = await fetch(`${t2.url}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+    assert.equal(again.status, 200);
+    assert.ok(await t2.app.deps.db.inboundDelivery.findFirst({ where: { platform: 'telegram', eventId: `777000222:${update.update_id}` } }));
+  } finally {
+    await t2.stop();
+    await fake2.close();
+  }
+});

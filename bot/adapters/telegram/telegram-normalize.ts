@@ -123,15 +123,15 @@ function normalizeMessage(updateId: number, message: Json, opts: NormalizeOption
   const m = COMMAND.exec(text);
   if (m) {
     const target = m[2]?.toLowerCase();
-    // "/help@other_bot" in a group is for another bot.
-    if (target && target !== botName) return { kind: 'ignored', reason: 'command for another bot' };
+    // "/help@other_bot" in a group is for another bot (while our name is unknown, every command is ours).
+    if (target && botName && target !== botName) return { kind: 'ignored', reason: 'command for another bot' };
     const name = m[1]!.toLowerCase();
     command = opts.commandNames?.get(name) ?? name;
     text = text.slice(m[0].length).trim();
   }
 
   const mention = new RegExp(`(^|[^A-Za-z0-9_])@${escapeRegExp(opts.bot.username)}(?![A-Za-z0-9_])`, 'gi');
-  const mentioned = mention.test(text);
+  const mentioned = botName !== '' && mention.test(text);
   if (mentioned) text = text.replace(mention, '$1').replace(/\s{2,}/g, ' ').trim();
 
   const isPrivate = chatType === 'private';

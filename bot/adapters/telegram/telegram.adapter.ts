@@ -67,9 +67,19 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
 
   let identity: TelegramBotIdentity | null = null;
   let identityCall: Promise<TelegramBotIdentity> | null = null;
-  /** getMe, cached on success only (telegraf would cache a failed call forever). */
+  let identityRetryAt = 0;
+  // The bot's id is the token's number; only its @name needs getMe.
+  const tokenIdentity: TelegramBotIdentity = { id: Number(token.split(':')[0]) || 0, username: '' };
+  /**
+   * getMe, cached on success only (telegraf would cache a failed call forever). While Telegram
+   * cannot be reached, updates are still taken, with the id from the token and no @name (a
+   * group command then counts as ours, a bare @mention is not recognised), and getMe is asked
+   * again at most every 30 s: the webhook must not turn away updates because our outbound
+   * side cannot reach Telegram.
+   */
   function botIdentity(): Promise<TelegramBotIdentity> {
     if (identity) return Promise.resolve(identity);
+    if (Date.now() < identityRetryAt) return Promise.resolve(tokenIdentity);
     // Through the bounded client: telegraf's own call would wait minutes on a dead network.
     identityCall ??= client
       .call<Awaited<ReturnType<Telegraf['telegram']['getMe']>>>('getMe')
@@ -77,6 +87,16 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
         bot.botInfo = me;
         identity = { id: me.id, username: me.username };
         return identity;
+      })
+      .catch((err: unknown) => {
+        const info = telegramErrorInfo(err);
+        // A refused token is a configuration error, not an outage.
+        if (info?.code === 401 || info?.code === 404) throw err;
+        identityRetryAt = Date.now() + 30_000;
+        // telegraf asks getMe before each update until it knows the bot; a later success replaces this.
+        bot.botInfo ??= { id: tokenIdentity.id, is_bot: true, first_name: 'a2d2', username: '', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+        logger.warn({ err: info?.description ?? String(err) }, 'telegram: getMe failed; taking updates with the id from the token');
+        return tokenIdentity;
       })
       .finally(() => {
         identityCall = null;
