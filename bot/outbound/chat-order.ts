@@ -20,10 +20,13 @@ const ORDER_WINDOW = 1000;
 /**
  * How long a row with `ahead` earlier rows waits before it looks again: about the time those
  * rows need at the chat's rate. Usually the row before it wakes it sooner (see `wakeNext`);
- * the poll is the fallback when that wake-up is missed, so it is bounded both ways.
+ * the poll is the fallback when that wake-up is missed, so it is bounded both ways. The rows
+ * just behind the head poll often (and re-check a head that lost its job); a row far back in
+ * a long backlog polls at most once a minute, since every poll reads the chat's queue: 800
+ * queued cards polling every 15 s cost more database time than the tickets they announce.
  */
 export function orderingPollMs(ahead: number, slotMs: number): number {
-  return Math.round(Math.min(15_000, Math.max(500, ahead * slotMs)));
+  return Math.round(Math.min(60_000, Math.max(500, ahead * slotMs)));
 }
 
 type ChatRow = OrderRow & { createdAt: Date };
