@@ -47,7 +47,7 @@ export function createAlertContext(deps: AlertServiceDeps): AlertContext {
     t: translator(deps.locale),
     amSilences: createAlertmanagerSilences({ url: deps.config.alertmanagerUrl, logger: deps.logger }),
     async enqueueGroup(groupId, tag) {
-      await deps.queues.add<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId }, { jobId: `grp-${groupId}-${tag}` });
+      await deps.queues.add<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId, byOperator: true }, { jobId: `grp-${groupId}-${tag}` });
     },
   };
 }

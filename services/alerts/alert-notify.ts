@@ -69,19 +69,20 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
   }
 
   /** The chat work for one group, then its notify mark cleared: what was stored has been shown. */
-  async function notifyGroup(groupId: string): Promise<void> {
+  async function notifyGroup(groupId: string, byOperator: boolean): Promise<void> {
     const { windows, mark } = await storm.takeNewAlerts(groupId);
-    await showGroup(groupId, windows);
+    await showGroup(groupId, windows, byOperator);
     await clearMark(groupId, mark);
   }
 
   /** Card per destination, or the digest during a storm. */
-  async function showGroup(groupId: string, newAlerts: Array<{ window: Date; n: number }>): Promise<void> {
+  async function showGroup(groupId: string, newAlerts: Array<{ window: Date; n: number }>, byOperator: boolean): Promise<void> {
     const group = await db.alertGroup.findUnique({ where: { id: groupId } });
     if (!group) return;
     const silence = await activeSilence(group);
-    // Silenced groups stay stored but quiet; an operator's own action still updates the card.
-    if (silence && newAlerts.length > 0) return;
+    // Silenced groups stay stored but quiet (also when a second job for a delivery, or the
+    // recovery sweep, finds nothing new); an operator's own action still updates the card.
+    if (silence && !byOperator) return;
     const now = clock.now();
     const dests = await destinationsFor(groupLabels(group));
     const card = await renderCard(group, silence?.endsAt ?? null);
@@ -132,7 +133,7 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
 
   /** The processor of the notify queue (ALERTS_QUEUE). */
   async function process(job: AlertJob): Promise<void> {
-    if (job.kind === 'group') return notifyGroup(job.groupId);
+    if (job.kind === 'group') return notifyGroup(job.groupId, job.byOperator === true);
     if (job.kind === 'deploy') return notifyDeploy(job.deploymentId);
     return notifyDigest(job.destKey, job.windowStart);
   }

@@ -16,7 +16,8 @@ export const ALERTS_QUEUE = 'alerts.notify';
 
 /** Job data: ids only; Postgres holds the state. */
 export const alertJobSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('group'), groupId: z.string().uuid() }),
+  /** `byOperator`: an operator acted on the group (ack, silence, ...): its card shows that even while silenced. */
+  z.object({ kind: z.literal('group'), groupId: z.string().uuid(), byOperator: z.boolean().optional() }),
   z.object({ kind: z.literal('deploy'), deploymentId: z.string().uuid() }),
   z.object({ kind: z.literal('digest'), destKey: z.string().min(3).max(300), windowStart: z.number().int() }),
 ]);
