@@ -29,7 +29,8 @@ test('a schedule lost with all of Redis is re-created by the keeper, and its job
     await waitFor(async () => runs >= 2, 'the sweep runs on its schedule', 20_000, 50);
     // Redis loses everything (a restart without persistence): schedule, jobs, all.
     await dropRedisKeys(TEST_REDIS_URL, prefix);
-    assert.equal(await queues.queue('sweep').getJobScheduler('the-sweep'), undefined);
+    // No check that it is gone here: under load the keeper (every 200 ms) may already have put
+    // it back; that it saw it missing is what `recreated` below shows.
     const before = runs;
     await waitFor(async () => Boolean(await queues.queue('sweep').getJobScheduler('the-sweep')), 'the schedule is back', 20_000, 50);
     assert.deepEqual(recreated, ['the-sweep']);
