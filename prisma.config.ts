@@ -1,8 +1,10 @@
 /**
  * Prisma CLI configuration (Prisma 7: the datasource URL lives here, not in schema.prisma).
  * Never throws when DATABASE_URL is unset: `prisma generate` runs at `npm install` time.
- * Migrations run through services/db/migrate.ts (Wasm schema engine); this file keeps the
- * CLI's own `prisma migrate deploy` usable wherever the native schema engine is available.
+ * Migrations are applied by the plain runner (services/db/migration-runner.ts, `a2d2 migrate`)
+ * and created in development on the Wasm schema engine (scripts/migrate-create.ts); both use
+ * the CLI's files and `_prisma_migrations` rows, so this file keeps the CLI's own
+ * `prisma migrate deploy` usable wherever the native schema engine is available.
  */
 import { defineConfig } from 'prisma/config';
 
