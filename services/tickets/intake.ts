@@ -8,6 +8,7 @@
  * up, and the processes feature is told.
  */
 import type { Ticket } from '../../generated/prisma/client.ts';
+import { Prisma } from '../db.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { Severity } from './tickets.config.ts';
 import { triage, type TriageResult } from './triage.ts';
@@ -38,22 +39,14 @@ export function createIntake(ctx: TicketContext): Pick<TicketService, 'create' |
    */
   async function similar(title: string, excludeId?: number): Promise<{ id: number; title: string; score: number } | null> {
     const threshold = config.duplicateThreshold;
-    const rows =
-      threshold >= TRIGRAM_DEFAULT_LIMIT
-        ? await db.$queryRaw<{ id: number; title: string; score: number }[]>`
-          SELECT id, title, similarity(title, ${title})::float8 AS score
-          FROM "Ticket"
-          WHERE title % ${title} AND status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
-            AND similarity(title, ${title}) >= ${threshold}
-          ORDER BY score DESC, id ASC
-          LIMIT 1`
-        : await db.$queryRaw<{ id: number; title: string; score: number }[]>`
-          SELECT id, title, similarity(title, ${title})::float8 AS score
-          FROM "Ticket"
-          WHERE status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
-            AND similarity(title, ${title}) >= ${threshold}
-          ORDER BY score DESC, id ASC
-          LIMIT 1`;
+    const byIndex = threshold >= TRIGRAM_DEFAULT_LIMIT ? Prisma.sql`title % ${title} AND` : Prisma.empty;
+    const rows = await db.$queryRaw<{ id: number; title: string; score: number }[]>`
+      SELECT id, title, similarity(title, ${title})::float8 AS score
+      FROM "Ticket"
+      WHERE ${byIndex} status NOT IN ('resolved', 'closed') AND id <> ${excludeId ?? -1}
+        AND similarity(title, ${title}) >= ${threshold}
+      ORDER BY score DESC, id ASC
+      LIMIT 1`;
     return rows[0] ?? null;
   }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedis } from '../../services/redis.ts';
 import { freePort } from './ports.ts';
+import { answersPing } from './redis-server.ts';
 import { waitFor } from './wait.ts';
 
 export interface SentinelSet {
@@ -22,18 +23,6 @@ export interface SentinelSet {
   currentPrimary(): Promise<number>;
   killPrimary(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function answers(port: number): Promise<boolean> {
-  const r = createRedis({ url: `redis://127.0.0.1:${port}` }, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
 }
 
 async function ask(port: number, ...args: string[]): Promise<unknown> {
@@ -52,7 +41,7 @@ export async function startSentinelSet(name = 'a2d2'): Promise<SentinelSet> {
   const server = async (port: number, args: string[]) => {
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
     children.set(port, child);
-    await waitFor(() => answers(port), `redis on ${port}`, 20_000, 50);
+    await waitFor(() => answersPing(port), `redis on ${port}`, 20_000, 50);
   };
   const primaryPort = await freePort();
   const replicaPort = await freePort();
@@ -79,7 +68,7 @@ export async function startSentinelSet(name = 'a2d2'): Promise<SentinelSet> {
     const child = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
     children.set(port, child);
     sentinelPorts.push(port);
-    await waitFor(() => answers(port), `sentinel on ${port}`, 20_000, 50);
+    await waitFor(() => answersPing(port), `sentinel on ${port}`, 20_000, 50);
   }
   // Every sentinel knows the replica and the other sentinels before anything is killed.
   await waitFor(async () => {

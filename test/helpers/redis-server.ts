@@ -22,7 +22,8 @@ export interface PrivateRedis {
   close(): Promise<void>;
 }
 
-const answersPing = (port: number) =>
+/** Whether a Redis server (or sentinel) answers PING on the port. */
+export const answersPing = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('error', () => resolve(false));
