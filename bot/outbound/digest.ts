@@ -35,9 +35,9 @@ function mergeable(r: StoredRequest): boolean {
   return Boolean(r.digest) && !r.messageKey && !r.threadUnderKey && !r.editMessageId && !r.visibleTo && !reply.ephemeral && !reply.buttons?.length && !reply.fields?.length && typeof reply.text === 'string';
 }
 
-/** One row's part of the digest text: its text, then its context line. */
+/** One row's part of the digest text: its text, then its context line (plain: each platform renders the text). */
 function part(reply: Partial<Reply>): string {
-  return reply.context ? `${reply.text}\n_${reply.context}_` : String(reply.text);
+  return reply.context ? `${reply.text}\n${reply.context}` : String(reply.text);
 }
 
 /**

@@ -24,13 +24,27 @@ export function canReconcile(d: Delivery): boolean {
   return typeof d.sender.findDelivered === 'function' && !(d.req.reply.ephemeral && d.req.visibleTo);
 }
 
+/** What an attempt's marker says: when it posted and which digest rows went in the same message. */
+export interface EarlierAttempt {
+  at: number;
+  companionIds: string[];
+}
+
 /**
- * Marks the post as in flight and returns when an earlier attempt marked it (epoch ms), or
- * null when this is the first attempt to post it. One round trip (`SET ... GET`).
+ * Marks the post as in flight (with the digest rows it carries) and returns what an earlier
+ * attempt marked, or null when this is the first attempt to post it. One round trip
+ * (`SET ... GET`).
  */
-export async function markPosting(sc: SenderContext, d: Delivery): Promise<number | null> {
-  const previous = await sc.deps.redis.set(markerKey(d), String(Date.now()), 'PX', MARKER_TTL_MS, 'GET');
-  return previous === null ? null : Number(previous);
+export async function markPosting(sc: SenderContext, d: Delivery, companionIds: string[]): Promise<EarlierAttempt | null> {
+  const mark: EarlierAttempt = { at: Date.now(), companionIds };
+  const previous = await sc.deps.redis.set(markerKey(d), JSON.stringify(mark), 'PX', MARKER_TTL_MS, 'GET');
+  if (previous === null) return null;
+  try {
+    const parsed = JSON.parse(previous) as Partial<EarlierAttempt>;
+    return { at: Number(parsed.at) || Date.now(), companionIds: Array.isArray(parsed.companionIds) ? parsed.companionIds.map(String) : [] };
+  } catch {
+    return { at: Number(previous) || Date.now(), companionIds: [] };
+  }
 }
 
 /** The post is recorded: its marker is no longer needed (it would expire by itself). */

@@ -103,12 +103,13 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   const digest = target.op === 'post' && !target.replyTo ? await gatherDigest(sc, d) : null;
   const marked = target.op === 'post' && canReconcile(d);
   if (marked) {
-    const earlier = await markPosting(sc, d);
-    const found = earlier === null ? null : await findEarlierPost(sc, d, earlier, target);
+    const earlier = await markPosting(sc, d, digest?.companionIds ?? []);
+    const found = earlier === null ? null : await findEarlierPost(sc, d, earlier.at, target);
     if (found) {
       await finishSlot(sc, slot);
       sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'recovered' });
-      await recordSent(sc, d, target, found, attempts);
+      // The rows that went in the lost attempt's digest message are recorded with it.
+      await recordSent(sc, d, target, found, attempts, earlier!.companionIds);
       clearPosting(sc, d);
       return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: found } };
     }
