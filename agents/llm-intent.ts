@@ -83,6 +83,7 @@ export function createIntentEngine(deps: CoreDeps & { llm: LlmService }, opts: I
 
   return {
     name: 'llm',
+    warm: () => deterministic.warm?.(),
     async detect(text, ctx) {
       try {
         return await viaModel(text, ctx);

@@ -166,9 +166,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const services = createServices(coreDeps(infra, opts.role, state), opts.llm ? { llm: opts.llm } : {});
   const modules = await buildModules(infra, services, opts.extraModules ?? []);
   state.modules = modules;
+  const intent = opts.intent ? opts.intent(services) : createDeterministicEngine(infra.registry);
   const pipeline = createPipeline({
     ...infra,
-    intent: opts.intent ? opts.intent(services) : createDeterministicEngine(infra.registry),
+    intent,
     middleware: modules.flatMap((m) => m.middleware ?? []),
   });
   state.pipeline = pipeline;
@@ -192,6 +193,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await queues.connect();
         let url: string | null = null;
         if (server) url = await server.listen({ host: config.env.HOST, port: config.env.PORT });
+        // The model is loaded before the first message, not by it.
+        if (runsWorkers || role === 'chat') intent.warm?.();
         if (runsWorkers) queues.startWorkers();
         for (const m of modules) await m.start?.(role === 'chat' ? 'all' : role);
         return { url };

@@ -101,6 +101,8 @@ export interface IntentMatch {
 export interface IntentEngine {
   readonly name: string;
   detect(text: string, ctx: CommandContext): Promise<IntentMatch | null>;
+  /** Loads what the first message would otherwise wait for (a worker calls it at start). */
+  warm?(): void;
 }
 
 /** A deterministic intent rule contributed by a feature module. */

@@ -24,7 +24,7 @@ const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const outdir = resolve(values.outdir ?? join(root, 'dist'));
 
 /** Directories copied verbatim into the output (read at run time by path). */
-const RESOURCES = ['processes', 'prisma/migrations', 'agents/understanding/corpus'];
+const RESOURCES = ['processes', 'prisma/migrations', 'agents/understanding/corpus', 'agents/understanding/model'];
 
 // Gives each bundled module of ours the import.meta.url it would have at <outdir>/<source path>,
 // computed from the bundle's own URL so the output directory can move (Docker, npm pack).

@@ -87,7 +87,7 @@ export interface TrainOptions {
 }
 
 /** Trains the logistic regression (AdaGrad, L2) on the examples. */
-export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Classifier {
+export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Classifier & { params: LogisticParams } {
   const { epochs = 10, rate = 0.5, l2 = 1e-5, balance = 0.5 } = opts;
   const labels = [...new Set(examples.map((e) => e.label))].sort();
   const vocab = new Vocabulary();
@@ -132,9 +132,32 @@ export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Cla
       }
     }
   }
+  const features: string[] = new Array(V);
+  for (const [f, i] of vocab.index) features[i] = f;
+  return logisticClassifier({ labels, features, idf: vocab.idf, weights: w, bias });
+}
+
+/** What a trained logistic regression is: its labels, feature list with IDF, weights (feature-major) and biases. */
+export interface LogisticParams {
+  labels: string[];
+  features: string[];
+  idf: Float32Array;
+  /** `features.length * labels.length` weights, feature-major. */
+  weights: Float32Array;
+  bias: Float64Array;
+}
+
+/** The classifier of a trained (or shipped) logistic regression. */
+export function logisticClassifier(params: LogisticParams): Classifier & { params: LogisticParams } {
+  const { labels, weights: w, bias } = params;
+  const L = labels.length;
+  const vocab = new Vocabulary();
+  params.features.forEach((f, i) => vocab.index.set(f, i));
+  vocab.idf = params.idf;
   return {
     kind: 'logistic',
     labels,
+    params,
     rank(text) {
       const { idx, val } = vocab.vector(vocab.counts(text, false));
       const s = new Float64Array(L);

@@ -26,10 +26,13 @@ export function readLabelled(path: URL | string, lang?: Locale): CorpusEntry[] {
     });
 }
 
+/** The corpus files, English then Russian. */
+export const CORPUS_FILES = [new URL('./corpus/en.jsonl', import.meta.url), new URL('./corpus/ru.jsonl', import.meta.url)] as const;
+
 let cached: CorpusEntry[] | null = null;
 
 /** The shipped training corpus, English and Russian. */
 export function trainingCorpus(): CorpusEntry[] {
-  cached ??= [...readLabelled(new URL('./corpus/en.jsonl', import.meta.url), 'en'), ...readLabelled(new URL('./corpus/ru.jsonl', import.meta.url), 'ru')];
+  cached ??= [...readLabelled(CORPUS_FILES[0], 'en'), ...readLabelled(CORPUS_FILES[1], 'ru')];
   return cached;
 }

@@ -9,8 +9,8 @@ import type { CommandRegistry, IntentEngine, IntentMatch } from '../../core/regi
 import { matchRules } from '../../core/intent.ts';
 import { severityOfReport } from '../../services/tickets/triage.ts';
 import { INTENT_CANDIDATES, intentLabel, ticketNumber, ticketTitle } from '../intent-rules.ts';
-import { trainLogistic, type Classifier, type Scored } from './classifier.ts';
-import { trainingCorpus } from './corpus.ts';
+import type { Classifier, Scored } from './classifier.ts';
+import { shippedOrTrained } from './model-file.ts';
 import { environmentOf, listView, question, runArgs, runsArgs, searchQuery, slaDays, ticketOp, type ProcessInfo } from './args.ts';
 
 /** Below this confidence the bot asks back instead of acting. */
@@ -31,7 +31,7 @@ export interface UnderstandingOptions {
   registry: CommandRegistry;
   /** The processes actually loaded (names and input names). */
   processes?: () => readonly ProcessInfo[];
-  /** A trained model; default: trained from the shipped corpus on first use. */
+  /** A trained model; default: the shipped one (or one trained from the corpus when it changed), on first use. */
   classifier?: Classifier;
   /** 'classifier-first' (default, measured) or 'rules-first'. */
   order?: 'classifier-first' | 'rules-first';
@@ -78,7 +78,7 @@ export function argsFor(label: string, text: string, processes: readonly Process
 export function createUnderstandingEngine(opts: UnderstandingOptions): IntentEngine & { understand(text: string): Understood | null; classifier(): Classifier } {
   const { registry } = opts;
   let model = opts.classifier ?? null;
-  const classifier = () => (model ??= trainLogistic(trainingCorpus().map((e) => ({ text: e.text, label: e.intent }))));
+  const classifier = () => (model ??= shippedOrTrained());
   const commandOf = (label: string) => (INTENT_CANDIDATES[label] ?? [label]).find((id) => registry.command(id));
 
   function reading(label: string, text: string, confidence: number, engine: Understood['engine']): Understood | null {
@@ -122,6 +122,7 @@ export function createUnderstandingEngine(opts: UnderstandingOptions): IntentEng
     name: 'understanding',
     understand,
     classifier,
+    warm: () => void classifier(),
     async detect(text) {
       return understand(text);
     },
