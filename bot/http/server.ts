@@ -1,7 +1,8 @@
 /**
  * The HTTP edge. `buildServer(deps)` wires routes and policies; `listen` is the caller's.
  * Health (/healthz, /readyz), metrics (/metrics), and every feature module's routes
- * (Slack, Telegram, webhooks, REST) as encapsulated plugins. Bad input is a 4xx with a reason.
+ * (Slack, Telegram, webhooks, REST) as encapsulated plugins, and the REST API's OpenAPI
+ * document and reference (openapi.ts). Bad input is a 4xx with a reason.
  */
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +13,7 @@ import type { FeatureModule } from '../../core/module.ts';
 import type { HealthProbe } from '../../features/basics/module.ts';
 import { RETRY_AFTER_SECONDS, unavailableDependency } from '../../services/errors/unavailable.ts';
 import { dataExceptionMessage } from '../../services/text/data-exception.ts';
+import { registerOpenApi } from './openapi.ts';
 
 export interface ServerDeps {
   logger: Logger;
@@ -66,6 +68,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     allowList: (req) => INTERNAL.has(req.routeOptions.url ?? '') || isWebhook(req.url),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit exceeded, retry in ${ctx.after}` }),
   });
+  // Before every route: the generator collects each route's schema as it is registered.
+  await registerOpenApi(app as unknown as FastifyInstance);
 
   // Webhooks (platforms, alert sources) come in bursts from a few addresses and are verified
   // before any work, so genuine deliveries are never throttled (a 429 would delay or drop
