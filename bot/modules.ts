@@ -13,6 +13,7 @@ import { createProcessesModule } from '../features/processes/module.ts';
 import { createAgentsModule } from '../features/agents/module.ts';
 import { createOutboundRecoveryModule } from './outbound/recovery.module.ts';
 import { createSmokeModule } from '../features/smoke/module.ts';
+import { createConsoleModule } from '../features/console/module.ts';
 
 export const moduleFactories: ModuleFactory[] = [
   createSlackModule,
@@ -26,4 +27,5 @@ export const moduleFactories: ModuleFactory[] = [
   (deps) => createAgentsModule(deps),
   createOutboundRecoveryModule,
   createSmokeModule,
+  createConsoleModule,
 ];

@@ -33,6 +33,8 @@ const ENV: [string, string, string][] = [
   ['GITHUB_WEBHOOK_SECRET', '', 'turns on POST /webhooks/github (X-Hub-Signature-256)'],
   ['ALERTMANAGER_TOKEN', '', 'bearer token of POST /webhooks/alertmanager and /webhooks/grafana'],
   ['A2D2_API_TOKEN', '', 'bearer token of the REST API /api/v1/* and POST /webhooks/deploy (acts as admin)'],
+  ['A2D2_PUBLIC_URL', '', 'the address people reach a2d2 at (e.g. `https://a2d2.example.com`); links a2d2 hands out start with it (the console sign-in link)'],
+  ['A2D2_CONSOLE_SECRET', '', 'at least 32 characters; signs the web console\'s session cookies. With A2D2_PUBLIC_URL turns on /console'],
 ];
 
 /** What each key is for, where the schema itself carries no description. */

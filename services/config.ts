@@ -91,6 +91,13 @@ export const envSchema = z.object({
   ALERTMANAGER_TOKEN: optionalSecret,
   A2D2_API_TOKEN: optionalSecret,
   /**
+   * The address people reach a2d2 at (scheme, host, optional path prefix, no trailing slash
+   * needed): links a2d2 hands out, such as the console's sign-in link, start with it.
+   */
+  A2D2_PUBLIC_URL: urlString(['http:', 'https:']).optional(),
+  /** Signs the web console's session cookies (at least 32 characters); with A2D2_PUBLIC_URL turns /console on. */
+  A2D2_CONSOLE_SECRET: optionalSecret.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  /**
    * Key prefix of everything a2d2 keeps in Redis: lets several installs (or test runs) share one
    * Redis. On a Redis Cluster, write it with braces (`{a2d2}`): a hash tag puts every key of an install (BullMQ's
    * multi-key scripts, the outbound limiter's) in one slot. The default keeps upgrades' queued jobs.
@@ -264,6 +271,7 @@ export function secretValues(env: Env, envSecrets: Record<string, string> = {}):
     env.GITHUB_WEBHOOK_SECRET,
     env.ALERTMANAGER_TOKEN,
     env.A2D2_API_TOKEN,
+    env.A2D2_CONSOLE_SECRET,
     env.REDIS_SENTINEL_PASSWORD,
   ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }

@@ -9,6 +9,7 @@ import { agents } from './catalog/agents.ts';
 import { telegram } from './catalog/telegram.ts';
 import { tickets } from './catalog/tickets.ts';
 import { processes } from './catalog/processes.ts';
+import { webConsole } from './catalog/console.ts';
 
 type Table = Record<string, string>;
 
@@ -21,4 +22,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole);
