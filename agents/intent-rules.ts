@@ -56,7 +56,13 @@ export function ticketTitle(text: string): string {
 
 /** The first ticket number in the text ("#42", "ticket 42", "заявка номер 42"). */
 export function ticketNumber(text: string): number | undefined {
-  const m = /#(\d{1,9})\b/.exec(text) ?? /(?:ticket|тикет[a-zа-я0-9_]*|заяв[a-zа-я0-9_]*|номер)\s*(?:no\.?|№|номер)?\s*(\d{1,9})/i.exec(text) ?? /\b(\d{1,9})\s*$/.exec(text.trim());
+  const m = /(?<![\d.:/,-])\b(\d{1,9})\s*$/.exec(text.trim());
+  return namedTicketNumber(text) ?? (m ? Number(m[1]) : undefined);
+}
+
+/** A ticket number marked as one: `#12`, "ticket 12", "заявка № 12". */
+export function namedTicketNumber(text: string): number | undefined {
+  const m = /#(\d{1,9})\b/.exec(text) ?? /(?:ticket|тикет[a-zа-я0-9_]*|заяв[a-zа-я0-9_]*|номер)\s*(?:no\.?|№|номер)?\s*(\d{1,9})/i.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 

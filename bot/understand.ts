@@ -21,6 +21,7 @@ import { ticketCommands } from '../features/tickets/commands.ts';
 import { alertCommands } from '../features/alerts/commands.ts';
 import { documentCommands } from '../features/documents/commands.ts';
 import { processCommands } from '../features/processes/commands.ts';
+import { parseRunText, runInputs } from '../features/processes/parse.ts';
 import { agentCommands } from '../features/agents/commands.ts';
 import { generalIntentRules, intentLabel } from '../agents/intent-rules.ts';
 import { PROBLEM_REPORT_PATTERNS } from '../services/tickets/triage.ts';
@@ -91,13 +92,26 @@ function lineOf(registry: CommandRegistry, m: IntentMatch & { severity?: string 
   return out;
 }
 
+/**
+ * `run <name> ...` as its handler will read it: the process, its inputs (an environment in words
+ * becomes `env` for a process that takes one), and the command text.
+ */
+function runCommandArgs(registry: CommandRegistry, raw: string): Record<string, unknown> {
+  const parsed = parseRunText(raw);
+  const known = (registry.entities.get('process')?.() ?? []) as { name: string; inputs: string[] }[];
+  const proc = known.find((p) => p.name === parsed.name);
+  if (!proc) return { text: raw };
+  const { inputs, bad } = runInputs(parsed, proc.inputs);
+  return { text: raw, process: proc.name, inputs, ...(bad ? { bad } : {}) };
+}
+
 /** What one message means: command words first, then the engine. */
 export async function understandText(registry: CommandRegistry, engine: IntentEngine, text: string, lang: 'en' | 'ru'): Promise<UnderstandLine> {
   const ctx = detectionContext(lang, text);
   const routed = await routeMessage(registry, engine, { text, addressed: true }, ctx);
   if (routed.kind === 'command') {
     const { spec, raw } = routed;
-    const args = spec.parse ? spec.parse(raw, ctx) : { text: raw };
+    const args = spec.id === 'processes.run' ? runCommandArgs(registry, raw) : spec.parse ? spec.parse(raw, ctx) : { text: raw };
     const sev = (args as { severity?: unknown }).severity;
     return { command: commandWord(registry, spec.id), intent: intentLabel(spec.id, args), severity: typeof sev === 'string' ? sev : null, args, confidence: 1, engine: 'rules' };
   }

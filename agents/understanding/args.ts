@@ -5,7 +5,7 @@
  * the words before them ("for document 55", "billing to 1.4.2") and the environment ("on staging").
  */
 import { fold, toLatin, words } from './features.ts';
-import { ticketNumber } from '../intent-rules.ts';
+import { namedTicketNumber, ticketNumber } from '../intent-rules.ts';
 
 /** A loaded process as the engine knows it: its name and input names. */
 export interface ProcessInfo {
@@ -36,6 +36,21 @@ const OPS: [RegExp, string][] = [
   [/resolv|fixed|done|реш|готов|выполн|починил/, 'resolve'],
   [/take|grab|i'?ll handle|working on|in progress|assign|бер[уи]|возьм|забер|в работу|назнач|начина|handle/, 'start'],
 ];
+
+// A number that is a quantity, a time or a version, not a ticket: "5 min", "40 seconds", "1.4.2", "10:30", "50%".
+const NOT_AN_ID = /^\s*(%|min|mins|minutes?|sec|secs|seconds?|s\b|ms|h\b|hours?|days?|weeks?|users?|people|мин\p{L}*|сек\p{L}*|час\p{L}*|дн\p{L}*|дня|день|недел\p{L}*|пользовател\p{L}*|человек)/u;
+
+/**
+ * The ticket a message about one names: `#12`, "ticket 12", "заявка 12", or else the one
+ * number in it that is not a quantity ("reopen 64, the fix did not hold", "что с
+ * 903?"). Two candidate numbers name none.
+ */
+export function ticketIdIn(text: string): number | undefined {
+  const named = namedTicketNumber(text);
+  if (named !== undefined) return named;
+  const found = [...text.matchAll(/(?<![\p{L}\p{N}.#/:_-])(\d{1,9})(?![\p{L}\p{N}.:/%_-])/gu)].filter((m) => !NOT_AN_ID.test(text.slice(m.index + m[0].length)));
+  return found.length === 1 ? Number(found[0]![1]) : undefined;
+}
 
 export function ticketOp(text: string): string {
   const t = fold(text);

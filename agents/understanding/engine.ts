@@ -11,7 +11,7 @@ import { severityOfReport } from '../../services/tickets/triage.ts';
 import { INTENT_CANDIDATES, intentLabel, ticketNumber, ticketTitle } from '../intent-rules.ts';
 import type { Classifier, Scored } from './classifier.ts';
 import { shippedOrTrained } from './model-file.ts';
-import { environmentOf, listView, question, runArgs, runsArgs, searchQuery, slaDays, ticketOp, type ProcessInfo } from './args.ts';
+import { environmentOf, listView, question, runArgs, runsArgs, searchQuery, slaDays, ticketIdIn, ticketOp, type ProcessInfo } from './args.ts';
 
 /** Below this confidence the bot asks back instead of acting. */
 export const CLARIFY_BELOW = 0.5;
@@ -39,7 +39,7 @@ export interface UnderstandingOptions {
 
 /** The arguments of a label's command, read from the text. */
 export function argsFor(label: string, text: string, processes: readonly ProcessInfo[]): Record<string, unknown> {
-  const id = ticketNumber(text);
+  const id = label === 'ticket.show' || label === 'ticket.op' ? ticketIdIn(text) : ticketNumber(text);
   switch (label) {
     case 'ticket.create': {
       const { severity } = severityOfReport(text);

@@ -10,7 +10,7 @@ import { ROLES, type Role } from '../../services/users/roles.ts';
 import type { Engine } from '../../services/processes/engine.ts';
 import { renderPlan, renderProgress, renderRuns } from '../../services/processes/render.ts';
 import { guard, OPERATORS, runId } from './context.ts';
-import { parseRunText } from './parse.ts';
+import { parseRunText, runInputs } from './parse.ts';
 
 /** Builds the command specs of the processes feature over its engine. */
 export function processCommands(engine: Engine) {
@@ -42,16 +42,17 @@ export function processCommands(engine: Engine) {
   /** `run <name> …`: checks the role the definition asks for, then plans or starts. */
   async function startRun(ctx: CommandContext, text: string): Promise<HandlerResult> {
     const parsed = parseRunText(text);
-    if (parsed.bad) throw new UserError('processes.badArg', { arg: parsed.bad });
     const def = await guard(async () => engine.definition(parsed.name));
+    const { inputs, bad } = runInputs(parsed, Object.keys(def.def.inputs));
+    if (bad) throw new UserError('processes.badArg', { arg: bad });
     if (!(def.def.roles as readonly Role[]).includes(ctx.user.role)) {
       throw new UserError('processes.startDenied', { role: ctx.user.role, process: def.name, roles: def.def.roles.join(', ') });
     }
-    if (parsed.dryRun) return renderPlan(ctx.t, await guard(async () => engine.plan(parsed.name, parsed.inputs)));
+    if (parsed.dryRun) return renderPlan(ctx.t, await guard(async () => engine.plan(parsed.name, inputs)));
     const r = await guard(() =>
       engine.start({
         process: parsed.name,
-        inputs: parsed.inputs,
+        inputs,
         trigger: 'chat',
         triggerKey: `chat:${ctx.event.platform}:${ctx.event.eventId}`,
         startedBy: ctx.user.displayName,

@@ -73,6 +73,8 @@ export function parseTicketText(raw: string): unknown {
     }
     return { op, id: Number(m[2]), ...(rest ? { text: rest } : {}) };
   }
+  const about = aboutTicket(text);
+  if (about) return about;
   const sev = /^(p[0-3])\b[\s:,-]*([\s\S]*)$/i.exec(text);
   const body = sev ? sev[2]!.trim() : text;
   // "title | description" or "title\ndescription".
@@ -80,6 +82,29 @@ export function parseTicketText(raw: string): unknown {
   const title = (split ? split[1]! : body).trim();
   const description = split ? split[2]!.trim() : '';
   return { op: 'create', title, ...(sev ? { severity: sev[1]!.toUpperCase() } : {}), ...(description ? { description } : {}) };
+}
+
+// Verb forms in a sentence about a ticket ("ticket 99 can be closed", "заявку 250 можно закрывать").
+const PROSE_OPS: [RegExp, Op][] = [
+  [/^(reopen|reopened|reopening|переоткр\p{L}*)$/u, 'reopen'],
+  [/^(close|closed|closing|закры\p{L}*|закро\p{L}*)$/u, 'close'],
+  [/^(resolve|resolved|resolving|fixed|решен\p{L}*|решён\p{L}*|реши\p{L}*)$/u, 'resolve'],
+  [/^(ack|acked|acknowledge|acknowledged|прими|принят\p{L}*)$/u, 'ack'],
+];
+
+/**
+ * "12 - who is on it?", "99 can be closed", "47: is anyone looking?": a sentence about an
+ * existing ticket, not the title of a new one. It needs a separator or a question after the
+ * number, or a verb of an operation; "500 errors on checkout" stays a new ticket's title.
+ */
+function aboutTicket(text: string): { op: Op | 'show'; id: number } | null {
+  const m = /^#?(\d{1,9})(?:\s*([-–—:,?])|\s+)([\s\S]*)$/u.exec(text);
+  if (!m) return null;
+  const id = Number(m[1]);
+  const rest = m[3]!.toLowerCase();
+  const op = rest.split(/[^\p{L}]+/u).map((w) => PROSE_OPS.find(([re]) => re.test(w))?.[1]).find(Boolean);
+  if (op) return { op, id };
+  return m[2] || rest.includes('?') ? { op: 'show', id } : null;
 }
 
 /** Title for free text: its first sentence or line, at most 120 code points (cut ones end with '…'). */

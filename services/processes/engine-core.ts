@@ -84,8 +84,10 @@ export function createCore(deps: EngineDeps) {
     return d;
   }
 
-  function vars(): Record<string, unknown> {
-    return { ...config.vars };
+  /** The vars a run reads: `processes.vars`, with its environment's values over them. */
+  function vars(inputs?: Record<string, unknown>): Record<string, unknown> {
+    const env = typeof inputs?.env === 'string' ? config.environments[inputs.env] : undefined;
+    return { ...config.vars, ...env };
   }
 
   /** Whether a step's templates or expressions read `steps.…` (else its scope needs no query). */
@@ -121,7 +123,7 @@ export function createCore(deps: EngineDeps) {
       inputs: run.inputs,
       steps,
       run: { id: run.id, process: run.processName, version: run.version, trigger: run.trigger, startedBy: run.startedBy ?? '' },
-      vars: vars(),
+      vars: vars(run.inputs as Record<string, unknown>),
       ...extra,
     };
   }

@@ -34,6 +34,15 @@ export const processesConfigSchema = z
     secretEnv: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as DEPLOY_HOOK_TOKEN')).default([]),
     /** Values definitions read as `{{ vars.name }}` (URLs, destinations, on-call names). */
     vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /**
+     * Per-environment values over `vars`: a run whose `env` input names an environment here
+     * ("run smoke-test on staging", `env=staging`) reads `environments.staging.appUrl` as
+     * `{{ vars.appUrl }}`. A run naming an environment that is not listed is refused.
+     */
+    environments: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an environment name such as staging'), z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()])))
+      .default({})
+      .describe('Values per environment over `vars` (`environments.staging.appUrl`): a run whose `env` input names one reads them as `vars`; an unlisted environment is refused'),
     defaults: z
       .object({
         /** Tries per step (the first one included). */

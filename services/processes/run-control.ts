@@ -68,6 +68,7 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     const def = core.definition(req.process);
     const checked = validateInputs(def.def, req.inputs);
     if (!checked.ok) throw inputError(checked.problem);
+    checkEnvironment(checked.values);
     const missing = missingVars(def, checked.values);
     if (missing.length) throw new ProcessError('processes.varsMissing', { process: def.name, vars: missing.map((v) => `processes.vars.${v}`).join(', ') });
     const first = def.def.steps[0]!;
@@ -102,14 +103,22 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
    * alternative that is given (`{{ inputs.url ?? vars.appUrl }}` with url=...) is not read.
    */
   function missingVars(def: ActiveDefinition, inputs: Record<string, unknown>): string[] {
-    const known = { inputs, vars: config.vars };
+    const vars = core.vars(inputs);
+    const known = { inputs, vars };
     const given = (alt: string) => {
       if (alt === '') return true;
       const v = getPath(known, splitPath(alt));
       return v !== undefined && v !== null && v !== '';
     };
-    const unset = (v: string) => config.vars[v] === undefined || config.vars[v] === '';
+    const unset = (v: string) => vars[v] === undefined || vars[v] === '';
     return def.requiredVars.filter((v) => unset(v) && (def.varUses[v] ?? [[]]).some((earlier) => !earlier.some(given)));
+  }
+
+  /** An `env` input must name a configured environment (else the run would read the wrong values). */
+  function checkEnvironment(inputs: Record<string, unknown>): void {
+    const env = inputs.env;
+    if (typeof env !== 'string' || config.environments[env]) return;
+    throw new ProcessError('processes.envUnknown', { env, known: Object.keys(config.environments).sort().join(', ') || '-' });
   }
 
   /** The plan of a run without performing anything (`--dry-run`). */
@@ -117,7 +126,8 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     const def = core.definition(name);
     const checked = validateInputs(def.def, inputs);
     if (!checked.ok) throw inputError(checked.problem);
-    const scope = { inputs: checked.values, steps: {}, run: { id: 0, process: name }, vars: core.vars() };
+    checkEnvironment(checked.values);
+    const scope = { inputs: checked.values, steps: {}, run: { id: 0, process: name }, vars: core.vars(checked.values) };
     const steps: PlanStep[] = [];
     const walk = (list: StepDef[], depth: number) => {
       for (const s of list) {

@@ -22,7 +22,7 @@ export function createMessages(core: EngineCore) {
   function runRef(run: RunRow, def: ActiveDefinition): ConversationRef | null {
     const fromRun = refOf(run.ref);
     if (fromRun) return fromRun;
-    const dest = def.def.notify ? renderText(def.def.notify, { vars: core.vars() }) : config.defaults.notify;
+    const dest = def.def.notify ? renderText(def.def.notify, { vars: core.vars(run.inputs as Record<string, unknown>) }) : config.defaults.notify;
     return dest ? parseDestination(dest) : null;
   }
 

@@ -32,6 +32,7 @@ before(async () => {
         rollbackSettle: '100ms',
         reminderInterval: '300ms',
       },
+      environments: { staging: { appUrl: `${target.url}/staging` } },
     },
   });
 });
@@ -48,6 +49,23 @@ test('smoke-test: every check passes and the report lists them', async () => {
   assert.match(report.text, /health: succeeded 200/);
   assert.match(report.text, /api: succeeded 200/);
   assert.equal(run.steps.find((s) => s.step === 'verdict')!.status, 'skipped');
+});
+
+test('smoke-test on an environment typed in chat checks that environment\'s URL; an unknown one is refused by name', async () => {
+  const runs = () => p.t.app.deps.db.processRun.findMany({ where: { processName: 'smoke-test', inputs: { path: ['env'], equals: 'staging' } } });
+  const before = (await runs()).length;
+  await p.say(p.admin, 'run smoke-test on staging');
+  const run = await waitFor(async () => (await runs())[before], 'the staging run', 10_000);
+  const done = await p.waitRun(run.id, 'succeeded');
+  assert.deepEqual(done.inputs, { env: 'staging' });
+  assert.equal(target.hits.get('/staging/healthz'), 1);
+  assert.equal(target.hits.get('/staging/api/status'), 1);
+
+  const refused = await p.say(p.admin, 'run smoke-test on qa-west');
+  assert.match(refused.map((r) => r.reply.text).join('\n'), /no environment "qa-west" in processes\.environments\. Known: staging/);
+  const words = await p.say(p.admin, 'run smoke-test on the moon');
+  assert.match(words.map((r) => r.reply.text).join('\n'), /"on" is not key=value/);
+  assert.equal(await p.t.app.deps.db.processRun.count({ where: { processName: 'smoke-test', inputs: { path: ['env'], equals: 'qa-west' } } }), 0);
 });
 
 test('smoke-test: a failing check fails the run after the report', async () => {

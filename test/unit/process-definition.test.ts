@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadDefinitions, parseDefinition, validateInputs, DefinitionsInvalidError, SHIPPED_DIR, SHIPPED_SECRET_ENV } from '../../services/processes/definition.ts';
 import { hostAllowed } from '../../services/processes/steps.ts';
 import { parseRunText } from '../../features/processes/module.ts';
+import { environmentWords, runInputs } from '../../features/processes/parse.ts';
 import { renderProgress } from '../../services/processes/render.ts';
 import { translator } from '../../services/i18n/i18n.ts';
 
@@ -115,9 +116,25 @@ test('the host allow-list matches host, wildcard and port', () => {
 });
 
 test('chat arguments: key=value pairs, quoted values and --dry-run', () => {
-  assert.deepEqual(parseRunText('smoke-test url=https://x.io note="two words" --dry-run'), { name: 'smoke-test', inputs: { url: 'https://x.io', note: 'two words' }, dryRun: true });
-  assert.deepEqual(parseRunText("rollback service='a b'"), { name: 'rollback', inputs: { service: 'a b' }, dryRun: false });
+  assert.deepEqual(parseRunText('smoke-test url=https://x.io note="two words" --dry-run'), { name: 'smoke-test', inputs: { url: 'https://x.io', note: 'two words' }, dryRun: true, words: [] });
+  assert.deepEqual(parseRunText("rollback service='a b'"), { name: 'rollback', inputs: { service: 'a b' }, dryRun: false, words: [] });
   assert.equal(parseRunText('rollback oops').bad, 'oops');
+});
+
+test('chat arguments: an environment in words is the env input of a process that takes one', () => {
+  const withEnv = ['url', 'env'];
+  assert.deepEqual(runInputs(parseRunText('smoke-test on staging'), withEnv), { inputs: { env: 'staging' } });
+  assert.deepEqual(runInputs(parseRunText('smoke-test for prod url=https://x.io'), withEnv), { inputs: { env: 'production', url: 'https://x.io' } });
+  assert.deepEqual(runInputs(parseRunText('smoke-test на стейдже'), withEnv), { inputs: { env: 'staging' } });
+  assert.deepEqual(runInputs(parseRunText('smoke-test on eu-west'), withEnv), { inputs: { env: 'eu-west' } });
+  assert.deepEqual(runInputs(parseRunText('smoke-test staging'), withEnv), { inputs: { env: 'staging' } });
+  // env=... typed explicitly wins over the words.
+  assert.deepEqual(runInputs(parseRunText('smoke-test on staging env=dev'), withEnv), { inputs: { env: 'dev' } });
+  // Words that name no environment, or a process without an env input: refused, naming the word.
+  assert.equal(runInputs(parseRunText('smoke-test on the moon'), withEnv).bad, 'on');
+  assert.equal(runInputs(parseRunText('smoke-test whatever'), withEnv).bad, 'whatever');
+  assert.equal(runInputs(parseRunText('rollback on staging'), ['service', 'version']).bad, 'on');
+  assert.equal(environmentWords(['to', 'production']), 'production');
 });
 
 test('the progress message lists every step with its state, in English and Russian', () => {
