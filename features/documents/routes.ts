@@ -14,6 +14,7 @@ import type { DocumentService } from '../../services/documents/document.service.
 import { DocumentInputError } from '../../services/documents/errors.ts';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
 import { cleanText, isBlank, truncate } from '../../services/text/sanitize.ts';
+import { documentSchema, intakeSchema, listSchema, uploadConfig, uploadSchema } from './api-schemas.ts';
 
 export interface DocumentsRouteOptions {
   service(): DocumentService;
@@ -23,7 +24,7 @@ export interface DocumentsRouteOptions {
   db: Db;
 }
 
-const STATUS: Record<string, number> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
+const STATUS: Record<string, 400 | 413 | 415 | 422> = { tooLarge: 413, unsupported: 415, empty: 400, encrypted: 422, corrupt: 422, bomb: 422 };
 
 /**
  * The name an uploaded file is stored under: its multipart file name cleaned (PostgreSQL
@@ -51,7 +52,7 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
         : async (_req: FastifyRequest, reply: FastifyReply) => reply.status(401).send({ error: 'unauthorized', message: 'the API is off: set A2D2_API_TOKEN' }),
     );
 
-    app.post('/api/v1/documents', { bodyLimit: opts.uploadLimitBytes + 64 * 1024 }, async (req, reply) => {
+    app.post('/api/v1/documents', { bodyLimit: opts.uploadLimitBytes + 64 * 1024, schema: uploadSchema, config: uploadConfig }, async (req, reply) => {
       if (!req.isMultipart()) return reply.status(415).send({ error: 'unsupported_media_type', message: 'send multipart/form-data with one file field' });
       let file;
       try {
@@ -81,7 +82,7 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
 
     app.get<{ Params: { id: string } }>(
       '/api/v1/documents/intakes/:id',
-      { schema: { params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } } },
+      { schema: { ...intakeSchema, params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } } },
       async (req, reply) => {
         const status = await opts.service().intakeStatus(req.params.id);
         if (!status) return reply.status(404).send({ error: 'not_found', message: 'no such intake' });
@@ -91,7 +92,7 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
 
     app.get<{ Params: { number: string } }>(
       '/api/v1/documents/:number',
-      { schema: { params: { type: 'object', properties: { number: { type: 'string', pattern: '^[0-9]{1,9}$' } }, required: ['number'] } } },
+      { schema: { ...documentSchema, params: { type: 'object', properties: { number: { type: 'string', pattern: '^[0-9]{1,9}$' } }, required: ['number'] } } },
       async (req, reply) => {
         const view = await opts.service().loadView({ number: Number(req.params.number) });
         if (!view) return reply.status(404).send({ error: 'not_found', message: 'no such document' });
@@ -101,7 +102,7 @@ export function documentsRoute(opts: DocumentsRouteOptions) {
 
     app.get<{ Querystring: { q?: string } }>(
       '/api/v1/documents',
-      { schema: { querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 500 } } } } },
+      { schema: { ...listSchema, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 500, description: 'words to search for' } } } } },
       async (req) => {
         const q = req.query.q?.trim();
         return { documents: q ? await opts.service().search(q) : await opts.service().recent(20) };

@@ -9,6 +9,7 @@ import { bearerAuth } from '../../services/http/bearer-auth.ts';
 import { ProcessError, type Engine } from '../../services/processes/engine.ts';
 import { translate } from '../../services/i18n/i18n.ts';
 import { cleanDeep } from '../../services/text/sanitize.ts';
+import { runSchema, startSchema } from './api-schemas.ts';
 
 const runBody = {
   type: 'object',
@@ -70,7 +71,7 @@ export async function registerProcessRoutes(app: FastifyInstance, deps: { engine
       preValidation: async (req) => {
         if (req.body && typeof req.body === 'object') req.body = cleanDeep(req.body);
       },
-      schema: { params: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' } } }, body: runBody },
+      schema: { ...startSchema, params: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' } } }, body: runBody },
     },
     async (req, reply) => {
       const inputs = req.body?.inputs ?? {};
@@ -94,7 +95,7 @@ export async function registerProcessRoutes(app: FastifyInstance, deps: { engine
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/processes/runs/:id',
-    { onRequest: auth, schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } } } } },
+    { onRequest: auth, schema: { ...runSchema, params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } } } } },
     async (req, reply) => {
       const run = await engine.get(Number(req.params.id));
       if (!run) return reply.status(404).send({ error: 'runNotFound', message: `there is no run ${req.params.id}` });

@@ -12,6 +12,7 @@ import { STATUSES } from '../../services/tickets/ticket.render.ts';
 import { translate } from '../../services/i18n/i18n.ts';
 import { bearerAuth } from '../../services/http/bearer-auth.ts';
 import { cleanDeep, isBlank } from '../../services/text/sanitize.ts';
+import { createSchema, getSchema, listSchema, patchSchema } from './api-schemas.ts';
 
 export interface TicketRoutesDeps {
   service: TicketService;
@@ -158,7 +159,7 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
     const record = (action: string, outcome: 'ok' | 'invalid', target?: number, detail?: Record<string, unknown>) =>
       audit.record({ platform: 'api', action: `api:tickets.${action}`, outcome, ...(target ? { target: `ticket:${target}` } : {}), ...(detail ? { detail } : {}) });
 
-    app.post('/api/v1/tickets', { schema: { body: createBody } }, async (req: FastifyRequest, reply) => {
+    app.post('/api/v1/tickets', { schema: { ...createSchema, body: createBody } }, async (req: FastifyRequest, reply) => {
       const body = req.body as { title: string; description?: string; severity?: Severity; component?: string; reporter?: string };
       const blank = blankField(reply, body, VISIBLE.create);
       if (blank) return blank;
@@ -182,13 +183,13 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
       });
     });
 
-    app.get('/api/v1/tickets', { schema: { querystring: listQuery } }, async (req) => {
+    app.get('/api/v1/tickets', { schema: { ...listSchema, querystring: listQuery } }, async (req) => {
       const q = req.query as { view?: 'open' | 'at_risk' | 'breached' | 'all'; severity?: Severity; status?: string; limit?: string };
       const rows = await service.list({ view: q.view ?? (q.status ? 'all' : 'open'), ...(q.severity ? { severity: q.severity } : {}), ...(q.status ? { status: q.status } : {}), ...(q.limit ? { limit: Number(q.limit) } : {}) });
       return { tickets: rows.map(ticketJson) };
     });
 
-    app.get('/api/v1/tickets/:id', { schema: { params: idParams } }, async (req, reply) => {
+    app.get('/api/v1/tickets/:id', { schema: { ...getSchema, params: idParams } }, async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
       const t = await service.get(id);
       if (!t) return reply.status(404).send({ error: 'not_found', message: `no ticket #${id}` });
@@ -196,7 +197,7 @@ export function ticketRoutes(deps: TicketRoutesDeps): (app: FastifyInstance) => 
       return { ticket: ticketJson(t), events: events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
     });
 
-    app.patch('/api/v1/tickets/:id', { schema: { params: idParams, body: patchBody } }, async (req, reply) => {
+    app.patch('/api/v1/tickets/:id', { schema: { ...patchSchema, params: idParams, body: patchBody } }, async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
       const body = req.body as { severity?: Severity; status?: string; assignee?: string; comment?: string; note?: string };
       const blank = blankField(reply, body, VISIBLE.update);
