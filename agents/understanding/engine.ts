@@ -11,6 +11,7 @@ import { severityOfReport } from '../../services/tickets/triage.ts';
 import { INTENT_CANDIDATES, intentLabel, ticketNumber, ticketTitle } from '../intent-rules.ts';
 import type { Classifier, Scored } from './classifier.ts';
 import { shippedOrTrained } from './model-file.ts';
+import { trainingCorpus } from './corpus.ts';
 import { environmentOf, listView, question, runArgs, runsArgs, searchQuery, slaDays, ticketIdIn, ticketOp, type ProcessInfo } from './args.ts';
 
 /** Below this confidence the bot asks back instead of acting. */
@@ -122,7 +123,13 @@ export function createUnderstandingEngine(opts: UnderstandingOptions): IntentEng
     name: 'understanding',
     understand,
     classifier,
-    warm: () => void classifier(),
+    warm() {
+      // The model, then one message per label through the whole reading, so the first real
+      // message finds compiled code instead of paying for it (about 20 ms once).
+      classifier();
+      const seen = new Set<string>();
+      for (const e of trainingCorpus()) if (!seen.has(`${e.lang}:${e.intent}`) && seen.add(`${e.lang}:${e.intent}`)) understand(e.text);
+    },
     async detect(text) {
       return understand(text);
     },
