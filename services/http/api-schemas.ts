@@ -41,8 +41,8 @@ const HEADERS: Record<number, Record<string, { type: 'string'; description: stri
 };
 
 /** The error responses of a route: one entry per status, each the shared error body. */
-export function errorResponses(...codes: number[]): Record<number, object> {
-  const out: Record<number, object> = {};
+export function errorResponses<C extends number>(...codes: C[]): Record<C, object> {
+  const out = {} as Record<C, object>;
   for (const code of codes) {
     out[code] = { ...errorBody, description: DESCRIPTIONS[code] ?? 'Refused', ...(HEADERS[code] ? { headers: HEADERS[code] } : {}) };
   }
