@@ -6,6 +6,7 @@
  * Sign-in: GET /console/login?token= (a one-time link from the `console` command) or POST
  * /console/login with A2D2_API_TOKEN (an admin); POST /console/logout signs out.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -13,6 +14,7 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import { translator, type Locale } from '../../services/i18n/i18n.ts';
 import { safeEqual } from '../../services/http/bearer-auth.ts';
+import { RETRY_AFTER_SECONDS, unavailableDependency } from '../../services/errors/unavailable.ts';
 import { html } from './html.ts';
 import { csrfField, href, messagePage, page, type PageCtx } from './layout.ts';
 import { STYLESHEET } from './style.ts';
@@ -78,14 +80,31 @@ function fieldOf(err: FastifyError): string {
 
 const CSRF_ERRORS = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
 
+/**
+ * A fault, answered here rather than by the server's handler: a page instead of JSON, and a
+ * log line with the path only, since a sign-in link's query is a token (never logged).
+ */
+function fault(err: FastifyError, req: FastifyRequest, reply: FastifyReply, pageCtx: ReturnType<typeof makePageCtx>): FastifyReply {
+  const path = req.url.split('?')[0];
+  const c = pageCtx(req, reply, null, false);
+  const down = unavailableDependency(err);
+  if (down) {
+    req.log.warn({ path, dependency: down }, `console request refused for now: ${down} unavailable`);
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return sendPage(reply, 503, messagePage(c, c.t('console.error.unavailable.title'), c.t('console.error.unavailable.text')));
+  }
+  const ref = randomUUID().slice(0, 8);
+  req.log.error({ err, path, ref }, 'console request failed');
+  return sendPage(reply, 500, messagePage(c, c.t('console.error.internal.title'), c.t('core.error', { ref })));
+}
+
 function errorPages(app: FastifyInstance, pageCtx: ReturnType<typeof makePageCtx>): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (CSRF_ERRORS.has(err.code)) {
       const c = pageCtx(req, reply, null, false);
       return sendPage(reply, 403, messagePage(c, c.t('console.error.csrf.title'), c.t('console.error.csrf.text')));
     }
-    // Faults go to the server's handler: 503 while a store is down, else a logged 500.
-    if (!err.statusCode || err.statusCode >= 500) throw err;
+    if (!err.statusCode || err.statusCode >= 500) return fault(err, req, reply, pageCtx);
     const c = pageCtx(req, reply, null, false);
     const field = err.validation ? fieldOf(err) : '-';
     return sendPage(reply, err.statusCode, messagePage(c, c.t('console.error.badInput.title'), c.t('console.error.badInput.text', { field })));

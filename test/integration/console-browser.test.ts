@@ -116,6 +116,9 @@ test('a sign-in link works once: the second opening and an expired link get a cl
   await screenshot(again, SHOTS, 'link-expired');
   const bogus = await again.goto(`${t.url}/console/login?token=${'x'.repeat(43)}`);
   assert.equal(bogus?.status(), 400);
+  for (const token of [link, stale].map((l) => new URL(l).searchParams.get('token')!)) {
+    assert.ok(t.logs.every((l) => !l.includes(token)), 'a sign-in token is never logged');
+  }
   await other.close();
   await context.close();
 });
