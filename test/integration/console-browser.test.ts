@@ -175,14 +175,43 @@ test('tickets list: SLA marks in words and classes, GET filters; detail; Ack as 
   await context.close();
 });
 
-test('a viewer sees no Ack button, and a POST of the form is refused with 403: nothing changes', async () => {
+/** Puts a form posting to `action` with these fields into the page and submits it (the browser shows the answer). */
+async function submitForm(page: Page, action: string, fields: Record<string, string>): Promise<number> {
+  const answer = page.waitForResponse((r) => r.url().startsWith(action) && r.request().method() === 'POST');
+  await page.evaluate(({ action, fields }) => {
+    const doc = (globalThis as unknown as { document: { createElement(tag: string): any; body: { append(el: unknown): void } } }).document;
+    const form = doc.createElement('form');
+    form.method = 'post';
+    form.action = action;
+    for (const [name, value] of Object.entries(fields)) {
+      const input = doc.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    doc.body.append(form);
+    form.submit();
+  }, { action, fields });
+  const status = (await answer).status();
+  await page.waitForLoadState();
+  return status;
+}
+
+test('a viewer (their stored language Russian) sees no Ack button; posting the form anyway is a 403: nothing changes', async () => {
+  await chat.postSlack(slashCommandBody({ command: '/lang', text: 'ru', channel: `C${uid()}`, user: VIEWER }), 'application/x-www-form-urlencoded');
+  await waitFor(async () => (await t.app.deps.db.user.findFirst({ where: { identities: { some: { platform: 'slack', platformUserId: VIEWER } } } }))?.locale === 'ru', 'viewer chose Russian');
   const { context, page } = await signedInPage(VIEWER);
+  assert.equal(await h1(page), 'Открытые заявки', 'the stored language without ?lang');
   await page.goto(`${t.url}/console/tickets/${ids.viewer}`);
-  assert.equal(await page.locator('button:has-text("Acknowledge")').count(), 0);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ru');
+  assert.equal(await page.locator('button:has-text("Принять")').count(), 0, 'no Ack button for a viewer');
   const csrf = await page.locator('input[name=_csrf]').first().inputValue();
-  const res = await page.request.post(`${t.url}/console/tickets/${ids.viewer}/ack`, { form: { _csrf: csrf }, maxRedirects: 0 });
-  assert.equal(res.status(), 403);
-  assert.match(await res.text(), /Your role \(viewer\) may not do this/);
+  assert.equal(await submitForm(page, `${t.url}/console/tickets/${ids.viewer}/ack`, { _csrf: csrf }), 403);
+  assert.equal(await h1(page), 'Нет доступа');
+  assert.match(await page.locator('main').innerText(), /Вашей роли \(viewer\) это не разрешено/);
+  await screenshot(page, SHOTS, 'forbidden-ru');
+  await assertAccessible(page, 'forbidden (ru)');
   const ticket = await t.app.deps.db.ticket.findUniqueOrThrow({ where: { id: ids.viewer } });
   assert.equal(ticket.status, 'new');
   assert.equal(ticket.acknowledgedAt, null);
@@ -203,6 +232,11 @@ test('a form POST without a valid CSRF token is refused with 403 and changes not
   }
   const res = await page.request.post(`${t.url}/console/logout`, { form: {}, maxRedirects: 0 });
   assert.equal(res.status(), 403, 'sign-out is a form too');
+  await page.goto(`${t.url}/console/tickets/${ids.viewer}`);
+  assert.equal(await submitForm(page, url, { _csrf: 'forged' }), 403);
+  assert.equal(await h1(page), 'The form has expired');
+  await screenshot(page, SHOTS, 'csrf-refused');
+  await assertAccessible(page, 'csrf refused');
   assert.equal((await t.app.deps.db.ticket.findUniqueOrThrow({ where: { id: ids.viewer } })).status, 'new');
   await page.goto(`${t.url}/console/tickets`);
   assert.equal(await h1(page), 'Open tickets', 'still signed in');
