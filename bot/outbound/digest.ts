@@ -32,7 +32,7 @@ interface StoredRequest {
 /** Whether a stored request may travel in a digest. */
 function mergeable(r: StoredRequest): boolean {
   const reply = r.reply ?? {};
-  return Boolean(r.digest) && !r.messageKey && !r.threadUnderKey && !r.editMessageId && !r.visibleTo && !reply.ephemeral && !reply.buttons?.length && !reply.fields?.length && typeof reply.text === 'string';
+  return Boolean(r.digest) && !r.messageKey && !r.threadUnderKey && !r.editMessageId && !r.visibleTo && !reply.ephemeral && !reply.buttons?.length && !reply.fields?.length && !reply.image && typeof reply.text === 'string';
 }
 
 /** One row's part of the digest text: its text, then its context line (plain: each platform renders the text). */

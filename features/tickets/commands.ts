@@ -1,6 +1,6 @@
 /**
  * The tickets commands: `ticket` (create, show, operate, or start the guided exchange),
- * `tickets` (the list views), `sla` (the figures per severity) and the hidden
+ * `tickets` (the list views), `sla` (the figures per severity and a chart per week) and the hidden
  * `ticket-propose` the intent rule reaches for free text that reads like a problem report.
  */
 import { z } from 'zod';
@@ -8,17 +8,21 @@ import { defineCommand } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { UserError } from '../../core/errors.ts';
 import { codePoints, isBlank } from '../../services/text/sanitize.ts';
-import { formatDuration, renderList } from '../../services/tickets/ticket.render.ts';
+import { renderList } from '../../services/tickets/ticket.render.ts';
 import { LIST_VIEWS, parseListView, parseSlaDays, parseTicketText, ticketArgsSchema } from './parse.ts';
 import type { TicketsContext } from './context.ts';
 import type { RunOp } from './operations.ts';
 import type { Proposals } from './proposal.ts';
+import type { SlaViews } from './sla-views.ts';
 
 const everyone = ROLES;
 
-/** Builds the command specs of the tickets feature. */
-export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Proposals) {
-  const { service, rctx, deps, createFromChat } = tc;
+/**
+ * Builds the command specs of the tickets feature. `slaViews` is left out only where the
+ * specs are read and never run (the offline registry of `a2d2 understand`).
+ */
+export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Proposals, slaViews?: SlaViews) {
+  const { service, rctx, createFromChat } = tc;
 
   const ticket = defineCommand({
     id: 'ticket.create',
@@ -66,29 +70,8 @@ export function ticketCommands(tc: TicketsContext, runOp: RunOp, proposals: Prop
     args: z.object({ days: z.number().int().min(1).max(365).default(30) }),
     parse: (raw) => parseSlaDays(raw),
     roles: everyone,
-    async handler(ctx, args) {
-      const t = ctx.t;
-      const since = new Date(deps.clock.now().getTime() - args.days * 86_400_000);
-      const stats = await service.stats(since);
-      const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
-      const dur = (v: number | null) => (v === null ? '—' : formatDuration(v * 1000));
-      return {
-        title: t('tickets.sla.title', { days: args.days }),
-        text: t('tickets.sla.legend'),
-        fields: stats.map((s) => ({
-          label: `${s.severity} (${s.total})`,
-          value: t('tickets.sla.row', {
-            response: pct(s.responseCompliance),
-            resolution: pct(s.resolutionCompliance),
-            mtta: dur(s.mttaSeconds),
-            mttr: dur(s.mttrSeconds),
-            open: s.open,
-            atRisk: s.atRisk,
-            breached: s.breachedOpen,
-          }),
-        })),
-      };
-    },
+    // The figures, and the chart as a picture (not for a model's tool call: it reads text).
+    handler: (ctx, args) => slaViews!.replies({ t: ctx.t, locale: ctx.locale, days: args.days, chart: ctx.via !== 'agent' }),
   });
 
   const propose = defineCommand({

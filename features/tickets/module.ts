@@ -10,6 +10,8 @@
  * - actions.ts     the buttons (card, proposal, guided exchange, modal, message shortcut)
  * - proposal.ts    free text that reads like a problem report, and the guided exchange
  * - middleware.ts  thread replies that become comments; answers to the guided exchange
+ * - sla-views.ts   what `sla` answers: the figures and the chart per week
+ * - sla-report.ts  the weekly SLA report on a schedule
  * - routes.ts      the REST API (with A2D2_API_TOKEN)
  * The domain (intake, lifecycle, SLA planning, timers, figures) is services/tickets/.
  */
@@ -28,6 +30,9 @@ import { ticketCommands } from './commands.ts';
 import { ticketActions } from './actions.ts';
 import { ticketMiddleware } from './middleware.ts';
 import { ticketRoutes } from './routes.ts';
+import { createSlaViews } from './sla-views.ts';
+import { createSlaReport } from './sla-report.ts';
+import { createPngRenderer } from '../../services/charts/png-renderer.ts';
 
 /** Builds the tickets feature module. */
 export function createTicketsModule(deps: Services): FeatureModule {
@@ -36,6 +41,9 @@ export function createTicketsModule(deps: Services): FeatureModule {
   const runOp = createOperations(tc);
   const proposals = createProposals(tc);
   registerTicketMetrics(deps.metrics.registry, service, deps.clock);
+  const png = createPngRenderer({ logger: deps.logger.child({ component: 'charts' }) });
+  const slaViews = createSlaViews({ service, png, logger: deps.logger, now: () => deps.clock.now(), timeZone: tc.cfg.timeZone });
+  const slaReport = createSlaReport(deps, slaViews);
 
   /** Fires the due SLA stage of one ticket (at risk, breached, escalation step); idempotent. */
   const fireSlaTimer = async (job: Job<SlaJob>) => service.evaluate(job.data.ticketId);
@@ -48,7 +56,7 @@ export function createTicketsModule(deps: Services): FeatureModule {
 
   return {
     name: 'tickets',
-    commands: ticketCommands(tc, runOp, proposals),
+    commands: ticketCommands(tc, runOp, proposals, slaViews),
     actions: ticketActions(tc, runOp, proposals),
     intents,
     middleware: [ticketMiddleware(tc, proposals, deps.registry)],
@@ -67,12 +75,14 @@ export function createTicketsModule(deps: Services): FeatureModule {
         defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
         processor: sweepSlaTimers,
       },
+      slaReport.queue,
     ],
     routes: token ? ticketRoutes({ service, token, audit: deps.audit }) : undefined,
     async start(role) {
       if (role === 'http') return;
       // Kept, not only registered: a Redis that lost the schedule would end escalation silently.
       await deps.schedules.keep({ queue: TICKETS_SWEEP_QUEUE, id: 'tickets-sla-sweep', repeat: { every: durationMs(tc.cfg.sweepEvery) }, job: { name: 'sweep', data: {} } });
+      await slaReport.schedule();
     },
   };
 }

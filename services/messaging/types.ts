@@ -99,6 +99,24 @@ export interface LinkRef {
 }
 
 /**
+ * A picture sent with a reply (a chart). The bytes travel inside the stored request, so an
+ * outbound row stays replayable on its own: a retry or the recovery sweep sends the very same
+ * picture, and there is no second store to keep in step with the row or to clean up.
+ */
+export interface ReplyImage {
+  /** File name shown by the platform, e.g. 'sla.png'. */
+  name: string;
+  /** Text alternative (screen readers, notifications), already in the reader's language. */
+  alt: string;
+  mimeType: 'image/png';
+  /** The file, base64. */
+  dataBase64: string;
+}
+
+/** Largest picture a reply may carry, in bytes (the platforms take far more; a chart is ~30 KB). */
+export const MAX_REPLY_IMAGE_BYTES = 2 * 1024 * 1024;
+
+/**
  * A neutral reply. Text is plain text (adapters escape it for their markup) with a
  * small portable subset: `*bold*` is not interpreted; use `title` and `fields` for structure.
  */
@@ -115,6 +133,11 @@ export interface Reply {
   context?: string;
   /** Only the requesting user sees it (Slack ephemeral); elsewhere a normal message. */
   ephemeral?: boolean;
+  /**
+   * A picture: the reply is posted as that file with `text` as its caption (Slack file upload,
+   * Telegram photo, a temp file on the terminal). Never merged into a digest, never edited.
+   */
+  image?: ReplyImage;
 }
 
 /** What gets queued for the outbound sender. */

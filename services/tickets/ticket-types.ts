@@ -95,6 +95,19 @@ export interface SlaStats {
   mttrSeconds: number | null;
 }
 
+/** The figures of the tickets opened in one week (Monday, tickets' time zone) of one severity. */
+export interface WeeklySla {
+  /** Monday of the week, YYYY-MM-DD. */
+  weekStart: string;
+  severity: Severity;
+  responseMet: number;
+  responseMissed: number;
+  resolutionMet: number;
+  resolutionMissed: number;
+  mttaSeconds: number | null;
+  mttrSeconds: number | null;
+}
+
 export interface TicketServiceDeps {
   db: Db;
   queues: Queues;
@@ -135,6 +148,8 @@ export interface TicketService {
   /** Evaluates every ticket with an overdue check point; returns how many fired something. */
   sweep(): Promise<number>;
   stats(since: Date): Promise<SlaStats[]>;
+  /** The figures per week and severity of the tickets opened since `since` (weeks with tickets only). */
+  weekly(since: Date): Promise<WeeklySla[]>;
   similar(title: string, excludeId?: number): Promise<{ id: number; title: string; score: number } | null>;
   destination(ticket: Ticket): ConversationRef | null;
 }

@@ -8,7 +8,7 @@
  *
  * Read it in this order: ticket-types.ts (the contract), ticket-context.ts (`change` and what
  * the parts share), sla-plan.ts (plan columns and timer jobs), notices.ts (card and notices),
- * intake.ts (create), transitions.ts (the lifecycle), ticket-queries.ts (reads and figures),
+ * intake.ts (create), transitions.ts (the lifecycle), ticket-queries.ts (reads and figures), sla-weekly.ts (figures per week),
  * sla-timers.ts (the timer processor and the sweep). This file puts them together.
  */
 import { createTicketContext } from './ticket-context.ts';
@@ -16,6 +16,7 @@ import { createIntake } from './intake.ts';
 import { createTransitions } from './transitions.ts';
 import { createQueries } from './ticket-queries.ts';
 import { createSlaTimers } from './sla-timers.ts';
+import { createWeekly } from './sla-weekly.ts';
 import type { TicketService, TicketServiceDeps } from './ticket-types.ts';
 
 export {
@@ -31,6 +32,7 @@ export {
   type CreateTicketResult,
   type ListFilter,
   type SlaStats,
+  type WeeklySla,
   type TicketServiceDeps,
   type TicketService,
 } from './ticket-types.ts';
@@ -44,6 +46,7 @@ export function createTicketService(deps: TicketServiceDeps): TicketService {
     ...createIntake(ctx),
     ...createTransitions(ctx),
     ...createQueries(ctx),
+    ...createWeekly(ctx),
     ...createSlaTimers(ctx),
   };
 }

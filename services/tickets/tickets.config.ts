@@ -7,6 +7,7 @@
  * Durations are written with a unit ('4h', '90m', '5s'; services/duration.ts).
  */
 import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
 import { ROLES } from '../users/roles.ts';
 import { durationSchema, type Duration } from '../duration.ts';
 import { destinationRefSchema } from '../messaging/schemas.ts';
@@ -74,6 +75,26 @@ function policy(firstResponse: Duration | null, resolution: Duration | null, bus
     .prefault({});
 }
 
+function isCron(expr: string): boolean {
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The weekly SLA report: the figures and the chart of `sla`, posted on a schedule. */
+export const slaReportSchema = z
+  .object({
+    cron: z.string().refine(isCron, 'a cron expression such as "0 9 * * 1"').default('0 9 * * 1').describe('When the report is posted: a cron expression (minute hour day month weekday, or with seconds first), in `tickets.timeZone`. Default Mondays 09:00'),
+    days: z.number().int().min(7).max(365).default(28).describe('Window of the figures and the chart, in days'),
+    chats: z.array(destinationSchema).max(20).default([]).describe('Chats the report is posted to (platform, chatId, optional threadId and locale); the report is off while this is empty'),
+  })
+  .strict()
+  .prefault({});
+export type SlaReportConfig = z.infer<typeof slaReportSchema>;
+
 /** One escalation step: where to post, whom to mention, how long after the breach. */
 export const escalationStepSchema = z
   .object({
@@ -127,6 +148,8 @@ export const ticketsConfigSchema = z
     duplicateThreshold: z.number().min(0).max(1).default(0.45),
     /** Lowest role that may handle tickets (acknowledge, assign, resolve, change severity). */
     handlerRole: z.enum(ROLES).default('operator'),
+    /** The weekly SLA report (see slaReportSchema); off by default. */
+    slaReport: slaReportSchema.describe('The weekly SLA report: the `sla` figures and chart posted on a schedule to the chats listed; off while `chats` is empty'),
   })
   .strict()
   .prefault({});

@@ -28,6 +28,17 @@ export interface FakeSlackFile {
   contentType?: string;
 }
 
+/** Bytes POSTed to an upload URL handed out by files.getUploadURLExternal. */
+export interface FakeSlackUpload {
+  fileId: string;
+  filename: string;
+  /** The length files.getUploadURLExternal was told. */
+  length: number;
+  bytes: Buffer;
+  contentType: string | undefined;
+  at: number;
+}
+
 /** The Socket Mode side of the fake: a WebSocket endpoint handed out by apps.connections.open. */
 export interface FakeSocketMode {
   /** App-level token apps.connections.open accepts. */
@@ -67,6 +78,8 @@ export interface FakeSlack {
   addFile(file: FakeSlackFile): string;
   /** Number of file downloads served. */
   downloads: number;
+  /** Files uploaded through files.getUploadURLExternal and its upload URL, in arrival order. */
+  uploads: FakeSlackUpload[];
   close(): Promise<void>;
 }
 
@@ -77,6 +90,8 @@ interface PostedMessage {
   text: unknown;
   thread_ts?: unknown;
   metadata?: unknown;
+  /** Files a files.completeUploadExternal shared with this message. */
+  files?: Array<{ id: string; name: string; title: string }>;
 }
 
 interface Scripted {
@@ -109,8 +124,15 @@ function parseArgs(raw: string, contentType: string | undefined): Record<string,
   return out;
 }
 
-/** Starts the fake. `token` is the bot token it accepts (anything else gets invalid_auth). */
-export async function startFakeSlack(opts: { token?: string; appToken?: string; botUserId?: string; teamId?: string } = {}): Promise<FakeSlack> {
+/** Scopes the fake reports for its bot token (x-oauth-scopes), unless told otherwise. */
+export const FAKE_SLACK_SCOPES = ['chat:write', 'commands', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'files:read', 'users:read'];
+
+/**
+ * Starts the fake. `token` is the bot token it accepts (anything else gets invalid_auth);
+ * `scopes` are those it reports in the x-oauth-scopes header for it (null: no header).
+ */
+export async function startFakeSlack(opts: { token?: string; appToken?: string; botUserId?: string; teamId?: string; scopes?: string[] | null } = {}): Promise<FakeSlack> {
+  const scopes = opts.scopes === undefined ? FAKE_SLACK_SCOPES : opts.scopes;
   const token = opts.token ?? `xoxb-test-${randomUUID().slice(0, 8)}`;
   const appToken = opts.appToken ?? `xapp-test-${randomUUID().slice(0, 8)}`;
   const sockets = new Set<Socket>();
@@ -120,6 +142,9 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
   const calls: FakeSlackCall[] = [];
   const scripts = new Map<string, Scripted[]>();
   const files = new Map<string, FakeSlackFile>();
+  const uploads: FakeSlackUpload[] = [];
+  /** Upload URLs handed out and not used yet: file id -> the name and length announced. */
+  const pendingUploads = new Map<string, { filename: string; length: number }>();
   let tsCounter = 0;
   const posted: PostedMessage[] = [];
   let origin = '';
@@ -143,6 +168,7 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
       },
     },
     downloads: 0,
+    uploads,
     callsTo: (method) => calls.filter((c) => c.method === method),
     rateLimit(method, retryAfterSec, times = 1) {
       const list = scripts.get(method) ?? [];
@@ -226,11 +252,34 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         const f = files.get(String(args.file));
         return f ? { ok: true, file: fileJson(f) } : { ok: false, error: 'file_not_found' };
       }
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+        pendingUploads.set(fileId, { filename: String(args.filename ?? ''), length: Number(args.length ?? 0) });
+        return { ok: true, upload_url: `${origin}/upload/v1/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return completeUpload(args);
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${new URL(origin).port}/link/?ticket=${randomUUID()}` };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Shares uploaded files into a channel (or thread) as one message, as Slack does. */
+  function completeUpload(args: Record<string, unknown>): Record<string, unknown> {
+    const list = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
+    const shared: Array<{ id: string; name: string; title: string }> = [];
+    for (const f of list) {
+      const up = uploads.find((u) => u.fileId === f.id);
+      if (!up) return { ok: false, error: 'file_not_found' };
+      shared.push({ id: up.fileId, name: up.filename, title: String(f.title ?? up.filename) });
+    }
+    if (shared.length === 0) return { ok: false, error: 'invalid_arguments' };
+    if (args.channel_id) {
+      posted.push({ channel: String(args.channel_id), ts: nextTs(), text: args.initial_comment ?? '', ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}), files: shared });
+    }
+    return { ok: true, files: shared.map((f) => ({ id: f.id, title: f.title })) };
   }
 
   const server: Server = createServer((req, res) => {
@@ -254,6 +303,20 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         res.writeHead(200, { 'content-type': f.contentType ?? f.mimetype, 'content-length': String(f.bytes.length) }).end(f.bytes);
         return;
       }
+      if (req.method === 'POST' && url.pathname.startsWith('/upload/v1/')) {
+        // Upload URLs are pre-signed: no token. Each takes one upload of the announced length.
+        const fileId = url.pathname.slice('/upload/v1/'.length);
+        const pending = pendingUploads.get(fileId);
+        const bytes = Buffer.concat(chunks);
+        if (!pending || bytes.length !== pending.length) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end(pending ? 'length mismatch' : 'unknown upload');
+          return;
+        }
+        pendingUploads.delete(fileId);
+        uploads.push({ fileId, filename: pending.filename, length: pending.length, bytes, contentType: req.headers['content-type'], at: Date.now() });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
+        return;
+      }
       const method = url.pathname.replace(/^\/api\//, '');
       const args = parseArgs(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
       calls.push({ method, at: Date.now(), args, headers: req.headers });
@@ -267,7 +330,9 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         res.writeHead(500, { 'content-type': 'text/plain' }).end('oops');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
+      // Slack reports a valid bot token's scopes on every answer.
+      const granted = scopes && req.headers.authorization === `Bearer ${token}` ? { 'x-oauth-scopes': scopes.join(',') } : {};
+      res.writeHead(200, { 'content-type': 'application/json', ...granted });
       if (script?.kind === 'error') {
         res.end(JSON.stringify({ ok: false, error: script.error }));
         return;

@@ -12,6 +12,8 @@ export interface FakeTelegramCall {
   payload: Record<string, unknown>;
   /** Date.now() when the request arrived. */
   at: number;
+  /** Files of a multipart call (sendPhoto), by field name. */
+  files?: Record<string, { filename: string; bytes: Buffer }>;
   /** What the fake answered (result or error). */
   response: { ok: boolean; result?: unknown; error_code?: number; description?: string };
 }
@@ -43,7 +45,17 @@ export interface FakeTelegram {
   pushUpdate(update: Record<string, unknown>): void;
   /** Wrong-token requests seen. */
   unauthorized: number;
+  /** What getWebhookInfo answers; setWebhook sets the url, deleteWebhook clears it. Tests may set the rest. */
+  webhook: FakeWebhookInfo;
   close(): Promise<void>;
+}
+
+/** The webhook state getWebhookInfo reports. */
+export interface FakeWebhookInfo {
+  url: string;
+  pending_update_count: number;
+  last_error_date?: number;
+  last_error_message?: string;
 }
 
 interface StoredFile {
@@ -53,13 +65,39 @@ interface StoredFile {
   chunked: boolean;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(parts)));
     req.on('error', reject);
   });
+}
+
+/** A multipart/form-data body: its text fields, and its files by field name. */
+export function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string>; files: Record<string, { filename: string; bytes: Buffer }> } {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) throw new Error('multipart without a boundary');
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const fields: Record<string, string> = {};
+  const files: Record<string, { filename: string; bytes: Buffer }> = {};
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) throw new Error('multipart part without an end');
+    const part = body.subarray(start + 2, next - 2); // CRLF after the delimiter, CRLF before the next
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (filename !== undefined) files[name] = { filename, bytes: Buffer.from(content) };
+    else fields[name] = content.toString('utf8');
+    at = next;
+  }
+  return { fields, files };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -79,6 +117,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
   const pollers = new Set<() => void>();
   let messageSeq = 1000;
   let unauthorized = 0;
+  const webhook: FakeWebhookInfo = { url: '', pending_update_count: 0 };
 
   function result(method: string, payload: Record<string, unknown>): unknown {
     switch (method) {
@@ -95,6 +134,17 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
           ...(payload.message_thread_id !== undefined ? { message_thread_id: payload.message_thread_id, is_topic_message: true } : {}),
         };
       }
+      case 'sendPhoto': {
+        const chatId = payload.chat_id;
+        return {
+          message_id: ++messageSeq,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(chatId), type: 'private' },
+          from: { id: bot.id, is_bot: true, first_name: 'a2d2', username: bot.username },
+          photo: [{ file_id: `photo-${messageSeq}`, file_unique_id: `u-photo-${messageSeq}`, width: 320, height: 240 }],
+          ...(payload.caption !== undefined ? { caption: payload.caption } : {}),
+        };
+      }
       case 'editMessageText':
         return {
           message_id: Number(payload.message_id),
@@ -108,8 +158,16 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
         if (!f) return undefined;
         return { file_id: payload.file_id, file_unique_id: `u-${String(payload.file_id)}`, file_size: f.reportedSize, file_path: f.path };
       }
+      case 'setWebhook':
+        webhook.url = String(payload.url ?? '');
+        return true;
+      case 'deleteWebhook':
+        webhook.url = '';
+        return true;
+      case 'getWebhookInfo':
+        return { ...webhook, has_custom_certificate: false };
       default:
-        // setMyCommands, setWebhook, deleteWebhook, answerCallbackQuery, ...
+        // setMyCommands, answerCallbackQuery, ...
         return true;
     }
   }
@@ -158,10 +216,21 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
       }
       const method = m[2]!;
       let payload: Record<string, unknown> = {};
+      let sentFiles: FakeTelegramCall['files'];
+      const contentType = req.headers['content-type'] ?? '';
       try {
-        payload = raw ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(url.searchParams);
+        if (contentType.startsWith('multipart/form-data')) {
+          const parsed = parseMultipart(raw, contentType);
+          payload = parsed.fields;
+          sentFiles = parsed.files;
+        } else payload = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : Object.fromEntries(url.searchParams);
       } catch {
         return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+      }
+      if (method === 'sendPhoto' && !sentFiles?.photo && typeof payload.photo !== 'string') {
+        const response = { ok: false, error_code: 400, description: 'Bad Request: there is no photo in the request' };
+        calls.push({ method, payload, at: Date.now(), response });
+        return send(res, 400, response);
       }
       const at = Date.now();
       const queued = failures.get(method);
@@ -172,7 +241,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
       }
       if (failure) {
         const response = { ok: false, ...failure };
-        calls.push({ method, payload, at, response });
+        calls.push({ method, payload, at, response, ...(sentFiles ? { files: sentFiles } : {}) });
         // Telegram answers errors with the error code as the HTTP status.
         return send(res, failure.error_code, response);
       }
@@ -187,7 +256,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
         return send(res, 400, response);
       }
       const response = { ok: true, result: value };
-      calls.push({ method, payload, at, response });
+      calls.push({ method, payload, at, response, ...(sentFiles ? { files: sentFiles } : {}) });
       send(res, 200, response);
     })().catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, { ok: false, error_code: 500, description: String(err) });
@@ -205,6 +274,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
     get unauthorized() {
       return unauthorized;
     },
+    webhook,
     callsOf: (method) => calls.filter((c) => c.method === method),
     async waitForCall(method, match = () => true, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

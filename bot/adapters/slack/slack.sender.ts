@@ -11,6 +11,7 @@ import { PermanentSendError, RateLimitedError, type FindDeliveredOptions, type P
 import type { ConversationRef, Reply } from '../../../services/messaging/types.ts';
 import { renderBlockKit } from './block-kit.renderer.ts';
 import { toSlackLogger } from './slack-logger.ts';
+import { findSharedFile, postImage } from './slack-upload.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -138,6 +139,8 @@ export function createSlackSender(opts: SlackWebClientOptions): SlackSender {
       const threadTs = ref.threadId || postOpts.replyToMessageId;
       const thread = threadTs ? { thread_ts: threadTs } : {};
       const ephemeralUser = postOpts.ephemeralUserId ?? postOpts.visibleTo;
+      // A picture is a file shared into the chat or thread, its text the comment (slack-upload.ts).
+      if (reply.image) return postImage(client, call, ref, { ...reply, image: reply.image }, { threadTs, deliveryId: postOpts.deliveryId });
       if (reply.ephemeral && ephemeralUser) {
         const res = await call(() =>
           client.chat.postEphemeral({ channel: ref.chatId, user: ephemeralUser, ...message, ...thread }),
@@ -169,11 +172,12 @@ export const DELIVERY_EVENT = 'a2d2_delivery';
 interface MetadataMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: { id?: unknown } };
+  files?: Array<{ id?: string; name?: string }>;
 }
 
 /**
- * Looks for a message tagged with `deliveryId` posted since `sinceMs`: in the thread when the
- * post was threaded, else in the channel's history. Needs the history scopes
+ * Looks for a message tagged with `deliveryId` (its metadata, or the name of a file it shared)
+ * posted since `sinceMs`: in the thread when the post was threaded, else in the channel's history. Needs the history scopes
  * (channels:history, groups:history, im:history); without them Slack refuses and the post
  * goes out again, as it would have without the lookup.
  */
@@ -185,5 +189,6 @@ async function findDelivery(client: WebClient, ref: ConversationRef, deliveryId:
     : await call(() => client.conversations.history({ channel: ref.chatId, oldest, include_all_metadata: true, limit: 200 }));
   const messages = (res.messages ?? []) as MetadataMessage[];
   const hit = messages.find((m) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata.event_payload?.id === deliveryId);
-  return hit?.ts ?? null;
+  // A shared picture is recorded by its file id, as the post that shared it was.
+  return hit?.ts ?? findSharedFile(messages, deliveryId);
 }

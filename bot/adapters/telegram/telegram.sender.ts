@@ -9,6 +9,7 @@ import type { ConversationRef, Reply } from '../../../services/messaging/types.t
 import type { CallbackCodec } from './telegram-callback-data.ts';
 import { telegramErrorInfo, type TelegramClient } from './telegram-client.ts';
 import { parseTelegramThread } from './telegram-thread.ts';
+import { sendPhoto } from './telegram-photo.ts';
 import { renderTelegramEdit, renderTelegramReply, type InlineKeyboard } from './telegram.renderer.ts';
 
 /** What the sender needs (the adapter module builds it from the app's config). */
@@ -74,10 +75,18 @@ export function createTelegramSender(opts: TelegramSenderOptions): PlatformSende
     platform: 'telegram',
 
     async post(ref, reply: Reply, postOpts?: PostOptions) {
-      const rendered = await renderTelegramReply(reply, callbacks, limit);
       // An explicit parent (threadUnderKey) wins over the reply target carried in the ref.
       const explicit = postOpts?.replyToMessageId !== undefined && /^[1-9][0-9]*$/.test(postOpts.replyToMessageId) ? Number(postOpts.replyToMessageId) : undefined;
       const replyTo = explicit ?? parseTelegramThread(ref.threadId).replyTo;
+      if (reply.image) {
+        try {
+          const sent = await sendPhoto(client, callbacks, ref.chatId, ref, { ...reply, image: reply.image }, replyTo);
+          return { messageId: String(sent.message_id) };
+        } catch (err) {
+          throw mapTelegramError(err);
+        }
+      }
+      const rendered = await renderTelegramReply(reply, callbacks, limit);
       let chatId = ref.chatId;
       let last: SentMessage | undefined;
       for (let i = 0; i < rendered.chunks.length; i++) {

@@ -3,9 +3,12 @@
  * Lines become messages; buttons are shown as numbered choices and a number presses one.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Button, InboundEvent, OutboundRequest, Reply } from '../../../services/messaging/types.ts';
+import type { Button, InboundEvent, OutboundRequest, Reply, ReplyImage } from '../../../services/messaging/types.ts';
 import { cleanText } from '../../../services/text/sanitize.ts';
 
 export interface TerminalOptions {
@@ -17,6 +20,16 @@ export interface TerminalOptions {
   /** Hands an event to the pipeline and resolves when it was handled. */
   handle(event: InboundEvent): Promise<unknown>;
   prompt?: string;
+  /** Where pictures are written (default: the system's temp directory). */
+  imageDir?: string;
+}
+
+/** Writes a reply's picture to a file of its own (readable by this user only); returns its path. */
+export async function writeImage(image: ReplyImage, dir: string = tmpdir()): Promise<string> {
+  const safe = image.name.replace(/[^\w.-]+/g, '_') || 'image.png';
+  const path = join(dir, `a2d2-${randomUUID().slice(0, 8)}-${safe}`);
+  await writeFile(path, Buffer.from(image.dataBase64, 'base64'), { mode: 0o600 });
+  return path;
 }
 
 /** Plain-text rendering of a neutral reply; `buttonBase` numbers its buttons. */
@@ -49,6 +62,8 @@ export function createTerminalSession(opts: TerminalOptions): TerminalSession {
       const base = buttons.length + 1;
       buttons = [...buttons, ...(req.reply.buttons ?? [])];
       opts.output.write(`${renderPlain(req.reply, base)}\n`);
+      // A picture cannot be shown in a terminal: it goes to a file, and its path is printed.
+      if (req.reply.image) opts.output.write(`${await writeImage(req.reply.image, opts.imageDir)}\n`);
     },
     async run() {
       const rl = createInterface({ input: opts.input, terminal: false });
