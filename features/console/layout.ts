@@ -90,7 +90,7 @@ ${opts.body}
 }
 
 /** A page that only says what went wrong (a 4xx), with a way back. */
-export function messagePage(c: PageCtx, title: string, text: string, back?: { path: string; labelKey: string }): string {
-  const link = back ?? (c.user ? { path: '/console/tickets', labelKey: 'console.back' } : { path: '/console/login', labelKey: 'console.login.again' });
-  return page(c, { title, body: html`<p class="message">${text}</p><p><a href="${href(c, link.path)}">${c.t(link.labelKey)}</a></p>` });
+export function messagePage(c: PageCtx, title: string, text: string, back?: { path: string; label: string }): string {
+  const link = back ?? (c.user ? { path: '/console/tickets', label: c.t('console.back') } : { path: '/console/login', label: c.t('console.login.again') });
+  return page(c, { title, body: html`<p class="message">${text}</p><p><a href="${href(c, link.path)}">${link.label}</a></p>` });
 }

@@ -50,9 +50,11 @@ export function makePageCtx(defaultLocale: Locale) {
   return (req: FastifyRequest, reply: FastifyReply, user: ConsoleUser | null, withForms = true, fallback: string | null = null): PageCtx => {
     const query = { ...((req.query ?? {}) as Record<string, string>) };
     const explicitLang = query.lang === 'ru' || query.lang === 'en' ? query.lang : null;
+    // The language switch links to the page itself: after a form's POST, to the tickets instead.
+    const path = req.method === 'GET' ? req.url.split('?')[0]! : '/console/tickets';
     const stored = user?.locale ?? (fallback === 'ru' || fallback === 'en' ? fallback : null);
     const locale: Locale = explicitLang ?? stored ?? defaultLocale;
-    return { locale, t: translator(locale), user, csrf: withForms ? reply.generateCsrf() : null, path: req.url.split('?')[0]!, query, explicitLang };
+    return { locale, t: translator(locale), user, csrf: withForms ? reply.generateCsrf() : null, path, query: req.method === 'GET' ? query : {}, explicitLang };
   };
 }
 

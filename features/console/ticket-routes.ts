@@ -102,7 +102,7 @@ export function ticketPages(deps: TicketPagesDeps & { pageCtx: PageCtxOf }) {
       const c = pageCtx(req, reply, user, false);
       const res = await deps.press(user, c.locale, TICKET_ACTIONS.ack, String(id), `ticket:${id}`);
       if (res.outcome === 'ok') return reply.redirect(href(c, `/console/tickets/${id}`, { done: 'ack' }), 303);
-      const back = { path: `/console/tickets/${id}`, labelKey: 'console.back' };
+      const back = { path: `/console/tickets/${id}`, label: c.t('console.backToTicket', { id }) };
       if (res.outcome === 'denied') return send(reply, 403, messagePage(c, c.t('console.error.forbidden.title'), c.t('console.error.forbidden.text', { role: user.role }), back));
       if (res.outcome === 'unknown') return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('console.error.notFound.text')));
       const status = res.key === 'tickets.error.notFound' ? 404 : 409;

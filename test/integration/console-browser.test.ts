@@ -210,6 +210,8 @@ test('a viewer (their stored language Russian) sees no Ack button; posting the f
   assert.equal(await submitForm(page, `${t.url}/console/tickets/${ids.viewer}/ack`, { _csrf: csrf }), 403);
   assert.equal(await h1(page), 'Нет доступа');
   assert.match(await page.locator('main').innerText(), /Вашей роли \(viewer\) это не разрешено/);
+  assert.equal(await page.locator(`main a[href="/console/tickets/${ids.viewer}"]`).innerText(), `Вернуться к заявке #${ids.viewer}`);
+  assert.equal(await page.locator('nav.languages a[lang=en]').getAttribute('href'), '/console/tickets?lang=en', 'the language switch of a POST answer leads to a page, not the form action');
   await screenshot(page, SHOTS, 'forbidden-ru');
   await assertAccessible(page, 'forbidden (ru)');
   const ticket = await t.app.deps.db.ticket.findUniqueOrThrow({ where: { id: ids.viewer } });
