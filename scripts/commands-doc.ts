@@ -34,6 +34,16 @@ for (const c of app.deps.registry.visible()) {
     `| \`${c.aliases.en[0] ?? c.id}\` | \`${esc(usage)}\` | ${esc(en(c.summaryKey))} | ${esc(c.aliases.ru.join(', '))} — ${esc(ru(c.summaryKey))} | ${(c.slash ?? []).map((s) => `/${s}`).join(' ')} | ${roles} |`,
   );
 }
+lines.push(
+  '',
+  '`sla [days]` (1 to 365, default 30) answers with the figures per severity and then a PNG chart: per week',
+  '(Monday, `tickets.timeZone`) and severity, the share of the tickets opened that week that met their',
+  'first-response and their resolution clock. Slack gets the chart as a file shared into the chat or',
+  'thread, Telegram as a photo, the terminal as a temp file whose path is printed. The chart needs a',
+  'system font (DejaVu Sans or Liberation Sans, e.g. the `fonts-dejavu-core` package); without one the',
+  'figures come alone and the log says so once. The same figures and chart can be posted weekly to',
+  'chosen chats: `tickets.slaReport` in docs/configuration.md.',
+);
 writeFileSync(new URL('../docs/commands.md', import.meta.url), `${lines.join('\n')}\n`);
 console.log(`wrote docs/commands.md (${app.deps.registry.visible().length} commands)`);
 await app.stop();
