@@ -279,6 +279,12 @@ test('sign out ends the session; an admin signs in with A2D2_API_TOKEN on the lo
   await Promise.all([page.waitForURL(/\/console\/tickets$/), page.click('button:has-text("Sign in")')]);
   assert.match(await page.locator('.who').innerText(), /\(admin\)/);
   assert.ok(t.logs.every((l) => !l.includes(API_TOKEN)), 'the token is never logged');
+  // The role is checked on every request: once it is no longer the one signed in with, the session ends.
+  const admin = await t.app.deps.db.userIdentity.findUniqueOrThrow({ where: { platform_platformUserId: { platform: 'console', platformUserId: 'api-token' } } });
+  await t.app.deps.db.user.update({ where: { id: admin.userId }, data: { role: 'operator' } });
+  await page.goto(`${t.url}/console/tickets`);
+  assert.equal(new URL(page.url()).pathname, '/console/login', 'a changed role ends the session');
+  await t.app.deps.db.user.update({ where: { id: admin.userId }, data: { role: 'admin' } });
   await context.close();
 });
 
