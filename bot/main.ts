@@ -37,6 +37,9 @@ const USAGE = `usage: a2d2 <command>
                                    check a running deployment end to end (probes, metrics,
                                    database, a queue job answered by a worker, platform tokens,
                                    webhook routes); exits 1 when any check fails
+  support-process [--lang en|ru]   print the support process (P0-P3 times, business hours,
+                                   escalation, channels, how to reach support) as Markdown,
+                                   from this installation's configuration
   understand [--llm] [--llm-timeout 5s]
                                    JSON lines in ({"text", "lang"}), one JSON line out per input
   understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
@@ -164,6 +167,12 @@ async function main(argv: string[]): Promise<void> {
       await understand(config, logger, rest);
       process.exit(0);
       return;
+    case 'support-process': {
+      const { supportProcessCommand } = await import('./support-process-cli.ts');
+      process.exitCode = supportProcessCommand(rest, config, process.stdout);
+      process.stdout.write('', () => process.exit());
+      return;
+    }
     case 'smoke': {
       const { smokeCommand } = await import('./smoke-cli.ts');
       process.exitCode = await smokeCommand(rest, config, logger, process.stdout);

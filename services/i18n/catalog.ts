@@ -10,6 +10,7 @@ import { telegram } from './catalog/telegram.ts';
 import { tickets } from './catalog/tickets.ts';
 import { processes } from './catalog/processes.ts';
 import { webConsole } from './catalog/console.ts';
+import { support } from './catalog/support.ts';
 
 type Table = Record<string, string>;
 
@@ -22,4 +23,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, support);
