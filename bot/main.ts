@@ -1,6 +1,6 @@
 /**
  * CLI: `a2d2 start [--role all|http|worker]`, `a2d2 migrate [--status|--dry-run]`, `a2d2 chat`,
- * `a2d2 backup --out FILE`, `a2d2 restore FILE [--force]`.
+ * `a2d2 backup --out FILE`, `a2d2 restore FILE [--force]`, `a2d2 smoke`, `a2d2 doctor`.
  * `start` applies migrations first, so `npm start` works on a fresh machine.
  */
 import { userInfo } from 'node:os';
@@ -40,6 +40,11 @@ const USAGE = `usage: a2d2 <command>
   support-process [--lang en|ru]   print the support process (P0-P3 times, business hours,
                                    escalation, channels, how to reach support) as Markdown,
                                    from this installation's configuration
+  doctor [--lang en|ru] [--json] [--timeout 5s] [--public-url URL]
+                                   check this site's set-up before going live (config, Postgres
+                                   and migrations, Redis settings, Slack scopes, Telegram
+                                   webhook, model endpoint, public URL, disk, clock); one line
+                                   per check with the fix; exits 1 when any check fails
   understand [--llm] [--llm-timeout 5s]
                                    JSON lines in ({"text", "lang"}), one JSON line out per input
   understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
@@ -133,6 +138,13 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'doctor') {
+    // Before loadConfig: an invalid configuration is the doctor's first finding, not a crash.
+    const { doctorCommand } = await import('./doctor-cli.ts');
+    process.exitCode = await doctorCommand(rest, process.env, process.stdout);
+    process.stdout.write('', () => process.exit());
     return;
   }
   const config = loadConfig();

@@ -9,6 +9,7 @@ import { agents } from './catalog/agents.ts';
 import { telegram } from './catalog/telegram.ts';
 import { tickets } from './catalog/tickets.ts';
 import { processes } from './catalog/processes.ts';
+import { ops } from './catalog/ops.ts';
 import { webConsole } from './catalog/console.ts';
 import { support } from './catalog/support.ts';
 
@@ -23,4 +24,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, support);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support);

@@ -1,5 +1,5 @@
 /**
- * A fake OpenAI-compatible server (POST /v1/chat/completions) scripted per test: answers with
+ * A fake OpenAI-compatible server (POST /v1/chat/completions, GET /v1/models) scripted per test: answers with
  * text, tool calls, an HTTP error, or never answers; streams (SSE) when the request asks to.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -33,6 +33,8 @@ export interface FakeOpenAI {
   /** Base URL including /v1, for OPENAI_BASE_URL. */
   url: string;
   requests: FakeRequest[];
+  /** What GET /v1/models lists (tests may change it). */
+  models: string[];
   setHandler(h: FakeHandler): void;
   close(): Promise<void>;
 }
@@ -98,7 +100,13 @@ export async function startFakeOpenAI(handler: FakeHandler = () => ({ content: '
   let count = 0;
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
+  const fake = { models: ['gpt-4o-mini', 'gpt-4o'] };
   const server = createServer(async (req, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: fake.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) }));
+      return;
+    }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'not found' } }));
@@ -126,6 +134,12 @@ export async function startFakeOpenAI(handler: FakeHandler = () => ({ content: '
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    get models() {
+      return fake.models;
+    },
+    set models(list) {
+      fake.models = list;
+    },
     setHandler(next) {
       h = next;
       count = 0;

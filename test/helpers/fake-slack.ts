@@ -125,7 +125,7 @@ function parseArgs(raw: string, contentType: string | undefined): Record<string,
 }
 
 /** Scopes the fake reports for its bot token (x-oauth-scopes), unless told otherwise. */
-export const FAKE_SLACK_SCOPES = ['chat:write', 'commands', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'files:read', 'users:read'];
+export const FAKE_SLACK_SCOPES = ['chat:write', 'commands', 'app_mentions:read', 'im:history', 'channels:history', 'groups:history', 'files:read', 'files:write', 'users:read'];
 
 /**
  * Starts the fake. `token` is the bot token it accepts (anything else gets invalid_auth);
