@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
 import { durationMs } from '../services/duration.ts';
+import { translate } from '../services/i18n/i18n.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { applyPending, migrateCommand } from './migrate-cli.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
@@ -37,14 +38,14 @@ const USAGE = `usage: a2d2 <command>
                                    check a running deployment end to end (probes, metrics,
                                    database, a queue job answered by a worker, platform tokens,
                                    webhook routes); exits 1 when any check fails
-  support-process [--lang en|ru]   print the support process (P0-P3 times, business hours,
-                                   escalation, channels, how to reach support) as Markdown,
-                                   from this installation's configuration
   doctor [--lang en|ru] [--json] [--timeout 5s] [--public-url URL]
                                    check this site's set-up before going live (config, Postgres
                                    and migrations, Redis settings, Slack scopes, Telegram
                                    webhook, model endpoint, public URL, disk, clock); one line
                                    per check with the fix; exits 1 when any check fails
+  support-process [--lang en|ru]   print the support process (P0-P3 times, business hours,
+                                   escalation, channels, how to reach support) as Markdown,
+                                   from this installation's configuration
   understand [--llm] [--llm-timeout 5s]
                                    JSON lines in ({"text", "lang"}), one JSON line out per input
   understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
@@ -55,7 +56,7 @@ function parseRole(args: string[]): Role {
   if (i < 0) return 'all';
   const value = args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
   if (value === 'all' || value === 'http' || value === 'worker') return value;
-  throw new ConfigError('--role', 'one of all, http, worker');
+  throw new ConfigError('--role', translate('en', 'startup.role'));
 }
 
 /** Applies pending migrations in this process: a plain pg connection, no schema engine. */

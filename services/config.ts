@@ -14,14 +14,18 @@ import { durationSchema } from './duration.ts';
 import { SHIPPED_SECRET_ENV } from './processes/definition.ts';
 import { parseSentinels, type RedisTarget } from './redis.ts';
 import { redisConfigSchema } from './redis.config.ts';
+import { translate } from './i18n/i18n.ts';
 
-/** A start-up configuration error: `key` names the setting, `message` says what is expected. */
+/**
+ * A start-up configuration error: `key` names the setting, `message` says what is expected.
+ * Worded from the catalogue's `startup.*` keys (docs/troubleshooting.md explains each).
+ */
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
     readonly expected: string,
   ) {
-    super(`config: ${key}: ${expected}`);
+    super(translate('en', 'startup.config', { key, expected }));
     this.name = 'ConfigError';
   }
 }
@@ -190,7 +194,7 @@ export function loadYaml(path: string | null): YamlConfig {
   const doc = parseDocument(source, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new ConfigError(path, `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    throw new ConfigError(path, translate('en', 'startup.yamlSyntax', { line: e.linePos?.[0]?.line ?? '?', reason: e.message.split('\n')[0] }));
   }
   const parsed = yamlSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
@@ -224,7 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   let configPath: string | null = null;
   if (explicit) {
     configPath = resolve(explicit);
-    if (!existsSync(configPath)) throw new ConfigError('A2D2_CONFIG', `file not found: ${configPath}`);
+    if (!existsSync(configPath)) throw new ConfigError('A2D2_CONFIG', translate('en', 'startup.configNotFound', { path: configPath }));
   } else if (existsSync(resolve('a2d2.yaml'))) {
     configPath = resolve('a2d2.yaml');
   }

@@ -12,6 +12,7 @@ import { processes } from './catalog/processes.ts';
 import { ops } from './catalog/ops.ts';
 import { webConsole } from './catalog/console.ts';
 import { support } from './catalog/support.ts';
+import { startup } from './catalog/startup.ts';
 
 type Table = Record<string, string>;
 
@@ -24,4 +25,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support, startup);

@@ -32,7 +32,7 @@ export type TelegramMode = 'webhook' | 'polling';
 export function resolveTelegramMode(env: { TELEGRAM_MODE?: TelegramMode | undefined; TELEGRAM_WEBHOOK_SECRET?: string | undefined }): TelegramMode {
   const mode = env.TELEGRAM_MODE ?? (env.TELEGRAM_WEBHOOK_SECRET ? 'webhook' : 'polling');
   if (mode === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'required in webhook mode (TELEGRAM_MODE=webhook): 1-256 characters of A-Z, a-z, 0-9, _ and -');
+    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', translate('en', 'startup.telegramWebhookSecret'));
   }
   return mode;
 }
@@ -221,7 +221,7 @@ export function createTelegramModule(deps: CoreDeps): FeatureModule | null {
         logger.info({ bot: me.username, mode }, mode === 'webhook' ? `telegram: webhook mode at POST ${TELEGRAM_WEBHOOK_PATH}` : 'telegram: long polling (local use)');
       } catch (err) {
         const info = telegramErrorInfo(err);
-        if (info?.code === 401 || info?.code === 404) throw new ConfigError('TELEGRAM_BOT_TOKEN', `Telegram refused the token (${info.code} ${info.description})`);
+        if (info?.code === 401 || info?.code === 404) throw new ConfigError('TELEGRAM_BOT_TOKEN', translate('en', 'startup.telegramToken', { code: info.code, description: info.description }));
         // Telegram unreachable: the first update retries getMe.
         logger.warn({ err: info?.description ?? String(err) }, 'telegram: getMe failed; will retry on the first update');
       }
