@@ -13,6 +13,7 @@ import { configSections } from './config-sections.ts';
 import { durationSchema } from './duration.ts';
 import { SHIPPED_SECRET_ENV } from './processes/definition.ts';
 import { parseSentinels, type RedisTarget } from './redis.ts';
+import { parseTargets } from './db/pg-hosts.ts';
 import { redisConfigSchema } from './redis.config.ts';
 import { translate } from './i18n/i18n.ts';
 
@@ -49,6 +50,19 @@ const urlString = (protocols: string[]) =>
     { message: `a URL (${protocols.join(' or ')})` },
   );
 
+/** A postgresql:// address, one host or several (`db1:5432,db2:5432`, with target_session_attrs). */
+const pgUrlString = z.string().refine(
+  (v) => {
+    try {
+      const t = parseTargets(v);
+      return t.hosts.length > 0 && ['postgresql:', 'postgres:'].includes(new URL(t.base).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'a URL (postgresql:, one host or several separated by commas)' },
+);
+
 const sentinelList = z.string().transform((v, ctx) => {
   try {
     const list = parseSentinels(v);
@@ -63,7 +77,7 @@ const sentinelList = z.string().transform((v, ctx) => {
 /** Environment variables (the outside contract). */
 export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
-  DATABASE_URL: urlString(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/a2d2'),
+  DATABASE_URL: pgUrlString.default('postgresql://postgres@127.0.0.1:5432/a2d2'),
   REDIS_URL: urlString(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   /** Sentinels that know the Redis primary, `host:port,host:port`; with them REDIS_URL gives only credentials and db. */
   REDIS_SENTINELS: sentinelList.optional(),

@@ -3,13 +3,17 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { poolConfig } from './db/pg-hosts.ts';
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.ts';
 
-/** Opens a client; `max` bounds the pool. Close with `db.$disconnect()`. */
+/**
+ * Opens a client; `max` bounds the pool. Close with `db.$disconnect()`. An address with several
+ * hosts and `target_session_attrs=read-write` follows the primary (services/db/pg-hosts.ts).
+ */
 export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  const adapter = new PrismaPg(poolConfig(databaseUrl, { max: opts.max ?? 10 }));
   return new PrismaClient({ adapter });
 }
 

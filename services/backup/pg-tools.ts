@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import { connectClient } from '../db/pg-hosts.ts';
 
 /** A failure the operator can act on; the message is one line of plain English. */
 export class BackupError extends Error {
@@ -54,12 +55,16 @@ export async function checkTool(tool: PgTool, server: number, env: NodeJS.Proces
 
 /** libpq connection settings from a postgres URL: the URL without password, and the env. */
 export function connectionFor(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): { dbname: string; env: NodeJS.ProcessEnv } {
-  const url = new URL(databaseUrl);
+  // libpq reads several hosts and target_session_attrs itself; the URL class reads one host.
+  const hosts = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^/?]*)/.exec(databaseUrl)?.[1] ?? '';
+  const url = new URL(databaseUrl.replace(hosts, hosts.split(',')[0] ?? ''));
   const password = decodeURIComponent(url.password);
   url.password = '';
   // Prisma's own parameters mean nothing to libpq, which refuses unknown ones.
   for (const key of ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer']) url.searchParams.delete(key);
-  return { dbname: url.toString(), env: password ? { ...env, PGPASSWORD: password } : env };
+  const first = url.toString();
+  const firstHost = /^postgres(?:ql)?:\/\/(?:[^@/]*@)?([^/?]*)/.exec(first)?.[1] ?? '';
+  return { dbname: first.replace(firstHost, hosts), env: password ? { ...env, PGPASSWORD: password } : env };
 }
 
 /** Runs pg_dump or pg_restore; a non-zero exit is a BackupError with the tool's first error line. */
@@ -75,9 +80,8 @@ export async function runTool(tool: PgTool, args: string[], databaseUrl: string,
 
 /** Opens a client, runs `fn`, always closes it. */
 export async function withPg<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = await connectClient(databaseUrl);
   client.on('error', () => {});
-  await client.connect();
   try {
     return await fn(client);
   } finally {

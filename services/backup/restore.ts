@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { databaseName, ensureDatabase, MIGRATIONS_DIR, readMigrationFiles } from '../db/migration-runner.ts';
+import { withDatabaseName } from '../db/pg-hosts.ts';
 import { BackupError, checkTool, runTool, serverMajor, withPg } from './pg-tools.ts';
 import { countRows } from './backup.ts';
 import { tarEntries } from './tar.ts';
@@ -164,9 +165,7 @@ async function verifyRestored(opts: RestoreOptions, manifest: Manifest): Promise
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult> {
   const manifest = await verifyArchive(opts.file);
   const pendingMigrations = await compareMigrations(manifest, opts);
-  const server = new URL(opts.databaseUrl);
-  server.pathname = '/postgres';
-  await withPg(server.toString(), async (client) => checkTool('pg_restore', await serverMajor(client), opts.env));
+  await withPg(withDatabaseName(opts.databaseUrl, 'postgres'), async (client) => checkTool('pg_restore', await serverMajor(client), opts.env));
   const createdDatabase = await prepareDatabase(manifest, opts);
   const { write, present } = await planFiles(manifest, opts);
   const work = await mkdtemp(join(tmpdir(), 'a2d2-restore-'));

@@ -20,6 +20,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { connectClient, firstHostUrl, withDatabaseName } from './pg-hosts.ts';
 
 /** The advisory lock key of the Prisma schema engine's migrate commands. */
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -104,7 +105,7 @@ function sameScript(sql: string, checksum: string): boolean {
 
 /** The database name in a postgres URL. */
 export function databaseName(databaseUrl: string): string {
-  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  const name = decodeURIComponent(firstHostUrl(databaseUrl).pathname.replace(/^\//, ''));
   if (!name) throw new Error('The database URL names no database');
   return name;
 }
@@ -121,10 +122,7 @@ export function quoteIdent(name: string): string {
  */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const name = databaseName(databaseUrl);
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  const client = await connectClient(withDatabaseName(databaseUrl, 'postgres'));
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return false;
@@ -212,9 +210,8 @@ export function planFrom(files: MigrationFile[], recorded: Map<string, RecordedM
 }
 
 async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = await connectClient(databaseUrl);
   client.on('error', () => {}); // a dropped connection fails the query in progress
-  await client.connect();
   try {
     return await fn(client);
   } finally {

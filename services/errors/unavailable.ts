@@ -11,14 +11,17 @@ const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '
 /** Prisma's codes for a database it cannot reach or that dropped the connection. */
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 
-/** PostgreSQL SQLSTATE classes 08 (connection), 53 (resources) and 57P (shutting down, cannot connect now). */
-const PG_STATE = /^(08|53|57P0[1-4])/;
+/**
+ * PostgreSQL SQLSTATE classes 08 (connection), 53 (resources), 57P (shutting down, cannot
+ * connect now), and 25006 (a write on a read-only host: a standby, or a primary being switched).
+ */
+const PG_STATE = /^(08|53|57P0[1-4]|25006)/;
 
 /** Messages of ioredis and BullMQ when Redis is down or the client is not connected. */
 const REDIS_MESSAGES = /Connection is closed|enableOfflineQueue options is false|Stream isn't writeable|Reached the max retries per request limit|connect ECONNREFUSED|Redis is not connected|Socket closed unexpectedly/i;
 
 /** Prisma and pg driver messages for a database that cannot be reached. */
-const DB_MESSAGES = /Can't reach database server|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection|connection refused|Server has closed the connection/i;
+const DB_MESSAGES = /Can't reach database server|database host \S+ is not|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Timed out fetching a new connection|connection refused|Server has closed the connection/i;
 
 /** A thrown value that means "a store or queue is unavailable now; retry later". */
 export class UnavailableError extends Error {
