@@ -6,6 +6,7 @@
  * the strict CSP allows no script at all.
  */
 import type { Locale, Translate } from '../../services/i18n/i18n.ts';
+import type { Role } from '../../services/users/roles.ts';
 import type { ConsoleUser } from './session.ts';
 import { html, withQuery, type Html } from './html.ts';
 
@@ -14,10 +15,20 @@ export interface Section {
   id: string;
   labelKey: string;
   path: string;
+  /** Only these roles see the entry (and may open the section); absent: everyone signed in. */
+  roles?: readonly Role[];
 }
 
 /** The console's sections, in navigation order. */
-export const SECTIONS: readonly Section[] = [{ id: 'tickets', labelKey: 'console.nav.tickets', path: '/console/tickets' }];
+export const SECTIONS: readonly Section[] = [
+  { id: 'tickets', labelKey: 'console.nav.tickets', path: '/console/tickets' },
+  { id: 'alerts', labelKey: 'console.nav.alerts', path: '/console/alerts' },
+];
+
+/** The roles that may open a section. */
+export function sectionRoles(id: string): readonly Role[] | undefined {
+  return SECTIONS.find((s) => s.id === id)?.roles;
+}
 
 /** What rendering one page knows about its request. */
 export interface PageCtx {
@@ -45,7 +56,8 @@ export function csrfField(c: PageCtx): Html {
 
 function nav(c: PageCtx, current: string | null): Html {
   if (!c.user) return html``;
-  const items = SECTIONS.map(
+  const user = c.user;
+  const items = SECTIONS.filter((s) => !s.roles || s.roles.includes(user.role)).map(
     (s) => html`<li><a href="${href(c, s.path)}"${s.id === current ? html` aria-current="page"` : ''}>${c.t(s.labelKey)}</a></li>`,
   );
   return html`<nav class="sections" aria-label="${c.t('console.nav.label')}"><ul>${items}</ul></nav>

@@ -39,6 +39,8 @@ export function createConsoleModule(deps: Services): FeatureModule | null {
       apiToken,
       defaultLocale: deps.config.file.defaultLocale,
       tickets: deps.tickets,
+      alerts: deps.alerts,
+      db: deps.db,
       users: deps.users,
       registry: deps.registry,
       clock: deps.clock,

@@ -21,8 +21,10 @@ import { STYLESHEET } from './style.ts';
 import type { LoginTokens } from './login-tokens.ts';
 import type { ConsoleUser, Sessions } from './session.ts';
 import { ticketPages, type TicketPagesDeps } from './ticket-routes.ts';
+import { createAccess } from './access.ts';
+import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
 
-export interface ConsoleRoutesDeps extends TicketPagesDeps {
+export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'> {
   secret: string;
   secure: boolean;
   tokens: LoginTokens;
@@ -194,6 +196,8 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
       });
 
       await app.register(ticketPages({ ...deps, pageCtx }));
+      const access = createAccess(deps.sessions, pageCtx);
+      await app.register(alertPages({ ...deps, access, pageCtx }));
     }, { prefix: '/console' });
   };
 }

@@ -41,4 +41,11 @@ dl.details { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 
 dl.details dt { font-weight: 600; }
 dl.details dd { margin: 0; }
 .description { white-space: pre-wrap; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+td.actions form { display: inline-flex; gap: .35rem; align-items: center; margin: 0 .5rem .25rem 0; }
+td.actions select { min-width: 5rem; }
+pre.json { white-space: pre-wrap; word-break: break-word; margin: 0; font-size: .85rem; background: #f6f6f6; padding: .35rem .5rem; }
+figure.chart { margin: 1rem 0; overflow-x: auto; }
+figure.chart svg { max-width: 100%; height: auto; }
+form.filters input[type=date] { font: inherit; padding: .3rem .4rem; border: 1px solid #767676; border-radius: 3px; }
 `;

@@ -1,6 +1,9 @@
 /** The web console (/console): the sign-in command, the page shell, tickets pages, errors. */
+import { consolePages } from './console-pages.ts';
+
 export const webConsole = {
   en: {
+    ...consolePages.en,
     'console.cmd.summary': 'Sign in to the web console: a one-time link, valid for 10 minutes',
     'console.cmd.usage': 'console',
     'console.link.issued': 'Your sign-in link to the web console (works once, valid for 10 minutes; do not share it): {url}',
@@ -89,6 +92,7 @@ export const webConsole = {
     'console.col.detail': 'Detail',
   },
   ru: {
+    ...consolePages.ru,
     'console.cmd.summary': 'Вход в веб-консоль: одноразовая ссылка на 10 минут',
     'console.cmd.usage': 'консоль',
     'console.link.issued': 'Ваша ссылка для входа в веб-консоль (одноразовая, действует 10 минут; никому её не пересылайте): {url}',

@@ -1,0 +1,114 @@
+/**
+ * The alerts page: GET /console/alerts (firing groups and the latest notifications), and the
+ * card's buttons as forms, POST /console/alerts/:id/ack and /console/alerts/:id/silence
+ * (hours 1, 4 or 24). The forms run the chat card's own button specs (`alert.ack`,
+ * `alert.silence`) through the registry: the same roles, the same alerts service call (which
+ * queues the card's edit) and the audit row of a press, with platform `console`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../services/db.ts';
+import type { Clock } from '../../services/clock.ts';
+import type { AlertService } from '../../services/alerts/alert.service.ts';
+import { ALERT_ACTIONS } from '../../services/alerts/alert-render.ts';
+import type { CommandRegistry } from '../../core/registry.ts';
+import { href } from './layout.ts';
+import type { Press } from './ack.ts';
+import { send, type Access, type PageCtxOf } from './access.ts';
+import { alertsPage, SILENCE_HOURS, type ActiveGroupView } from './alerts-view.ts';
+
+export interface AlertPagesDeps {
+  alerts: AlertService;
+  db: Db;
+  clock: Clock;
+  registry: CommandRegistry;
+  press: Press;
+  timeZone: string;
+  access: Access;
+  pageCtx: PageCtxOf;
+}
+
+const LANG = { type: 'string', enum: ['en', 'ru'] } as const;
+const listQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: ['ack', 'silence'] } } } as const;
+const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } } } as const;
+const ackBody = { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string', maxLength: 200 } } } as const;
+const silenceBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['hours'],
+  properties: { _csrf: { type: 'string', maxLength: 200 }, hours: { type: 'string', enum: [...SILENCE_HOURS] } },
+} as const;
+const postQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG } } as const;
+
+/** How many firing groups and history lines the page shows. */
+const ACTIVE_LIMIT = 100;
+const HISTORY_LIMIT = 50;
+
+/** Builds the alerts pages plugin. */
+export function alertPages(deps: AlertPagesDeps) {
+  const { db, access, pageCtx } = deps;
+  const canAct = (role: string) => deps.registry.action(ALERT_ACTIONS.ack)?.roles.includes(role as never) ?? false;
+
+  async function activeGroups(now: Date): Promise<ActiveGroupView[]> {
+    const groups = await deps.alerts.active(ACTIVE_LIMIT);
+    const silences = groups.length
+      ? await db.silence.findMany({ where: { groupId: { in: groups.map((g) => g.id) }, endsAt: { gt: now } }, select: { groupId: true, endsAt: true } })
+      : [];
+    const until = new Map<string, Date>();
+    for (const s of silences) if (s.groupId && (until.get(s.groupId)?.getTime() ?? 0) < s.endsAt.getTime()) until.set(s.groupId, s.endsAt);
+    return groups.map((g) => ({
+      id: g.id,
+      severity: g.severity,
+      service: g.service,
+      environment: g.environment,
+      title: g.title,
+      since: g.occurrenceAt ?? g.firstSeenAt,
+      flapping: g.flapping,
+      ackBy: g.ackBy,
+      ackAt: g.ackAt,
+      silencedUntil: until.get(g.id) ?? null,
+      ticketId: g.ticketId,
+    }));
+  }
+
+  async function history() {
+    const rows = await db.alert.findMany({
+      orderBy: { id: 'desc' },
+      take: HISTORY_LIMIT,
+      select: { id: true, receivedAt: true, status: true, group: { select: { severity: true, service: true, title: true } } },
+    });
+    return rows.map((a) => ({ id: String(a.id), receivedAt: a.receivedAt, status: a.status, severity: a.group.severity, service: a.group.service, title: a.group.title }));
+  }
+
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.get('/alerts', { schema: { querystring: listQuery } }, async (req, reply) => {
+      const user = await access.signedIn(req, reply);
+      if (!user) return reply;
+      const c = pageCtx(req, reply, user);
+      const now = deps.clock.now();
+      const done = (req.query as { done?: 'ack' | 'silence' }).done;
+      const [groups, recent] = await Promise.all([activeGroups(now), history()]);
+      return send(reply, 200, alertsPage(c, { groups, history: recent, canAct: canAct(user.role), timeZone: deps.timeZone, ...(done ? { notice: c.t(`console.alerts.done.${done}`) } : {}) }));
+    });
+
+    const back = (c: ReturnType<PageCtxOf>) => ({ path: '/console/alerts', label: c.t('console.alerts.back') });
+
+    app.post('/alerts/:id/ack', { schema: { params: idParams, body: ackBody, querystring: postQuery }, preHandler: app.csrfProtection }, async (req, reply) => {
+      const user = await access.signedIn(req, reply);
+      if (!user) return reply;
+      const { id } = req.params as { id: string };
+      const c = pageCtx(req, reply, user, false);
+      const res = await deps.press(user, c.locale, ALERT_ACTIONS.ack, id, `alert:${id}`);
+      return access.pressAnswer(reply, c, res, { done: href(c, '/console/alerts', { done: 'ack' }), back: back(c), notFoundKeys: ['alerts.notFound'] });
+    });
+
+    app.post('/alerts/:id/silence', { schema: { params: idParams, body: silenceBody, querystring: postQuery }, preHandler: app.csrfProtection }, async (req, reply) => {
+      const user = await access.signedIn(req, reply);
+      if (!user) return reply;
+      const { id } = req.params as { id: string };
+      const { hours } = req.body as { hours: string };
+      const c = pageCtx(req, reply, user, false);
+      const res = await deps.press(user, c.locale, ALERT_ACTIONS.silence, `${id}:${hours}`, `alert:${id}`);
+      return access.pressAnswer(reply, c, res, { done: href(c, '/console/alerts', { done: 'silence' }), back: back(c), notFoundKeys: ['alerts.notFound'] });
+    });
+  };
+}

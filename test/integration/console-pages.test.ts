@@ -1,0 +1,161 @@
+/**
+ * The console's pages beyond tickets, in a real headless Chromium against the real app:
+ * alerts (firing groups, history, Ack and Silence through the card's own button specs: the
+ * group, the audit row and the chat card's edit change as from chat; a viewer gets 403),
+ * process runs (list, step timeline with inputs and outputs, secrets masked; approve, deny,
+ * retry and cancel through the engine's operations and roles), the audit log (filters;
+ * admins and technicians only), the queue board (admins only) and the charts (SVG with a
+ * table of the same figures). Screenshots under test-artifacts/console/, axe-core on each page.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import type { TestApp } from '../helpers/app.ts';
+import { startChatTestApp, type ChatTestApp } from '../helpers/chat-app.ts';
+import type { FakeSlack } from '../helpers/fake-slack.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { assertAccessible, launchChromium, screenshot } from '../helpers/browser.ts';
+import { consoleSignIn, csrfOf, submitForm } from '../helpers/console-pages.ts';
+import { definitionsDir, startTarget, type Target } from './process-helpers.ts';
+
+const uid = () => randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+const RUN = uid();
+const CHANNEL = `CCP${RUN}`;
+const SERVICE = `cp-${RUN.toLowerCase()}`;
+const OPERATOR = `UOPP${RUN}`;
+const VIEWER = `UVWP${RUN}`;
+const TECH = `UTCP${RUN}`;
+const ADMIN = `UADP${RUN}`;
+const AM_TOKEN = `am-${randomUUID()}`;
+const API_TOKEN = `api-${randomUUID()}`;
+const SECRET = `sec-${randomUUID()}`;
+const SHOTS = 'console';
+
+let chat: ChatTestApp;
+let t: TestApp;
+let slack: FakeSlack;
+let browser: Browser;
+let target: Target;
+
+before(async () => {
+  target = await startTarget();
+  const dir = definitionsDir({
+    'approve.yaml': `
+name: cp-approve
+notify: "slack:${CHANNEL}"
+inputs:
+  what: { type: string, required: true }
+steps:
+  - id: ask
+    kind: approval
+    roles: [operator, admin]
+    message: "Go ahead with {{ inputs.what }}?"
+    timeout: 1h
+  - { id: done, kind: notify, text: "went ahead with {{ inputs.what }}" }
+`,
+    'call.yaml': `
+name: cp-call
+inputs:
+  base: { type: string, required: true }
+steps:
+  - id: call
+    kind: http
+    method: POST
+    url: "{{ inputs.base }}/cp-call"
+    headers: { authorization: "Bearer \${env.CP_TOKEN}" }
+    retry: { attempts: 1 }
+`,
+  });
+  chat = await startChatTestApp({
+    env: { A2D2_PUBLIC_URL: 'https://a2d2.example.test', A2D2_CONSOLE_SECRET: `console-secret-${randomUUID()}`, A2D2_API_TOKEN: API_TOKEN, ALERTMANAGER_TOKEN: AM_TOKEN, CP_TOKEN: SECRET },
+    yaml: {
+      roles: { operator: [`slack:${OPERATOR}`], technician: [`slack:${TECH}`], admin: [`slack:${ADMIN}`] },
+      alerts: { routes: [{ match: { service: SERVICE }, destinations: [`slack:${CHANNEL}`] }] },
+      http: { rateLimitPerMinute: 1_000_000 },
+      processes: { folder: dir, includeShipped: false, secretEnv: ['CP_TOKEN'], http: { allowHosts: ['127.0.0.1:*'] }, queue: { lockDurationMs: 10_000, stalledIntervalMs: 5_000 } },
+    } as never,
+  });
+  ({ t, slack } = chat);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (t) await t.app.deps.db.silence.deleteMany({ where: { createdBy: { contains: RUN } } });
+  await chat?.stop();
+  await target?.close();
+});
+
+/** One Alertmanager notification for a group of this run's service. */
+async function fire(name: string, severity = 'critical'): Promise<string> {
+  const labels = { alertname: name, service: SERVICE, severity, environment: 'production' };
+  const res = await fetch(`${t.url}/webhooks/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` },
+    body: JSON.stringify({ version: '4', groupKey: `{}:{alertname="${name}",run="${RUN}"}`, status: 'firing', commonLabels: labels, alerts: [{ status: 'firing', labels, annotations: { summary: `${name} summary` }, startsAt: new Date().toISOString() }] }),
+  });
+  assert.equal(res.status, 202);
+  return ((await res.json()) as { groupId: string }).groupId;
+}
+
+const h1 = (page: import('playwright-core').Page) => page.locator('h1').innerText();
+
+test('alerts: firing groups and history; Ack and Silence as the card buttons (group, audit, card edit); a viewer gets 403', async () => {
+  const db = t.app.deps.db;
+  const groupId = await fire(`CpCheckout${RUN}`);
+  const other = await fire(`CpSearch${RUN}`, 'warning');
+  const link = await waitFor(() => db.messageLink.findFirst({ where: { messageKey: `alert:${groupId}`, chatId: CHANNEL } }), 'the card posted');
+
+  const { context, page } = await consoleSignIn(browser, chat, OPERATOR);
+  await page.goto(`${t.url}/console/alerts`);
+  assert.equal(await h1(page), 'Alerts');
+  assert.equal(await page.locator('nav.sections a[aria-current=page]').innerText(), 'Alerts');
+  const row = (id: string) => page.locator(`tr[data-group="${id}"]`);
+  assert.match(await row(groupId).innerText(), new RegExp(`CpCheckout${RUN}[\\s\\S]*critical[\\s\\S]*${SERVICE}[\\s\\S]*Steady[\\s\\S]*Not acknowledged`));
+  assert.match(await row(other).innerText(), /warning/);
+  const ids = await page.locator('tr[data-group]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { group: string } }).dataset.group));
+  assert.ok(ids.indexOf(groupId) < ids.indexOf(other), 'critical before warning');
+  assert.match(await page.locator('table.history').innerText(), new RegExp(`CpCheckout${RUN}`));
+  await screenshot(page, SHOTS, 'alerts');
+  await assertAccessible(page, 'alerts');
+
+  const pressedAt = new Date();
+  await Promise.all([page.waitForURL(/done=ack/), row(groupId).locator('button:has-text("Acknowledge")').click()]);
+  assert.match(await page.locator('.notice').innerText(), /acknowledged/);
+  assert.match(await row(groupId).innerText(), /Acknowledged by/);
+  const acked = await db.alertGroup.findUniqueOrThrow({ where: { id: groupId } });
+  assert.ok(acked.ackAt, 'the group is acknowledged');
+  assert.deepEqual((await db.auditLog.findMany({ where: { action: 'action:alert.ack', target: `alert:${groupId}` } })).map((a) => [a.platform, a.outcome]), [['console', 'ok']]);
+  await waitFor(() => slack.callsTo('chat.update').find((c) => c.args.channel === CHANNEL && c.args.ts === link.platformMessageId && String(JSON.stringify(c.args)).includes('Acknowledged')), 'the card edited in Slack');
+  assert.ok(await db.outboundMessage.findFirst({ where: { messageKey: `alert:${groupId}`, createdAt: { gte: pressedAt } } }), 'an outbound row edits the card');
+
+  await page.selectOption(`#sil-${groupId}`, '4');
+  await Promise.all([page.waitForURL(/done=silence/), row(groupId).locator('button:has-text("Silence")').click()]);
+  assert.match(await row(groupId).innerText(), /Silenced until/);
+  const silence = await db.silence.findFirstOrThrow({ where: { groupId } });
+  const hours = (silence.endsAt.getTime() - silence.startsAt.getTime()) / 3_600_000;
+  assert.equal(hours, 4);
+  await db.silence.update({ where: { id: silence.id }, data: { createdBy: `${silence.createdBy} ${RUN}` } });
+  assert.deepEqual((await db.auditLog.findMany({ where: { action: 'action:alert.silence', target: `alert:${groupId}` } })).map((a) => [a.platform, a.outcome, (a.detail as { value: string }).value]), [['console', 'ok', `${groupId}:4`]]);
+  await screenshot(page, SHOTS, 'alerts-acknowledged');
+
+  const bad = await page.request.post(`${t.url}/console/alerts/${other}/silence`, { form: { _csrf: await csrfOf(page), hours: '5' }, maxRedirects: 0 });
+  assert.equal(bad.status(), 400);
+  assert.match(await bad.text(), /hours/, 'the refusal names the field');
+  await context.close();
+
+  const viewer = await consoleSignIn(browser, chat, VIEWER);
+  await viewer.page.goto(`${t.url}/console/alerts?lang=ru`);
+  assert.equal(await h1(viewer.page), 'Алерты');
+  assert.equal(await viewer.page.locator('td.actions').count(), 0, 'no forms for a viewer');
+  await screenshot(viewer.page, SHOTS, 'alerts-ru-viewer');
+  await assertAccessible(viewer.page, 'alerts (ru, viewer)');
+  assert.equal(await submitForm(viewer.page, `${t.url}/console/alerts/${other}/ack?lang=ru`, { _csrf: await csrfOf(viewer.page) }), 403);
+  assert.equal(await h1(viewer.page), 'Нет доступа');
+  assert.equal((await db.alertGroup.findUniqueOrThrow({ where: { id: other } })).ackAt, null, 'nothing changed');
+  assert.deepEqual((await db.auditLog.findMany({ where: { action: 'action:alert.ack', target: `alert:${other}` } })).map((a) => a.outcome), ['denied']);
+  const forged = await viewer.page.request.post(`${t.url}/console/alerts/${other}/ack`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
+  assert.equal(forged.status(), 403);
+  await viewer.context.close();
+});
