@@ -23,6 +23,7 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { id: 'tickets', labelKey: 'console.nav.tickets', path: '/console/tickets' },
   { id: 'alerts', labelKey: 'console.nav.alerts', path: '/console/alerts' },
+  { id: 'runs', labelKey: 'console.nav.runs', path: '/console/runs' },
 ];
 
 /** The roles that may open a section. */

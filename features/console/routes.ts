@@ -23,6 +23,7 @@ import type { ConsoleUser, Sessions } from './session.ts';
 import { ticketPages, type TicketPagesDeps } from './ticket-routes.ts';
 import { createAccess } from './access.ts';
 import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
+import { runPages } from './run-routes.ts';
 
 export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'> {
   secret: string;
@@ -198,6 +199,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
       await app.register(ticketPages({ ...deps, pageCtx }));
       const access = createAccess(deps.sessions, pageCtx);
       await app.register(alertPages({ ...deps, access, pageCtx }));
+      await app.register(runPages({ ...deps, access, pageCtx }));
     }, { prefix: '/console' });
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The processes buttons: approve and deny on an approval step's message (the step's own
- * `roles` decide who may), and cancel on a run's progress message (operators).
+ * `roles` decide who may), cancel on a run's progress message, and retry of a failed run
+ * (operators, as `run cancel|retry <id>`; the console's forms press these).
  */
 import { ROLES } from '../../services/users/roles.ts';
 import type { ActionSpec } from '../../core/registry.ts';
@@ -33,5 +34,14 @@ export function processActions(engine: Engine): ActionSpec[] {
     },
   };
 
-  return [decide(true), decide(false), cancel];
+  const retry: ActionSpec = {
+    id: PROCESS_ACTIONS.retry,
+    roles: OPERATORS,
+    async handler(ctx, value) {
+      const r = await guard(() => engine.retry(runId(value)));
+      return { text: ctx.t('processes.retried', { id: r.id }) };
+    },
+  };
+
+  return [decide(true), decide(false), cancel, retry];
 }

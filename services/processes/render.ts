@@ -12,6 +12,8 @@ export const PROCESS_ACTIONS = {
   approve: 'process.approve',
   deny: 'process.deny',
   cancel: 'process.cancel',
+  /** Retry of a failed run (the console's form; chat has `run retry <id>`). */
+  retry: 'process.retry',
 } as const;
 
 /** The logical message key of a run's progress message. */

@@ -159,3 +159,104 @@ test('alerts: firing groups and history; Ack and Silence as the card buttons (gr
   assert.equal(forged.status(), 403);
   await viewer.context.close();
 });
+
+async function startRun(process: string, inputs: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${t.url}/api/v1/processes/${process}/runs`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ inputs }) });
+  assert.equal(res.status, 201, await res.clone().text());
+  return ((await res.json()) as { id: number }).id;
+}
+
+const runStatus = (id: number) => t.app.deps.db.processRun.findUniqueOrThrow({ where: { id } }).then((r) => r.status);
+const waitRun = (id: number, status: string) => waitFor(async () => ((await runStatus(id)) === status ? true : null), `run ${id} ${status}`, 20_000);
+const waitStep = (id: number, step: string, status: string) =>
+  waitFor(() => t.app.deps.db.processStepRun.findFirst({ where: { runId: id, stepId: step, status } }), `run ${id} step ${step} ${status}`, 20_000);
+const audited = async (action: string, id: number) => (await t.app.deps.db.auditLog.findMany({ where: { action, target: `run:${id}` }, orderBy: { id: 'asc' } })).map((a) => [a.platform, a.outcome]);
+
+test('runs: list and timeline; approve and deny by the step roles (a viewer gets 403), retry and cancel for operators; secrets masked', async () => {
+  target.routes.set('/cp-call', { status: 500, body: { error: 'down' } });
+  const approveId = await startRun('cp-approve', { what: 'the rollout' });
+  const denyId = await startRun('cp-approve', { what: 'the migration' });
+  const cancelId = await startRun('cp-approve', { what: 'the cleanup' });
+  const failId = await startRun('cp-call', { base: target.url });
+  const ask = await waitStep(approveId, 'ask', 'waiting');
+  await waitStep(denyId, 'ask', 'waiting');
+  await waitStep(cancelId, 'ask', 'waiting');
+  await waitRun(failId, 'failed');
+
+  const viewer = await consoleSignIn(browser, chat, VIEWER);
+  await viewer.page.goto(`${t.url}/console/runs/${approveId}`);
+  assert.equal(await viewer.page.locator('button:has-text("Cancel the run")').count(), 0, 'no cancel for a viewer');
+  assert.equal(await submitForm(viewer.page, `${t.url}/console/runs/${approveId}/approvals/${ask.id}/approve`, { _csrf: await csrfOf(viewer.page) }), 403);
+  assert.match(await viewer.page.locator('main').innerText(), /Only operator, admin may decide this \(your role: viewer\)/);
+  await viewer.page.goto(`${t.url}/console/runs/${failId}`);
+  assert.equal(await viewer.page.locator('button:has-text("Retry")').count(), 0, 'no retry for a viewer');
+  assert.equal(await submitForm(viewer.page, `${t.url}/console/runs/${failId}/retry`, { _csrf: await csrfOf(viewer.page) }), 403);
+  assert.equal(await runStatus(approveId), 'running');
+  assert.equal(await runStatus(failId), 'failed');
+  assert.deepEqual(await audited('action:process.approve', approveId), [['console', 'invalid']]);
+  assert.deepEqual(await audited('action:process.retry', failId), [['console', 'denied']]);
+  await viewer.context.close();
+
+  const { context, page } = await consoleSignIn(browser, chat, OPERATOR);
+  await page.goto(`${t.url}/console/runs`);
+  assert.equal(await h1(page), 'Process runs');
+  for (const [id, status] of [[approveId, 'running'], [failId, 'failed']] as const) {
+    assert.equal(await page.locator(`tr[data-run="${id}"]`).getAttribute('data-status'), status);
+  }
+  assert.match(await page.locator(`tr[data-run="${failId}"]`).innerText(), /cp-call[\s\S]*failed[\s\S]*API/);
+  await screenshot(page, SHOTS, 'runs');
+  await assertAccessible(page, 'runs');
+
+  await Promise.all([page.waitForURL(new RegExp(`/console/runs/${failId}$`)), page.locator(`tr[data-run="${failId}"] a`).first().click()]);
+  assert.equal(await h1(page), `Run #${failId}: cp-call`);
+  const call = page.locator('tr[data-step="call"]');
+  assert.equal(await call.getAttribute('data-status'), 'failed');
+  const html = await page.content();
+  assert.ok(!html.includes(SECRET), 'the secret is never shown');
+  assert.match(await call.innerText(), /answered 500/);
+  assert.match(await page.locator('pre[data-inputs]').innerText(), new RegExp(`"base": "${target.url.replace(/[.]/g, '\\.')}"`));
+  await screenshot(page, SHOTS, 'run-failed');
+  await assertAccessible(page, 'run (failed)');
+  // The target now answers with the secret it was sent: the engine stores the body masked.
+  target.routes.set('/cp-call', { status: 200, body: { ok: true, echo: SECRET } });
+  await Promise.all([page.waitForURL(/done=retry/), page.click('button:has-text("Retry from the failed step")')]);
+  await waitRun(failId, 'succeeded');
+  assert.match(String(target.requests.at(-1)?.headers.authorization), new RegExp(SECRET), 'the step sent the secret');
+  await page.reload();
+  assert.equal(await call.getAttribute('data-status'), 'succeeded');
+  assert.match(await call.innerText(), /"echo": "\*\*\*"/, 'the output as the engine stored it, masked');
+  assert.match(await call.innerText(), /"authorization": "Bearer \*\*\*"/, 'the input as the engine stored it, masked');
+  assert.equal(await page.locator('main').getByText('Nothing to do here for this run.').count(), 1);
+  assert.ok(!(await page.content()).includes(SECRET), 'the secret is never shown');
+  await screenshot(page, SHOTS, 'run-retried');
+  assert.deepEqual(await audited('action:process.retry', failId), [['console', 'denied'], ['console', 'ok']]);
+
+  await page.goto(`${t.url}/console/runs/${approveId}`);
+  assert.match(await page.locator(`[data-approval="${ask.id}"]`).innerText(), /Step "ask" waits for an approval/);
+  await screenshot(page, SHOTS, 'run-approval');
+  await assertAccessible(page, 'run (approval)');
+  await Promise.all([page.waitForURL(/done=approve/), page.locator(`[data-approval="${ask.id}"] button:has-text("Approve")`).click()]);
+  await waitRun(approveId, 'succeeded');
+  const approved = await t.app.deps.db.processStepRun.findUniqueOrThrow({ where: { id: ask.id } });
+  assert.equal((approved.output as { approved: boolean }).approved, true);
+  assert.deepEqual(await audited('action:process.approve', approveId), [['console', 'invalid'], ['console', 'ok']]);
+  await page.reload();
+  assert.equal(await page.locator('tr[data-step="done"]').getAttribute('data-status'), 'succeeded');
+  await screenshot(page, SHOTS, 'run-approved');
+
+  await page.goto(`${t.url}/console/runs/${denyId}?lang=ru`);
+  await Promise.all([page.waitForURL(/done=deny/), page.locator('button:has-text("Отклонить")').click()]);
+  await waitRun(denyId, 'failed');
+  assert.equal((await t.app.deps.db.processStepRun.findFirstOrThrow({ where: { runId: denyId, stepId: 'ask' } })).status, 'denied');
+  assert.match(await page.locator('.notice').innerText(), /Отклонено/);
+  await screenshot(page, SHOTS, 'run-denied-ru');
+  await assertAccessible(page, 'run (denied, ru)');
+
+  await page.goto(`${t.url}/console/runs/${cancelId}`);
+  await Promise.all([page.waitForURL(/done=cancel/), page.click('button:has-text("Cancel the run")')]);
+  assert.equal(await runStatus(cancelId), 'cancelled');
+  assert.deepEqual(await audited('action:process.cancel', cancelId), [['console', 'ok']]);
+  const again = await page.request.post(`${t.url}/console/runs/${cancelId}/cancel`, { form: { _csrf: await csrfOf(page) }, maxRedirects: 0 });
+  assert.equal(again.status(), 409, 'a cancelled run cannot be cancelled again');
+  await context.close();
+});
