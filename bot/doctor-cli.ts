@@ -51,13 +51,26 @@ export function parseDoctorArgs(args: string[]): DoctorOptions {
 
 /** The config check: what loadConfig refused, or what it accepted but will not work as meant. */
 function configFinding(config: AppConfig): DoctorFinding {
+  try {
+    return configWarnings(config);
+  } catch (err) {
+    if (err instanceof ConfigError) return configError(err);
+    throw err;
+  }
+}
+
+function configWarnings(config: AppConfig): DoctorFinding {
   const env = config.env;
   const file = config.configPath ?? '-';
+  if (env.TELEGRAM_BOT_TOKEN) resolveTelegramMode(env); // throws ConfigError for webhook mode without a secret
+  try {
+    resolveProviders(config); // reads API key files
+  } catch (err) {
+    return configError(new Error(`llm.providers[].apiKey.file: ${err instanceof Error ? err.message : String(err)}`));
+  }
   if (Boolean(env.SLACK_SIGNING_SECRET) !== Boolean(env.SLACK_BOT_TOKEN)) {
     return warn('doctor.config.slackHalf', { file }, 'doctor.fix.config.slackHalf');
   }
-  if (env.TELEGRAM_BOT_TOKEN) resolveTelegramMode(env); // throws ConfigError for webhook mode without a secret
-  resolveProviders(config); // reads API key files: a missing one is a config error
   return ok(config.configPath ? 'doctor.config.ok' : 'doctor.config.defaults', { file });
 }
 
@@ -83,6 +96,7 @@ export function doctorTarget(config: AppConfig, opts: DoctorOptions): DoctorTarg
     databaseUrl: env.DATABASE_URL,
     redis: redisTarget(config),
     documents: { dir: join(env.A2D2_DATA_DIR, 'documents'), uploadLimitBytes: config.file.documents.uploadLimitBytes },
+    ocr: { languages: config.file.documents.ocrLanguages, ...(config.file.documents.ocrLangPath ? { path: config.file.documents.ocrLangPath } : {}) },
     ...(env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN
       ? { slack: { token: env.SLACK_BOT_TOKEN, scopes: slackBotScopes(), ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) } }
       : {}),

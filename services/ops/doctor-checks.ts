@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ocrLanguageDirs } from '../documents/extract/image.extract.ts';
 import { DoctorProblem, fail, ok, skipped, warn, type DoctorCheck, type DoctorFinding, type DoctorTarget } from './doctor.ts';
 import { checkLlm, checkPublicUrl, checkSlack, checkTelegramMe, checkTelegramWebhook } from './doctor-platforms.ts';
 import {
@@ -58,6 +59,19 @@ export async function checkDisk(documents: DoctorTarget['documents']): Promise<D
   if (free < 2 * documents.uploadLimitBytes) return fail('doctor.disk.low', params, 'doctor.fix.disk.low');
   if (free < GIB || free < total * 0.05) return warn('doctor.disk.low', params, 'doctor.fix.disk.low');
   return ok('doctor.disk.ok', params);
+}
+
+/**
+ * Language data for every configured OCR language, found where the extractor looks (the
+ * package for English, documents.ocrLangPath for the others): fail when none is found (images
+ * are refused), warn when some are missing (their text is not read).
+ */
+export function checkOcr(ocr: DoctorTarget['ocr']): DoctorFinding {
+  const found = ocrLanguageDirs(ocr.path, ocr.languages);
+  const missing = ocr.languages.filter((l) => !found.has(l));
+  const params = { languages: ocr.languages.join(', '), missing: missing.join(', '), path: ocr.path ?? '-' };
+  if (missing.length === 0) return ok('doctor.ocr.ok', params);
+  return (found.size ? warn : fail)('doctor.ocr.missing', params, 'doctor.fix.ocr', params);
 }
 
 /** One Redis connection serves the three Redis checks; the later two skip when it failed. */
@@ -113,5 +127,6 @@ export function doctorChecks(t: DoctorTarget): DoctorCheck[] {
       ? { name: 'public url', run: (s) => checkPublicUrl(publicUrl, s), timeoutFix: { key: 'doctor.fix.public.unreachable' } }
       : { name: 'public url', skip: { key: 'doctor.skip.notConfigured', params: { what: '--public-url, A2D2_PUBLIC_URL, TELEGRAM_WEBHOOK_URL' } } },
     { name: 'disk', run: () => checkDisk(t.documents) },
+    { name: 'ocr', run: async () => checkOcr(t.ocr) },
   ];
 }

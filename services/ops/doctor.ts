@@ -90,6 +90,8 @@ export interface DoctorTarget {
   redis: RedisTarget;
   /** Where the documents are stored (A2D2_DATA_DIR/documents) and the largest upload. */
   documents: { dir: string; uploadLimitBytes: number };
+  /** documents.ocrLanguages and documents.ocrLangPath. */
+  ocr: { languages: string[]; path?: string };
   /** Set when the Slack module is on; `scopes` are those the bot needs. */
   slack?: { token: string; apiUrl?: string; scopes: readonly string[] };
   /** Set when a Telegram token is configured. */

@@ -125,7 +125,7 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   assert.deepEqual(
     run.rows.map((r) => r.check),
-    ['config', 'postgres', 'migrations', 'clock', 'redis', 'redis eviction', 'redis persistence', 'slack', 'telegram', 'telegram webhook', 'llm', 'public url', 'disk'],
+    ['config', 'postgres', 'migrations', 'clock', 'redis', 'redis eviction', 'redis persistence', 'slack', 'telegram', 'telegram webhook', 'llm', 'public url', 'disk', 'ocr'],
   );
   for (const r of run.rows.filter((x) => x.check !== 'public url')) assert.equal(r.level, 'ok', `${r.check}: ${r.message} ${r.fix ?? ''}`);
   assert.equal(row(run, 'public url').level, 'warn');
@@ -143,7 +143,7 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^ок +redis: вытеснение +maxmemory-policy: noeviction, как и нужно\.$/m);
   assert.match(text.stdout, /^внимание +публичный адрес +.*Что сделать: /m);
-  assert.match(text.stdout, /в порядке: 12, предупреждений: 1, ошибок: 0, пропущено: 0\. Можно запускать; прочтите предупреждения\./);
+  assert.match(text.stdout, /в порядке: 13, предупреждений: 1, ошибок: 0, пропущено: 0\. Можно запускать; прочтите предупреждения\./);
 });
 
 test('a missing Slack scope, an evicting Redis without persistence, a webhook registered elsewhere: fail lines with the fix, exit 1', async () => {
@@ -154,6 +154,10 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
   const { env, telegram, models } = await fakes(FAKE_SLACK_SCOPES.filter((s) => s !== 'groups:history' && s !== 'files:read'));
   telegram.webhook.url = 'https://other.example.test/telegram/webhook';
   models.models = ['some-other-model'];
+  // Russian OCR configured without its language data (English ships as a package).
+  const yamlDir = mkdtempSync(join(tmpdir(), 'a2d2-doctor-yaml-'));
+  writeFileSync(join(yamlDir, 'a2d2.yaml'), `documents:\n  ocrLanguages: [eng, rus]\n  ocrLangPath: ${yamlDir}\n`);
+  Object.assign(env, { A2D2_CONFIG: join(yamlDir, 'a2d2.yaml') });
   const run = await doctor(['--json', '--public-url', await publicUrl()], { ...env, REDIS_URL: redis.url });
   assert.equal(run.code, 1, run.stdout);
   const slack = row(run, 'slack');
@@ -172,6 +176,10 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
   assert.match(webhook.message, new RegExp(`other\\.example\\.test.*not at ${WEBHOOK_URL}`));
   assert.equal(row(run, 'llm').level, 'warn');
   assert.match(row(run, 'llm').message, /gpt-4o-mini/);
+  const ocr = row(run, 'ocr');
+  assert.equal(ocr.level, 'warn');
+  assert.match(ocr.message, /^no language data for rus \(of eng, rus\)/);
+  assert.match(ocr.fix ?? '', /documents\.ocrLangPath/);
   for (const name of ['config', 'postgres', 'migrations', 'clock', 'telegram', 'disk']) assert.equal(row(run, name).level, 'ok', name);
 
   const text = await doctor(['--public-url', await publicUrl()], { ...env, REDIS_URL: redis.url });
@@ -196,7 +204,7 @@ async function silentServer(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-test('an invalid config is the only check; unreachable stores fail and their dependents skip; a silent Redis times out', async () => {
+test('an invalid config is the only check; unreachable stores and refused tokens fail and their dependents skip; a silent Redis times out', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'a2d2-doctor-yaml-'));
   writeFileSync(join(dir, 'a2d2.yaml'), 'defaultLocale: ru\nhttp:\n  bodyLimitBytes: -1\n');
   const bad = await doctor(['--json'], { A2D2_CONFIG: join(dir, 'a2d2.yaml') });
@@ -205,8 +213,22 @@ test('an invalid config is the only check; unreachable stores fail and their dep
   assert.match(bad.rows[0]!.message, /http\.bodyLimitBytes/);
   assert.match(bad.rows[0]!.fix ?? '', /docs\/configuration\.md/);
 
+  // Stores down, and tokens the platforms refuse.
+  const { env } = await fakes(FAKE_SLACK_SCOPES);
   const pgPort = await freePort();
-  const down = await doctor(['--json', '--timeout', '3s'], { DATABASE_URL: `postgresql://postgres@127.0.0.1:${pgPort}/a2d2`, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+  const down = await doctor(['--json', '--timeout', '3s'], {
+    ...env,
+    SLACK_BOT_TOKEN: 'xoxb-not-the-fakes-token',
+    TELEGRAM_BOT_TOKEN: '999:not-the-fakes-token',
+    DATABASE_URL: `postgresql://postgres@127.0.0.1:${pgPort}/a2d2`,
+    REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+  });
+  assert.equal(row(down, 'slack').level, 'fail');
+  assert.match(row(down, 'slack').message, /refused the token: invalid_auth/);
+  assert.match(row(down, 'slack').fix ?? '', /SLACK_BOT_TOKEN/);
+  assert.equal(row(down, 'telegram').level, 'fail');
+  assert.match(row(down, 'telegram').message, /refused getMe: 401 Unauthorized/);
+  assert.ok(!down.stdout.includes('not-the-fakes-token'), 'a token was printed');
   assert.equal(down.code, 1);
   assert.equal(row(down, 'postgres').level, 'fail');
   assert.match(row(down, 'postgres').message, /ECONNREFUSED/);
