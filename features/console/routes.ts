@@ -24,6 +24,7 @@ import { ticketPages, type TicketPagesDeps } from './ticket-routes.ts';
 import { createAccess } from './access.ts';
 import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
 import { runPages } from './run-routes.ts';
+import { auditPages } from './audit-routes.ts';
 
 export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'> {
   secret: string;
@@ -200,6 +201,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
       const access = createAccess(deps.sessions, pageCtx);
       await app.register(alertPages({ ...deps, access, pageCtx }));
       await app.register(runPages({ ...deps, access, pageCtx }));
+      await app.register(auditPages({ ...deps, access, pageCtx }));
     }, { prefix: '/console' });
   };
 }

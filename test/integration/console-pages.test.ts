@@ -260,3 +260,48 @@ test('runs: list and timeline; approve and deny by the step roles (a viewer gets
   assert.equal(again.status(), 409, 'a cancelled run cannot be cancelled again');
   await context.close();
 });
+
+test('audit log: technicians and admins only; filters by action prefix, user and day', async () => {
+  const db = t.app.deps.db;
+  // Rows of this test's own: a press each by the operator and the viewer.
+  const operator = await db.userIdentity.findFirst({ where: { platform: 'slack', platformUserId: OPERATOR } });
+  assert.ok(operator, 'the operator signed in before');
+  await db.auditLog.createMany({
+    data: [
+      { userId: operator.userId, platform: 'console', action: 'action:alert.ack', target: `alert:${RUN}`, outcome: 'ok', detail: { value: RUN } },
+      { userId: operator.userId, platform: 'slack', action: 'command:ticket.create', target: `ticket:${RUN}`, outcome: 'ok', at: new Date('2026-01-05T10:00:00Z') },
+    ],
+  });
+
+  const op = await consoleSignIn(browser, chat, OPERATOR);
+  assert.equal(await op.page.locator('nav.sections a', { hasText: 'Audit log' }).count(), 0, 'no audit entry in an operator\'s navigation');
+  const refused = await op.page.goto(`${t.url}/console/audit`);
+  assert.equal(refused?.status(), 403);
+  assert.equal(await h1(op.page), 'Not allowed');
+  await op.context.close();
+
+  const { context, page } = await consoleSignIn(browser, chat, TECH);
+  await Promise.all([page.waitForURL(/\/console\/audit$/), page.locator('nav.sections a', { hasText: 'Audit log' }).click()]);
+  assert.equal(await h1(page), 'Audit log');
+  await screenshot(page, SHOTS, 'audit');
+  await assertAccessible(page, 'audit');
+
+  await page.fill('#f-action', 'action:alert.');
+  await page.fill('#f-user', OPERATOR);
+  await Promise.all([page.waitForURL(/action=action%3Aalert\./), page.click('form.filters button[type=submit]')]);
+  const actions = await page.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { action: string } }).dataset.action));
+  assert.ok(actions.length >= 2, `the operator's alert presses: ${actions.join(', ')}`);
+  assert.ok(actions.every((a) => a.startsWith('action:alert.')), actions.join(', '));
+  assert.match(await page.locator('tbody').innerText(), new RegExp(`alert:${RUN}`));
+  assert.doesNotMatch(await page.locator('tbody').innerText(), /viewer/, 'only the operator\'s rows');
+  await screenshot(page, SHOTS, 'audit-filtered');
+
+  await page.goto(`${t.url}/console/audit?user=${OPERATOR}&date=2026-01-05&lang=ru`);
+  assert.equal(await h1(page), 'Журнал аудита');
+  assert.deepEqual(await page.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { action: string } }).dataset.action)), ['command:ticket.create']);
+  await assertAccessible(page, 'audit (ru)');
+  const bad = await page.goto(`${t.url}/console/audit?date=2026-13-01`);
+  assert.equal(bad?.status(), 400);
+  assert.match(await page.locator('main').innerText(), /date/);
+  await context.close();
+});
