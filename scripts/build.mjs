@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: bundles the CLI (bot/main.ts and everything it imports, the generated Prisma
-// client included) into dist/main.js with esbuild, and copies the files the code reads by path
+// client included) into dist/main.js with esbuild (and the PDF extraction thread into
+// dist/services/documents/extract/pdf.thread.js), and copies the files the code reads by path
 // at run time next to it. Packages stay external: they load from node_modules as before.
 //
 // Usage: node scripts/build.mjs [--outdir DIR]   (default: dist/)
@@ -47,7 +48,9 @@ const metaUrlPlugin = {
 const started = Date.now();
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'bot/main.ts' },
+  // The PDF extraction threads' module is an entry of its own: services/documents/extract/
+  // pdf.pool.ts starts dist/services/documents/extract/pdf.thread.js, next to its import.meta.url.
+  entryPoints: { main: 'bot/main.ts', 'services/documents/extract/pdf.thread': 'services/documents/extract/pdf.thread.ts' },
   outdir,
   bundle: true,
   platform: 'node',

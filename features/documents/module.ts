@@ -45,5 +45,6 @@ export function createDocumentsModule(deps: Services): FeatureModule {
     queues: documentQueues(() => service, cfg),
     routes: documentsRoute({ service: () => service, token: deps.config.env.A2D2_API_TOKEN, uploadLimitBytes: cfg.uploadLimitBytes, db: deps.db }),
     start,
+    stop: () => service.closeExtraction(),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The `documents` section of the YAML file: upload limit, expiry reminders, extraction limits
- * and OCR languages.
+ * The `documents` section of the YAML file: upload limit, expiry reminders, extraction limits,
+ * the PDF extraction threads and OCR languages.
  */
 import { z } from 'zod';
 
@@ -26,6 +26,16 @@ export const documentsConfigSchema = z
     lockDurationMs: z.number().int().min(500).default(60_000),
     stalledIntervalMs: z.number().int().min(200).default(30_000),
     concurrency: z.number().int().min(1).max(32).default(2),
+    /** PDF text extraction threads (services/documents/extract/pdf.pool.ts). */
+    pdf: z
+      .object({
+        threads: z.number().int().min(1).max(16).optional().describe('PDF extraction threads at most; default min(2, available cores). None start before the first PDF'),
+        timeoutMs: z.number().int().min(100).default(120_000).describe('Longest one PDF may keep its threads busy; past it they are ended and replaced, and the file is refused as damaged'),
+        idleMs: z.number().int().min(100).default(60_000).describe('An idle extraction thread exits after this many ms (its PDF.js memory with it)'),
+        splitMinPages: z.number().int().min(2).default(8).describe('PDFs with fewer pages are read by one thread; larger ones are shared by the idle threads, page by page'),
+      })
+      .describe('PDF text extraction in worker threads, off the event loop')
+      .prefault({}),
   })
   .prefault({});
 

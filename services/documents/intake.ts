@@ -14,6 +14,7 @@ import { MIME, sniff, type DocKind } from './sniff.ts';
 import { extract, type ExtractOptions } from './extract/extract.service.ts';
 import type { Extracted } from './extract/types.ts';
 import { ocrLanguageDirs } from './extract/image.extract.ts';
+import { createPdfPool } from './extract/pdf.pool.ts';
 import { renderCard, titleOf } from './document-view.ts';
 import type { DocumentContext, IntakeRow } from './document-context.ts';
 
@@ -262,6 +263,8 @@ export function createIntake(ctx: DocumentContext) {
     maxPages: config.maxPages,
     zip: { maxTotalBytes: config.maxUnpackedBytes, maxEntryBytes: config.maxUnpackedBytes, maxRatio: config.maxZipRatio, maxEntries: 10_000 },
     ocrLanguages: ocrLanguageDirs(config.ocrLangPath, config.ocrLanguages),
+    // PDFs are read in worker threads, started on the first one (idle roles never load PDF.js).
+    pdfPool: createPdfPool({ ...config.pdf, logger: ctx.deps.logger }),
   };
   return {
     /** Registers a chat file and queues its intake; null when this file of this event was already registered. */
@@ -278,5 +281,7 @@ export function createIntake(ctx: DocumentContext) {
      * Refused input throws DocumentInputError after replying (the processor makes it unrecoverable).
      */
     processIntake: (intakeId: string) => processIntake(ctx, extractOptions, intakeId),
+    /** Ends the extraction threads (on shutdown, after the queue workers have stopped). */
+    closeExtraction: () => extractOptions.pdfPool!.close(),
   };
 }

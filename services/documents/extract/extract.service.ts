@@ -5,6 +5,7 @@
 import { IMAGE_KINDS, type DocKind } from '../sniff.ts';
 import type { ZipLimits } from '../zip.ts';
 import { extractPdf } from './pdf.extract.ts';
+import type { PdfPool } from './pdf.pool.ts';
 import { extractDocx } from './docx.extract.ts';
 import { extractOdt } from './odt.extract.ts';
 import { extractXlsx } from './xlsx.extract.ts';
@@ -17,11 +18,13 @@ export interface ExtractOptions {
   maxPages: number;
   zip: ZipLimits;
   ocrLanguages: Map<string, string>;
+  /** Where PDFs are read; without it, in this thread. */
+  pdfPool?: PdfPool;
 }
 
 /** Extracts the text of a file of a detected kind, with the locations of its parts. */
 export async function extract(buf: Buffer, kind: DocKind, opts: ExtractOptions): Promise<Extracted> {
-  if (kind === 'pdf') return extractPdf(buf, { maxPages: opts.maxPages });
+  if (kind === 'pdf') return opts.pdfPool ? opts.pdfPool.extract(buf, { maxPages: opts.maxPages }) : extractPdf(buf, { maxPages: opts.maxPages });
   if (kind === 'docx') return extractDocx(buf, opts.zip);
   if (kind === 'odt') return extractOdt(buf, opts.zip);
   if (kind === 'xlsx') return extractXlsx(buf, opts.zip);
