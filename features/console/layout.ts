@@ -25,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'alerts', labelKey: 'console.nav.alerts', path: '/console/alerts' },
   { id: 'runs', labelKey: 'console.nav.runs', path: '/console/runs' },
   { id: 'audit', labelKey: 'console.nav.audit', path: '/console/audit', roles: ['technician', 'admin'] },
+  { id: 'queues', labelKey: 'console.nav.queues', path: '/console/queues', roles: ['admin'] },
 ];
 
 /** The roles that may open a section. */

@@ -41,6 +41,7 @@ export function createConsoleModule(deps: Services): FeatureModule | null {
       tickets: deps.tickets,
       alerts: deps.alerts,
       db: deps.db,
+      queues: deps.queues,
       users: deps.users,
       registry: deps.registry,
       clock: deps.clock,

@@ -25,8 +25,9 @@ import { createAccess } from './access.ts';
 import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
 import { runPages } from './run-routes.ts';
 import { auditPages } from './audit-routes.ts';
+import { queueBoard, type QueueBoardDeps } from './queue-board.ts';
 
-export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'> {
+export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'>, Omit<QueueBoardDeps, 'access'> {
   secret: string;
   secure: boolean;
   tokens: LoginTokens;
@@ -202,6 +203,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
       await app.register(alertPages({ ...deps, access, pageCtx }));
       await app.register(runPages({ ...deps, access, pageCtx }));
       await app.register(auditPages({ ...deps, access, pageCtx }));
+      await app.register(queueBoard({ ...deps, access }));
     }, { prefix: '/console' });
   };
 }

@@ -305,3 +305,42 @@ test('audit log: technicians and admins only; filters by action prefix, user and
   assert.match(await page.locator('main').innerText(), /date/);
   await context.close();
 });
+
+test('queues: the board for admins only, with its own CSP on its path; the strict one stays elsewhere', async () => {
+  const anonymous = await fetch(`${t.url}/console/queues`, { redirect: 'manual' });
+  assert.equal(anonymous.status, 303);
+  assert.match(anonymous.headers.get('location') ?? '', /\/console\/login/);
+
+  const op = await consoleSignIn(browser, chat, OPERATOR);
+  const refused = await op.page.goto(`${t.url}/console/queues`);
+  assert.equal(refused?.status(), 403);
+  assert.equal(await h1(op.page), 'Not allowed');
+  const api = await op.page.request.get(`${t.url}/console/queues/api/queues`);
+  assert.equal(api.status(), 403, 'the board API too');
+  await op.context.close();
+
+  const { context, page } = await consoleSignIn(browser, chat, ADMIN);
+  await Promise.all([page.waitForURL(/\/console\/queues$/), page.locator('nav.sections a', { hasText: 'Queues' }).click()]);
+  const res = await page.request.get(`${t.url}/console/queues`);
+  assert.equal(res.status(), 200);
+  const csp = res.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'self'(;|$)/, 'no inline script even here');
+  assert.doesNotMatch(csp, /script-src[^;]*unsafe/);
+  const strict = (await page.request.get(`${t.url}/console/tickets`)).headers()['content-security-policy'] ?? '';
+  assert.doesNotMatch(strict, /unsafe-inline/, 'the strict policy elsewhere');
+  // The board's own script draws the queues of the service container.
+  await page.getByText('alerts.notify').first().waitFor({ timeout: 20_000 });
+  await page.getByText('inbound').first().waitFor();
+  await screenshot(page, SHOTS, 'queues');
+  const names = (await (await page.request.get(`${t.url}/console/queues/api/queues`)).json()) as { queues: { name: string }[] };
+  assert.deepEqual(names.queues.map((q) => q.name).sort(), [...t.app.deps.queues.names()].sort());
+  const forged = await page.request.put(`${t.url}/console/queues/api/queues/inbound/pause`, { headers: { origin: 'https://elsewhere.example' } });
+  assert.equal(forged.status(), 403, 'a change from another origin is refused');
+  assert.equal(await t.app.deps.queues.queue('documents-expiry').isPaused(), false);
+  const paused = await page.request.put(`${t.url}/console/queues/api/queues/documents-expiry/pause`, { headers: { origin: t.url } });
+  assert.equal(paused.status(), 200, 'a change from the board itself');
+  assert.equal(await t.app.deps.queues.queue('documents-expiry').isPaused(), true);
+  await page.request.put(`${t.url}/console/queues/api/queues/documents-expiry/resume`, { headers: { origin: t.url } });
+  assert.equal(await t.app.deps.queues.queue('documents-expiry').isPaused(), false);
+  await context.close();
+});
