@@ -87,6 +87,24 @@ function publicUrlOf(config: AppConfig, opts: DoctorOptions): string | undefined
   return tg ? new URL(tg).origin : undefined;
 }
 
+/** Every chat the YAML posts to, once each, with the first key that names it. */
+export function configuredDestinations(config: AppConfig): DoctorTarget['destinations'] {
+  const { alerts, tickets, agents } = config.file;
+  const named: [string, { platform: string; chatId: string } | undefined][] = [
+    ...alerts.routes.flatMap((r, i) => r.destinations.map((d, j) => [`alerts.routes[${i}].destinations[${j}]`, d] as [string, typeof d])),
+    ...alerts.defaultDestinations.map((d, i) => [`alerts.defaultDestinations[${i}]`, d] as [string, typeof d]),
+    ['tickets.triage', tickets.triage],
+    ...Object.entries(tickets.escalation).flatMap(([sev, steps]) => (steps ?? []).map((st, i) => [`tickets.escalation.${sev}[${i}].to`, st.to] as [string, typeof st.to])),
+    ...tickets.slaReport.chats.map((d, i) => [`tickets.slaReport.chats[${i}]`, d] as [string, typeof d]),
+    ['agents.report.destination', agents.report.destination],
+  ];
+  const seen = new Map<string, DoctorTarget['destinations'][number]>();
+  for (const [where, d] of named) {
+    if (d && !seen.has(`${d.platform}:${d.chatId}`)) seen.set(`${d.platform}:${d.chatId}`, { platform: d.platform, chatId: d.chatId, where });
+  }
+  return [...seen.values()];
+}
+
 /** What to check, from the configuration: only the platforms it sets up are checked. */
 export function doctorTarget(config: AppConfig, opts: DoctorOptions): DoctorTarget {
   const env = config.env;
@@ -96,6 +114,7 @@ export function doctorTarget(config: AppConfig, opts: DoctorOptions): DoctorTarg
     databaseUrl: env.DATABASE_URL,
     redis: redisTarget(config),
     documents: { dir: join(env.A2D2_DATA_DIR, 'documents'), uploadLimitBytes: config.file.documents.uploadLimitBytes },
+    destinations: configuredDestinations(config),
     ocr: { languages: config.file.documents.ocrLanguages, ...(config.file.documents.ocrLangPath ? { path: config.file.documents.ocrLangPath } : {}) },
     ...(env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN
       ? { slack: { token: env.SLACK_BOT_TOKEN, scopes: slackBotScopes(), ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) } }

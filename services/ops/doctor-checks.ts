@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { checkDestinations } from './doctor-destinations.ts';
 import { ocrLanguageDirs } from '../documents/extract/image.extract.ts';
 import { DoctorProblem, fail, ok, skipped, warn, type DoctorCheck, type DoctorFinding, type DoctorTarget } from './doctor.ts';
 import { checkLlm, checkPublicUrl, checkSlack, checkTelegramMe, checkTelegramWebhook } from './doctor-platforms.ts';
@@ -107,6 +108,9 @@ function platformChecks(t: DoctorTarget): DoctorCheck[] {
     telegram
       ? { name: 'telegram webhook', run: (s) => checkTelegramWebhook(telegram, s), timeoutFix: { key: 'doctor.fix.telegram.unreachable' } }
       : { name: 'telegram webhook', skip: notSet('TELEGRAM_BOT_TOKEN') },
+    t.destinations.length
+      ? { name: 'destinations', run: (s) => checkDestinations(t, t.destinations, s), timeoutFix: { key: 'doctor.fix.destinations' } }
+      : { name: 'destinations', skip: { key: 'doctor.destinations.none' } },
     t.llm.length
       ? { name: 'llm', run: (s) => checkLlm(t.llm, s), timeoutFix: { key: 'doctor.fix.llm.unreachable' } }
       : { name: 'llm', skip: notSet('llm.providers, OPENAI_API_KEY, OPENAI_BASE_URL') },

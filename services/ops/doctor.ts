@@ -90,6 +90,8 @@ export interface DoctorTarget {
   redis: RedisTarget;
   /** Where the documents are stored (A2D2_DATA_DIR/documents) and the largest upload. */
   documents: { dir: string; uploadLimitBytes: number };
+  /** Every chat the configuration posts to, with the YAML key that names it. */
+  destinations: { platform: string; chatId: string; where: string }[];
   /** documents.ocrLanguages and documents.ocrLangPath. */
   ocr: { languages: string[]; path?: string };
   /** Set when the Slack module is on; `scopes` are those the bot needs. */

@@ -61,6 +61,8 @@ export interface FakeSlack {
   calls: FakeSlackCall[];
   /** Calls of one method, in arrival order. */
   callsTo(method: string): FakeSlackCall[];
+  /** conversations.history of `channel` answers `error` (e.g. not_in_channel, channel_not_found) from now on. */
+  refuseChannel(channel: string, error: string): void;
   /** The next `times` calls of `method` get HTTP 429 with Retry-After (header omitted when null). */
   rateLimit(method: string, retryAfterSec: number | null, times?: number): void;
   /** The next `times` calls of `method` get `{ ok: false, error }`. */
@@ -147,6 +149,8 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
   const pendingUploads = new Map<string, { filename: string; length: number }>();
   let tsCounter = 0;
   const posted: PostedMessage[] = [];
+  /** Channels whose history the bot may not read (it is not in them), with Slack's error. */
+  const refused = new Map<string, string>();
   let origin = '';
 
   const fake: FakeSlack = {
@@ -170,6 +174,9 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
     downloads: 0,
     uploads,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    refuseChannel(channel, error) {
+      refused.set(channel, error);
+    },
     rateLimit(method, retryAfterSec, times = 1) {
       const list = scripts.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push({ kind: '429', retryAfter: retryAfterSec });
@@ -238,6 +245,7 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         return { ok: true, channel: args.channel, ts, message };
       }
       case 'conversations.history':
+        if (refused.has(String(args.channel))) return { ok: false, error: refused.get(String(args.channel)) };
         // Top-level messages, newest first; metadata only when asked for, as Slack does.
         return { ok: true, has_more: false, messages: history(args, (m) => !m.thread_ts) };
       case 'conversations.replies':

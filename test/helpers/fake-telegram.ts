@@ -45,9 +45,21 @@ export interface FakeTelegram {
   pushUpdate(update: Record<string, unknown>): void;
   /** Wrong-token requests seen. */
   unauthorized: number;
+  /**
+   * Chats getChat and getChatMember know, by chat id: the chat's type and the bot's membership
+   * in it. Any other chat id answers 400 "chat not found".
+   */
+  chats: Map<string, FakeChat>;
   /** What getWebhookInfo answers; setWebhook sets the url, deleteWebhook clears it. Tests may set the rest. */
   webhook: FakeWebhookInfo;
   close(): Promise<void>;
+}
+
+/** A chat as getChat and getChatMember (for the bot) describe it. */
+export interface FakeChat {
+  type: 'private' | 'group' | 'supergroup' | 'channel';
+  status: 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+  canPostMessages?: boolean;
 }
 
 /** The webhook state getWebhookInfo reports. */
@@ -118,6 +130,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
   let messageSeq = 1000;
   let unauthorized = 0;
   const webhook: FakeWebhookInfo = { url: '', pending_update_count: 0 };
+  const chats = new Map<string, FakeChat>();
 
   function result(method: string, payload: Record<string, unknown>): unknown {
     switch (method) {
@@ -164,6 +177,15 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
       case 'deleteWebhook':
         webhook.url = '';
         return true;
+      case 'getChat': {
+        const chat = chats.get(String(payload.chat_id))!;
+        return { id: Number(payload.chat_id), type: chat.type, title: `chat ${String(payload.chat_id)}` };
+      }
+      case 'getChatMember': {
+        const chat = chats.get(String(payload.chat_id))!;
+        const user = Number(payload.user_id) === bot.id ? { id: bot.id, is_bot: true, first_name: 'a2d2', username: bot.username } : { id: Number(payload.user_id), is_bot: false, first_name: 'someone' };
+        return { status: chat.status, user, ...(chat.status === 'administrator' ? { can_post_messages: chat.canPostMessages ?? false } : {}) };
+      }
       case 'getWebhookInfo':
         return { ...webhook, has_custom_certificate: false };
       default:
@@ -249,6 +271,11 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
         const list = await getUpdates(payload);
         return send(res, 200, { ok: true, result: list });
       }
+      if ((method === 'getChat' || method === 'getChatMember') && !chats.has(String(payload.chat_id))) {
+        const response = { ok: false, error_code: 400, description: 'Bad Request: chat not found' };
+        calls.push({ method, payload, at, response });
+        return send(res, 400, response);
+      }
       const value = result(method, payload);
       if (value === undefined) {
         const response = { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' };
@@ -275,6 +302,7 @@ export async function startFakeTelegram(opts: { token?: string; botId?: number; 
       return unauthorized;
     },
     webhook,
+    chats,
     callsOf: (method) => calls.filter((c) => c.method === method),
     async waitForCall(method, match = () => true, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,8 @@
  * doctor) with the site's environment, against the test database, redis-servers of its own
  * (so CONFIG SET touches nobody else's), a running http role, and the fake Slack, Telegram
  * and OpenAI servers. A site set up right passes (exit 0, warnings allowed); a missing Slack
- * scope, an evicting Redis without persistence, a webhook registered elsewhere fail (exit 1);
+ * scope, an evicting Redis without persistence, a webhook registered elsewhere, a chat the bot
+ * cannot post in fail (exit 1);
  * an invalid config, unreachable stores and a silent Redis fail with the fix.
  */
 import { test, after } from 'node:test';
@@ -14,7 +15,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TEST_DATABASE_URL, type TestApp } from '../helpers/app.ts';
-import { startFakeSlack, FAKE_SLACK_SCOPES } from '../helpers/fake-slack.ts';
+import { startFakeSlack, FAKE_SLACK_SCOPES, type FakeSlack } from '../helpers/fake-slack.ts';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.ts';
@@ -84,7 +85,14 @@ async function privateRedis(args: string[]): Promise<PrivateRedis> {
   return r;
 }
 
-async function fakes(scopes: string[]): Promise<{ env: Record<string, string>; telegram: FakeTelegram; slackToken: string; models: { models: string[] } }> {
+/** An a2d2.yaml of these lines in a directory of its own; its path. */
+function yamlFile(lines: string[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'a2d2-doctor-yaml-')), 'a2d2.yaml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+async function fakes(scopes: string[]): Promise<{ env: Record<string, string>; telegram: FakeTelegram; slack: FakeSlack; slackToken: string; models: { models: string[] } }> {
   const slack = await startFakeSlack({ scopes });
   const telegram = await startFakeTelegram();
   const openai = await startFakeOpenAI();
@@ -101,7 +109,7 @@ async function fakes(scopes: string[]): Promise<{ env: Record<string, string>; t
     OPENAI_API_KEY: 'sk-doctor-test-key-0123456789',
     OPENAI_MODEL: 'gpt-4o-mini',
   };
-  return { env, telegram, slackToken: slack.token, models: openai };
+  return { env, telegram, slack, slackToken: slack.token, models: openai };
 }
 
 /** A running http role, started once: what the public URL leads to. */
@@ -120,12 +128,24 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   const { env, telegram, slackToken } = await fakes(FAKE_SLACK_SCOPES);
   telegram.webhook.url = WEBHOOK_URL; // as the http role's start registers it
   telegram.webhook.pending_update_count = 3;
+  // Chats the configuration posts to: a Slack channel the bot is in, a Telegram supergroup and a
+  // channel where it is an administrator that may post.
+  telegram.chats.set('-1001', { type: 'supergroup', status: 'member' });
+  telegram.chats.set('-1002', { type: 'channel', status: 'administrator', canPostMessages: true });
+  env.A2D2_CONFIG = yamlFile([
+    'alerts:',
+    '  routes:',
+    '    - destinations: [slack:C0OPS, telegram:-1001]',
+    '  defaultDestinations: [telegram:-1002]',
+    'tickets:',
+    '  triage: { platform: slack, chatId: C0OPS }',
+  ]);
   const url = await publicUrl();
   const run = await doctor(['--json', '--public-url', url], { ...env, REDIS_URL: redis.url });
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   assert.deepEqual(
     run.rows.map((r) => r.check),
-    ['config', 'postgres', 'migrations', 'clock', 'redis', 'redis eviction', 'redis persistence', 'slack', 'telegram', 'telegram webhook', 'llm', 'public url', 'disk', 'ocr'],
+    ['config', 'postgres', 'migrations', 'clock', 'redis', 'redis eviction', 'redis persistence', 'slack', 'telegram', 'telegram webhook', 'destinations', 'llm', 'public url', 'disk', 'ocr'],
   );
   for (const r of run.rows.filter((x) => x.check !== 'public url')) assert.equal(r.level, 'ok', `${r.check}: ${r.message} ${r.fix ?? ''}`);
   assert.equal(row(run, 'public url').level, 'warn');
@@ -135,6 +155,7 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   assert.match(row(run, 'slack').message, /bot user UBOT0001/);
   assert.match(row(run, 'telegram webhook').message, new RegExp(`registered at ${WEBHOOK_URL}; 3 update`));
   assert.match(row(run, 'llm').message, /answers: default; 2 model\(s\) listed\./);
+  assert.match(row(run, 'destinations').message, /every configured chat \(3\)/);
   assert.ok(telegram.callsOf('getWebhookInfo').length === 1 && telegram.callsOf('getMe').length === 1);
   for (const secret of [slackToken, telegram.token, env.OPENAI_API_KEY!, SIGNING, TG_SECRET]) assert.ok(!run.stdout.includes(secret), 'a secret was printed');
 
@@ -143,27 +164,39 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^ок +redis: вытеснение +maxmemory-policy: noeviction, как и нужно\.$/m);
   assert.match(text.stdout, /^внимание +публичный адрес +.*Что сделать: /m);
-  assert.match(text.stdout, /в порядке: 13, предупреждений: 1, ошибок: 0, пропущено: 0\. Можно запускать; прочтите предупреждения\./);
+  assert.match(text.stdout, /в порядке: 14, предупреждений: 1, ошибок: 0, пропущено: 0\. Можно запускать; прочтите предупреждения\./);
 });
 
-test('a missing Slack scope, an evicting Redis without persistence, a webhook registered elsewhere: fail lines with the fix, exit 1', async () => {
+test('a missing Slack scope, an evicting Redis without persistence, a webhook registered elsewhere, chats the bot cannot post in: fail lines with the fix, exit 1', async () => {
   const redis = await privateRedis([]); // no AOF, no snapshots (--save '')
   const admin = createRedis({ url: redis.url });
   await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
   await admin.quit();
-  const { env, telegram, models } = await fakes(FAKE_SLACK_SCOPES.filter((s) => s !== 'groups:history' && s !== 'files:read'));
+  const { env, telegram, slack, models } = await fakes(FAKE_SLACK_SCOPES.filter((s) => s !== 'groups:history' && s !== 'files:read'));
   telegram.webhook.url = 'https://other.example.test/telegram/webhook';
   models.models = ['some-other-model'];
   // Russian OCR configured without its language data (English ships as a package).
-  const yamlDir = mkdtempSync(join(tmpdir(), 'a2d2-doctor-yaml-'));
-  writeFileSync(join(yamlDir, 'a2d2.yaml'), `documents:\n  ocrLanguages: [eng, rus]\n  ocrLangPath: ${yamlDir}\n`);
-  Object.assign(env, { A2D2_CONFIG: join(yamlDir, 'a2d2.yaml') });
+  // Chats the bot cannot post in: a Slack channel it is not in, a Telegram channel where it is
+  // only a member, a chat that does not exist.
+  slack.refuseChannel('C0NOTIN', 'not_in_channel');
+  telegram.chats.set('-1002', { type: 'channel', status: 'member' });
+  env.A2D2_CONFIG = yamlFile([
+    'documents:',
+    '  ocrLanguages: [eng, rus]',
+    `  ocrLangPath: ${tmpdir()}/a2d2-doctor-no-ocr-data`,
+    'alerts:',
+    '  routes:',
+    '    - destinations: [slack:C0OPS, slack:C0NOTIN]',
+    'tickets:',
+    '  escalation:',
+    '    P1: [{ after: 1h, to: { platform: telegram, chatId: "-1002" } }, { after: 2h, to: { platform: telegram, chatId: "-1009" } }]',
+  ]);
   const run = await doctor(['--json', '--public-url', await publicUrl()], { ...env, REDIS_URL: redis.url });
   assert.equal(run.code, 1, run.stdout);
-  const slack = row(run, 'slack');
-  assert.equal(slack.level, 'fail');
-  assert.match(slack.message, /lacks scopes: groups:history, files:read\.$/);
-  assert.match(slack.fix ?? '', /add groups:history, files:read under OAuth & Permissions/);
+  const scopes = row(run, 'slack');
+  assert.equal(scopes.level, 'fail');
+  assert.match(scopes.message, /lacks scopes: groups:history, files:read\.$/);
+  assert.match(scopes.fix ?? '', /add groups:history, files:read under OAuth & Permissions/);
   const eviction = row(run, 'redis eviction');
   assert.equal(eviction.level, 'fail');
   assert.match(eviction.message, /allkeys-lru/);
@@ -176,6 +209,13 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
   assert.match(webhook.message, new RegExp(`other\\.example\\.test.*not at ${WEBHOOK_URL}`));
   assert.equal(row(run, 'llm').level, 'warn');
   assert.match(row(run, 'llm').message, /gpt-4o-mini/);
+  const dest = row(run, 'destinations');
+  assert.equal(dest.level, 'fail');
+  assert.match(dest.message, /slack:C0NOTIN \(alerts\.routes\[0\]\.destinations\[1\]\): not_in_channel/);
+  assert.match(dest.message, /telegram:-1002 \(tickets\.escalation\.P1\[0\]\.to\): not_admin/);
+  assert.match(dest.message, /telegram:-1009 \(tickets\.escalation\.P1\[1\]\.to\): Bad Request: chat not found/);
+  assert.doesNotMatch(dest.message, /C0OPS/);
+  assert.match(dest.fix ?? '', /\/invite/);
   const ocr = row(run, 'ocr');
   assert.equal(ocr.level, 'warn');
   assert.match(ocr.message, /^no language data for rus \(of eng, rus\)/);
@@ -205,9 +245,7 @@ async function silentServer(): Promise<number> {
 }
 
 test('an invalid config is the only check; unreachable stores and refused tokens fail and their dependents skip; a silent Redis times out', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'a2d2-doctor-yaml-'));
-  writeFileSync(join(dir, 'a2d2.yaml'), 'defaultLocale: ru\nhttp:\n  bodyLimitBytes: -1\n');
-  const bad = await doctor(['--json'], { A2D2_CONFIG: join(dir, 'a2d2.yaml') });
+  const bad = await doctor(['--json'], { A2D2_CONFIG: yamlFile(['defaultLocale: ru', 'http:', '  bodyLimitBytes: -1']) });
   assert.equal(bad.code, 1, bad.stdout);
   assert.deepEqual(bad.rows.map((r) => [r.check, r.level]), [['config', 'fail']]);
   assert.match(bad.rows[0]!.message, /http\.bodyLimitBytes/);
