@@ -24,6 +24,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'tickets', labelKey: 'console.nav.tickets', path: '/console/tickets' },
   { id: 'alerts', labelKey: 'console.nav.alerts', path: '/console/alerts' },
   { id: 'runs', labelKey: 'console.nav.runs', path: '/console/runs' },
+  { id: 'charts', labelKey: 'console.nav.charts', path: '/console/charts' },
   { id: 'audit', labelKey: 'console.nav.audit', path: '/console/audit', roles: ['technician', 'admin'] },
   { id: 'queues', labelKey: 'console.nav.queues', path: '/console/queues', roles: ['admin'] },
 ];

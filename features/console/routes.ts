@@ -26,6 +26,7 @@ import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
 import { runPages } from './run-routes.ts';
 import { auditPages } from './audit-routes.ts';
 import { queueBoard, type QueueBoardDeps } from './queue-board.ts';
+import { chartPages } from './chart-routes.ts';
 
 export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'>, Omit<QueueBoardDeps, 'access'> {
   secret: string;
@@ -203,6 +204,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
       await app.register(alertPages({ ...deps, access, pageCtx }));
       await app.register(runPages({ ...deps, access, pageCtx }));
       await app.register(auditPages({ ...deps, access, pageCtx }));
+      await app.register(chartPages({ ...deps, access, pageCtx }));
       await app.register(queueBoard({ ...deps, access }));
     }, { prefix: '/console' });
   };

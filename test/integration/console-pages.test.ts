@@ -344,3 +344,57 @@ test('queues: the board for admins only, with its own CSP on its path; the stric
   assert.equal(await t.app.deps.queues.queue('documents-expiry').isPaused(), false);
   await context.close();
 });
+
+test('charts: SLA compliance per severity and week and tickets opened and closed, as SVG with a table of the same figures', async () => {
+  const db = t.app.deps.db;
+  const tz = t.app.deps.config.file.tickets.timeZone;
+  const create = async (title: string, severity: string) => {
+    const res = await fetch(`${t.url}/api/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: `${title} ${RUN}`, severity }) });
+    assert.equal(res.status, 201, await res.clone().text());
+    return ((await res.json()) as { ticket: { id: number } }).ticket.id;
+  };
+  const now = Date.now();
+  const before = new Date(now - 14 * 86_400_000);
+  const [a, b, late, done] = [await create('Chart acknowledged', 'P1'), await create('Chart waiting', 'P1'), await create('Chart late answer', 'P2'), await create('Chart resolved', 'P2')];
+  await db.ticket.update({ where: { id: a }, data: { status: 'acknowledged', acknowledgedAt: new Date(now) } });
+  await db.ticket.update({ where: { id: late }, data: { createdAt: before, responseBreachedAt: new Date(before.getTime() + 600_000) } });
+  await db.ticket.update({ where: { id: done }, data: { createdAt: before, status: 'resolved', resolvedAt: new Date(before.getTime() + 3_600_000) } });
+  assert.ok(b);
+  const { weekStartOf } = await import('../../services/tickets/sla-weekly.ts');
+  const thisWeek = weekStartOf(new Date(now), tz);
+  const earlier = weekStartOf(before, tz);
+
+  const { context, page } = await consoleSignIn(browser, chat, VIEWER);
+  await Promise.all([page.waitForURL(/\/console\/charts/), page.locator('nav.sections a', { hasText: 'Charts' }).click()]);
+  await page.goto(`${t.url}/console/charts?lang=en`);
+  assert.equal(await h1(page), 'Charts');
+  for (const chart of ['sla', 'flow']) {
+    const svg = page.locator(`figure[data-chart="${chart}"] svg`);
+    assert.equal(await svg.count(), 1, `${chart}: an SVG in the page`);
+    assert.ok((await svg.locator('rect.bar').count()) > 0, `${chart}: bars drawn`);
+    const box = await svg.boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 150, `${chart}: drawn at a visible size`);
+    assert.ok(await svg.getAttribute('aria-label'), `${chart}: named`);
+  }
+  const cells = (sel: string) => page.locator(sel).locator('td').allInnerTexts();
+  assert.deepEqual(await cells(`table[data-table=sla] tr[data-week="${thisWeek}"][data-severity=P1]`), ['P1', '100% (1/1)', '— (0/0)']);
+  assert.deepEqual(await cells(`table[data-table=sla] tr[data-week="${earlier}"][data-severity=P2]`), ['P2', '0% (0/1)', '100% (1/1)']);
+  assert.deepEqual(await cells(`table[data-table=flow] tr[data-week="${thisWeek}"]`), ['2', '0']);
+  assert.deepEqual(await cells(`table[data-table=flow] tr[data-week="${earlier}"]`), ['2', '1']);
+  // The SLA chart draws one bar per measured figure: P1's response this week, P2's two earlier.
+  assert.equal(await page.locator('figure[data-chart=sla] rect.bar').count(), 3);
+  assert.equal(await page.locator('table[data-table=flow] tbody tr').count(), 8, 'eight weeks by default');
+  await screenshot(page, SHOTS, 'charts');
+  await assertAccessible(page, 'charts');
+  await page.selectOption('#f-weeks', '4');
+  await Promise.all([page.waitForURL(/weeks=4/), page.click('form.filters button[type=submit]')]);
+  assert.equal(await page.locator('table[data-table=flow] tbody tr').count(), 4);
+  const csp = (await page.request.get(`${t.url}/console/charts`)).headers()['content-security-policy'] ?? '';
+  assert.doesNotMatch(csp, /unsafe-inline/, 'the charts need no script or inline style');
+  assert.doesNotMatch(await page.content(), /<script/i);
+  await page.goto(`${t.url}/console/charts?lang=ru`);
+  assert.equal(await h1(page), 'Графики');
+  await screenshot(page, SHOTS, 'charts-ru');
+  await assertAccessible(page, 'charts (ru)');
+  await context.close();
+});
