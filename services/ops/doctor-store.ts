@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { databaseName, migrationPlan } from '../db/migration-runner.ts';
+import { connectClient } from '../db/pg-hosts.ts';
 import { createRedis, type RedisTarget } from '../redis.ts';
 import { DoctorProblem, fail, ok, skipped, warn, type DoctorFinding } from './doctor.ts';
 
@@ -33,11 +34,12 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** One client for the address (several hosts: the writable one, as the roles pick it). */
 async function withClient<T>(databaseUrl: string, timeoutMs: number, signal: AbortSignal, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, application_name: 'a2d2-doctor' });
+  let client: pg.Client | null = null;
   try {
     try {
-      await abortable(client.connect(), signal);
+      client = await abortable(connectClient(databaseUrl, { connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, application_name: 'a2d2-doctor' }), signal);
     } catch (err) {
       if (signal.aborted) throw err;
       const database = databaseName(databaseUrl);
@@ -46,7 +48,7 @@ async function withClient<T>(databaseUrl: string, timeoutMs: number, signal: Abo
     }
     return await abortable(fn(client), signal);
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 }
 

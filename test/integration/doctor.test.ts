@@ -291,6 +291,12 @@ test('an invalid config is the only check; unreachable stores and refused tokens
   assert.ok(silent.ms < 4_000, `the deadline held (${silent.ms} ms)`);
   assert.equal(fresh.code, 1);
 
+  // Several hosts (the first one down): the writable one is found, as the roles find it.
+  const multi = TEST_DATABASE_URL.replace('@127.0.0.1:5432/', `@127.0.0.1:${await freePort()},127.0.0.1:5432/`);
+  assert.notEqual(multi, TEST_DATABASE_URL, 'the test database is on 127.0.0.1:5432');
+  const hosts = await doctor(['--json'], { DATABASE_URL: `${multi}${multi.includes('?') ? '&' : '?'}target_session_attrs=read-write` });
+  assert.deepEqual([row(hosts, 'postgres').level, row(hosts, 'migrations').level, row(hosts, 'clock').level], ['ok', 'ok', 'ok'], hosts.stdout);
+
   const usage = await doctor(['--lang', 'de'], {});
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /--lang takes en or ru/);
