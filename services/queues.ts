@@ -4,11 +4,12 @@
  * consumes. Job data carries ids; Postgres holds the state, so every processor can be
  * idempotent (BullMQ delivers at least once).
  */
-import { Queue, Worker, UnrecoverableError, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, UnrecoverableError, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
 import { createRedis, type RedisTarget } from './redis.ts';
+import { isUnavailable } from './errors/unavailable.ts';
 
 export { UnrecoverableError, type Job };
 
@@ -37,6 +38,31 @@ export class JobPayloadError extends Error {
 export interface QueueHooks {
   onCompleted?(queue: string, durationMs: number): void;
   onFailed?(queue: string, durationMs: number, final: boolean): void;
+}
+
+/**
+ * How long a job keeps waiting for a store that is down (PostgreSQL refusing connections, a
+ * primary being switched) before such failures count as attempts again.
+ */
+const UNAVAILABLE_PATIENCE_MS = 24 * 3600_000;
+
+/**
+ * A job whose work failed only because a store is unavailable is put back, delayed, without
+ * using one of its attempts: an acknowledged event must outlast an outage of any length, not
+ * three quick retries. Repeating jobs (sweeps) just wait for their next turn. Returns false when
+ * the job is not such a case (or could not be delayed: Redis itself is gone).
+ */
+async function waitForStore(job: Job, token: string | undefined, err: unknown, log: Logger): Promise<boolean> {
+  if (!token || job.repeatJobKey || !isUnavailable(err) || Date.now() - job.timestamp > UNAVAILABLE_PATIENCE_MS) return false;
+  const waited = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+  const delay = Math.min(10_000, 250 * 2 ** Math.min(waited, 6));
+  try {
+    await job.moveToDelayed(Date.now() + delay, token);
+  } catch {
+    return false;
+  }
+  log.warn({ jobId: job.id, delayMs: delay, waited, err: err instanceof Error ? err.message.split('\n').filter(Boolean).pop() : String(err) }, 'a store is unavailable: the job waits without using an attempt');
+  return true;
 }
 
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -178,11 +204,16 @@ export class Queues {
       const connection = this.sharedWorkerConnection();
       const worker = new Worker(
         def.name,
-        async (job: Job) => {
+        async (job: Job, token?: string) => {
           const parsed = schema.safeParse(job.data);
           if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues[0]?.message ?? ''}`);
           job.data = parsed.data;
-          return processor(job);
+          try {
+            return await processor(job);
+          } catch (err) {
+            if (await waitForStore(job, token, err, log)) throw new DelayedError();
+            throw err;
+          }
         },
         {
           ...def.workerOptions,
