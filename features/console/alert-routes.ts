@@ -43,41 +43,44 @@ const postQuery = { type: 'object', additionalProperties: false, properties: { l
 const ACTIVE_LIMIT = 100;
 const HISTORY_LIMIT = 50;
 
+/** The firing groups with the silences in force on them (one query each). */
+export async function activeGroups(deps: Pick<AlertPagesDeps, 'alerts' | 'db'>, now: Date): Promise<ActiveGroupView[]> {
+  const { db } = deps;
+  const groups = await deps.alerts.active(ACTIVE_LIMIT);
+  const silences = groups.length
+    ? await db.silence.findMany({ where: { groupId: { in: groups.map((g) => g.id) }, endsAt: { gt: now } }, select: { groupId: true, endsAt: true } })
+    : [];
+  const until = new Map<string, Date>();
+  for (const s of silences) if (s.groupId && (until.get(s.groupId)?.getTime() ?? 0) < s.endsAt.getTime()) until.set(s.groupId, s.endsAt);
+  return groups.map((g) => ({
+    id: g.id,
+    severity: g.severity,
+    service: g.service,
+    environment: g.environment,
+    title: g.title,
+    since: g.occurrenceAt ?? g.firstSeenAt,
+    flapping: g.flapping,
+    ackBy: g.ackBy,
+    ackAt: g.ackAt,
+    silencedUntil: until.get(g.id) ?? null,
+    ticketId: g.ticketId,
+  }));
+}
+
+/** The latest notifications with their groups' names. */
+export async function alertHistory(db: Db) {
+  const rows = await db.alert.findMany({
+    orderBy: { id: 'desc' },
+    take: HISTORY_LIMIT,
+    select: { id: true, receivedAt: true, status: true, group: { select: { severity: true, service: true, title: true } } },
+  });
+  return rows.map((a) => ({ id: String(a.id), receivedAt: a.receivedAt, status: a.status, severity: a.group.severity, service: a.group.service, title: a.group.title }));
+}
+
 /** Builds the alerts pages plugin. */
 export function alertPages(deps: AlertPagesDeps) {
   const { db, access, pageCtx } = deps;
   const canAct = (role: string) => deps.registry.action(ALERT_ACTIONS.ack)?.roles.includes(role as never) ?? false;
-
-  async function activeGroups(now: Date): Promise<ActiveGroupView[]> {
-    const groups = await deps.alerts.active(ACTIVE_LIMIT);
-    const silences = groups.length
-      ? await db.silence.findMany({ where: { groupId: { in: groups.map((g) => g.id) }, endsAt: { gt: now } }, select: { groupId: true, endsAt: true } })
-      : [];
-    const until = new Map<string, Date>();
-    for (const s of silences) if (s.groupId && (until.get(s.groupId)?.getTime() ?? 0) < s.endsAt.getTime()) until.set(s.groupId, s.endsAt);
-    return groups.map((g) => ({
-      id: g.id,
-      severity: g.severity,
-      service: g.service,
-      environment: g.environment,
-      title: g.title,
-      since: g.occurrenceAt ?? g.firstSeenAt,
-      flapping: g.flapping,
-      ackBy: g.ackBy,
-      ackAt: g.ackAt,
-      silencedUntil: until.get(g.id) ?? null,
-      ticketId: g.ticketId,
-    }));
-  }
-
-  async function history() {
-    const rows = await db.alert.findMany({
-      orderBy: { id: 'desc' },
-      take: HISTORY_LIMIT,
-      select: { id: true, receivedAt: true, status: true, group: { select: { severity: true, service: true, title: true } } },
-    });
-    return rows.map((a) => ({ id: String(a.id), receivedAt: a.receivedAt, status: a.status, severity: a.group.severity, service: a.group.service, title: a.group.title }));
-  }
 
   return async function routes(app: FastifyInstance): Promise<void> {
     app.get('/alerts', { schema: { querystring: listQuery } }, async (req, reply) => {
@@ -86,7 +89,7 @@ export function alertPages(deps: AlertPagesDeps) {
       const c = pageCtx(req, reply, user);
       const now = deps.clock.now();
       const done = (req.query as { done?: 'ack' | 'silence' }).done;
-      const [groups, recent] = await Promise.all([activeGroups(now), history()]);
+      const [groups, recent] = await Promise.all([activeGroups(deps, now), alertHistory(db)]);
       return send(reply, 200, alertsPage(c, { groups, history: recent, canAct: canAct(user.role), timeZone: deps.timeZone, ...(done ? { notice: c.t(`console.alerts.done.${done}`) } : {}) }));
     });
 

@@ -1,0 +1,176 @@
+/**
+ * Console pages under a realistic backlog: p50/p95/p99 of GET /console/tickets and GET
+ * /console/alerts (signed in, session checked on every request, the whole page rendered) with
+ * `--tickets` tickets (15% open) and `--alerts` alert notifications over `--groups` groups
+ * (10% firing) in a bench database of its own, then the query plans (EXPLAIN ANALYZE,
+ * BUFFERS) of every statement those pages send, captured from the same calls the pages make.
+ *
+ *   node --import tsx bench/console.bench.ts [--tickets 10000] [--alerts 50000] [--groups 2000]
+ *     [--requests 400] [--concurrency 4]
+ *
+ * DATABASE_URL names the bench database (default .../a2d2_console2_bench); it is created and
+ * migrated when missing, and its tickets and alerts are replaced on every run (then VACUUM
+ * ANALYZE). The goal is p95 <= 100 ms per page.
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { ensureDatabase, runMigrations } from '../services/db/migration-runner.ts';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_console2_bench';
+const PORT = 40131;
+const TOKEN = `bench-${randomUUID()}`;
+
+async function seed(pool: pg.Pool, tickets: number, alerts: number, groups: number): Promise<void> {
+  await pool.query('TRUNCATE "Ticket", "AlertGroup", "Alert", "Silence" RESTART IDENTITY CASCADE');
+  await pool.query(
+    `INSERT INTO "Ticket" (title, severity, status, source, "createdAt", "updatedAt", "acknowledgedAt", "resolvedAt", "responseDueAt", "resolutionDueAt", "responseBreachedAt")
+     SELECT 'Bench ticket ' || g, (ARRAY['P0','P1','P2','P3'])[1 + g % 4],
+       CASE g % 20 WHEN 0 THEN 'new' WHEN 1 THEN 'acknowledged' WHEN 2 THEN 'in_progress' ELSE (CASE WHEN g % 2 = 0 THEN 'resolved' ELSE 'closed' END) END,
+       'bench', now() - (g % 84) * interval '1 day', now(),
+       CASE WHEN g % 20 = 0 THEN NULL ELSE now() - (g % 84) * interval '1 day' + interval '20 minutes' END,
+       CASE WHEN g % 20 > 2 THEN now() - (g % 84) * interval '1 day' + interval '5 hours' END,
+       now() - (g % 84) * interval '1 day' + interval '1 hour', now() - (g % 84) * interval '1 day' + interval '1 day',
+       CASE WHEN g % 7 = 0 THEN now() - (g % 84) * interval '1 day' + interval '1 hour' END
+     FROM generate_series(1, $1::int) g`,
+    [tickets],
+  );
+  await pool.query(
+    `INSERT INTO "AlertGroup" (id, source, "groupKey", fingerprint, status, severity, service, environment, title, "firstSeenAt", "lastSeenAt", "fireCount", "updatedAt")
+     SELECT gen_random_uuid(), 'alertmanager', 'bench-' || g, substr(md5(g::text), 1, 8), CASE WHEN g % 10 = 0 THEN 'firing' ELSE 'resolved' END,
+       (ARRAY['critical','error','warning','info'])[1 + g % 4], 'svc-' || (g % 50), 'production', 'Bench alert ' || g,
+       now() - (g % 500) * interval '1 hour', now() - (g % 60) * interval '1 minute', 1, now()
+     FROM generate_series(1, $1::int) g`,
+    [groups],
+  );
+  await pool.query(
+    `INSERT INTO "Alert" ("groupId", source, fingerprint, status, labels, annotations, "receivedAt")
+     SELECT a.ids[1 + g % a.n], 'alertmanager', md5(g::text), CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'firing' END, '{"alertname":"Bench"}', '{}', now() - (g % 10000) * interval '1 minute'
+     FROM generate_series(1, $1::int) g, (SELECT array_agg(id ORDER BY "groupKey") AS ids, count(*)::int AS n FROM "AlertGroup") a`,
+    [alerts],
+  );
+  await pool.query('VACUUM ANALYZE "Ticket", "AlertGroup", "Alert", "Silence"');
+}
+
+/** Signs in with the API token (an admin) and returns the session cookie. */
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/console/login`);
+  const csrfCookie = (page.headers.getSetCookie().find((c) => c.startsWith('a2d2_console_csrf=')) ?? '').split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const res = await fetch(`${base}/console/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ _csrf: csrf, token: TOKEN }).toString(),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('a2d2_console='));
+  if (res.status !== 303 || !session) throw new Error(`sign-in failed: ${res.status}`);
+  return session.split(';')[0]!;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** `total` GETs of `url`, `concurrency` at a time; every answer must be a 200 page. */
+async function measure(url: string, cookie: string, total: number, concurrency: number) {
+  const times: number[] = [];
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < total) {
+      next += 1;
+      const t0 = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      const body = await res.text();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      bytes = body.length;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  times.sort((a, b) => a - b);
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { requests: total, p50: r(percentile(times, 50)), p95: r(percentile(times, 95)), p99: r(percentile(times, 99)), max: r(times.at(-1)!), pageBytes: bytes };
+}
+
+/** Runs the pages' reads on a client that reports its statements, then EXPLAINs each. */
+async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: DATABASE_URL, max: 2 }), log: [{ emit: 'event', level: 'query' }] });
+  const seen: { sql: string; params: unknown[] }[] = [];
+  db.$on('query', (e: { query: string; params: string }) => {
+    if (/^\s*(SELECT|WITH)/i.test(e.query)) seen.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] });
+  });
+  const { createQueries } = await import('../services/tickets/ticket-queries.ts');
+  const { createOperations } = await import('../services/alerts/alert-operations.ts');
+  const { activeGroups, alertHistory } = await import('../features/console/alert-routes.ts');
+  const clock = { now: () => new Date() };
+  const tickets = createQueries({ deps: { db, clock } } as never);
+  const alerts = createOperations({ db, clock, config: {}, enqueueGroup: async () => {} } as never);
+  // The same calls as GET /console/tickets and GET /console/alerts.
+  await tickets.list({ view: 'open', limit: 200 });
+  await activeGroups({ alerts: alerts as never, db }, clock.now());
+  await alertHistory(db);
+  await db.$disconnect();
+  const out: { sql: string; plan: string }[] = [];
+  for (const q of seen) {
+    const res = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
+    out.push({ sql: q.sql, plan: res.rows.map((r) => r['QUERY PLAN']).join('\n') });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tickets: { type: 'string', default: '10000' },
+      alerts: { type: 'string', default: '50000' },
+      groups: { type: 'string', default: '2000' },
+      requests: { type: 'string', default: '400' },
+      concurrency: { type: 'string', default: '4' },
+    },
+  });
+  await ensureDatabase(DATABASE_URL);
+  await runMigrations({ databaseUrl: DATABASE_URL });
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const seededAt = performance.now();
+  await seed(pool, Number(values.tickets), Number(values.alerts), Number(values.groups));
+  const seedSeconds = (performance.now() - seededAt) / 1000;
+
+  const { loadConfig } = await import('../services/config.ts');
+  const { createApp } = await import('../bot/app.ts');
+  const { createLogger } = await import('../services/logger.ts');
+  const config = loadConfig(
+    {
+      DATABASE_URL,
+      PORT: String(PORT),
+      A2D2_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+      A2D2_CONSOLE_SECRET: `bench-console-secret-${randomUUID()}`,
+      A2D2_API_TOKEN: TOKEN,
+      A2D2_QUEUE_PREFIX: `bench-console-${randomUUID().slice(0, 8)}`,
+      LOG_LEVEL: 'error',
+    },
+    { http: { rateLimitPerMinute: 10_000_000 } } as never,
+  );
+  const app = await createApp({ config, role: 'http', logger: createLogger({ level: 'error' }) });
+  await app.start();
+  const base = `http://127.0.0.1:${PORT}`;
+  const cookie = await signIn(base);
+  const requests = Number(values.requests);
+  const concurrency = Number(values.concurrency);
+  const result: Record<string, unknown> = { tickets: Number(values.tickets), alerts: Number(values.alerts), groups: Number(values.groups), seedSeconds: Math.round(seedSeconds * 10) / 10, concurrency };
+  for (const path of ['/console/tickets', '/console/alerts']) {
+    await measure(`${base}${path}`, cookie, 40, concurrency);
+    result[path] = await measure(`${base}${path}`, cookie, requests, concurrency);
+  }
+  console.log(JSON.stringify(result, null, 2));
+  for (const p of await plans(pool)) console.log(`\n--- ${p.sql}\n${p.plan}`);
+  await app.stop();
+  await pool.end();
+  process.exit(0);
+}
+
+await main();
