@@ -5,13 +5,14 @@
  * 1. PDF text extraction in pages per second: our extractor (PDF.js legacy build in the pool of
  *    extraction threads, default settings) against poppler's pdftotext (Debian package
  *    poppler-utils, one process per file) on the same generated EN+RU files, interleaved file by
- *    file; prints the ratio ours / pdftotext, the in-thread path's for reference, and the load.
+ *    file; prints the ratio ours / pdftotext by wall time and by CPU time a page (what counts when
+ *    the machine is saturated), the in-thread path's for reference, and the load average.
  * 2. Documents per minute end to end: the real app (HTTP + workers, Postgres, Redis) takes
  *    generated documents in six formats as chat files and runs intake, extraction, language,
  *    classification, fields, summary and indexing until every version is done.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -35,11 +36,12 @@ const DOCS = Number(values.docs);
 const CATS: Category[] = ['invoice', 'contract', 'certificate', 'passport', 'manual', 'report', 'other'];
 const FORMATS: Format[] = ['pdf', 'docx', 'xlsx', 'csv', 'html', 'txt'];
 
-type Reader = { name: string; read(f: { path: string; bytes: Buffer }): Promise<number> };
+type PdfFile = { path: string; bytes: Buffer };
+type Reader = { name: string; read(f: PdfFile): Promise<number> };
+type Tally = { secs: number; cpu: number; chars: number };
 
-async function pdfBench(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'a2d2-pdfbench-'));
-  const files: { path: string; bytes: Buffer }[] = [];
+function pdfFiles(dir: string): PdfFile[] {
+  const files: PdfFile[] = [];
   for (let i = 0; i < PDFS; i++) {
     const base = sampleLines(CATS[i % CATS.length]!, i % 2 ? 'ru' : 'en', i % 3);
     const lines: string[] = [];
@@ -49,6 +51,41 @@ async function pdfBench(): Promise<void> {
     writeFileSync(path, bytes);
     files.push({ path, bytes });
   }
+  return files;
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+/** CPU seconds of this process (every thread) and of its waited-for children (Linux). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const children = (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
+  return (own.user + own.system) / 1e6 + children;
+}
+
+/**
+ * Each file is read by every reader in turn (the order rotating), so a change in the machine's
+ * load falls on all of them alike. Wall time, CPU time (threads and child processes included)
+ * of every reader.
+ */
+async function interleaved(readers: Reader[], files: PdfFile[]): Promise<Map<string, Tally>> {
+  const tally = new Map(readers.map((r) => [r.name, { secs: 0, cpu: 0, chars: 0 }]));
+  for (const [i, f] of files.entries()) {
+    for (let k = 0; k < readers.length; k++) {
+      const r = readers[(i + k) % readers.length]!;
+      const t = tally.get(r.name)!;
+      const [t0, c0] = [performance.now(), cpuSeconds()];
+      t.chars += await r.read(f);
+      t.secs += (performance.now() - t0) / 1000;
+      t.cpu += cpuSeconds() - c0;
+    }
+  }
+  return tally;
+}
+
+async function pdfBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'a2d2-pdfbench-'));
+  const files = pdfFiles(dir);
   const pages = PDFS * PAGES;
   // Ours is the worker role's path: the extraction threads with the default settings.
   const pool = createPdfPool({ ...documentsConfigSchema.parse({}).pdf });
@@ -66,24 +103,18 @@ async function pdfBench(): Promise<void> {
   // Warm-up, one pass each: module loads and the threads' first files (cold code) are paid once
   // per process, not per file; the page cache holds every file for pdftotext.
   for (const r of readers) for (const f of files) await r.read(f);
-  // Interleaved: each file is read by every reader in turn (the order rotating), so a change in
-  // the machine's load falls on all of them alike.
-  const secs = new Map(readers.map((r) => [r.name, 0]));
-  const chars = new Map(readers.map((r) => [r.name, 0]));
-  for (const [i, f] of files.entries()) {
-    for (let k = 0; k < readers.length; k++) {
-      const r = readers[(i + k) % readers.length]!;
-      const t0 = performance.now();
-      const n = await r.read(f);
-      secs.set(r.name, secs.get(r.name)! + (performance.now() - t0) / 1000);
-      chars.set(r.name, chars.get(r.name)! + n);
-    }
-  }
+  const tally = await interleaved(readers, files);
   await pool.close();
-  const pps = (name: string): number => pages / secs.get(name)!;
-  for (const r of readers) console.log(`${r.name.padEnd(10)} ${pages} pages in ${secs.get(r.name)!.toFixed(2)} s = ${pps(r.name).toFixed(0)} pages/s (${chars.get(r.name)} chars)`);
-  if (secs.has('pdftotext')) {
-    console.log(`ratio ours/pdftotext: ${(pps('ours') / pps('pdftotext')).toFixed(2)} (in-thread/pdftotext ${(pps('in-thread') / pps('pdftotext')).toFixed(2)})`);
+  const pps = (name: string): number => pages / tally.get(name)!.secs;
+  const cpp = (name: string): number => (tally.get(name)!.cpu / pages) * 1000;
+  for (const r of readers) {
+    const t = tally.get(r.name)!;
+    console.log(`${r.name.padEnd(10)} ${pages} pages in ${t.secs.toFixed(2)} s = ${pps(r.name).toFixed(0)} pages/s, ${cpp(r.name).toFixed(2)} ms CPU a page (${t.chars} chars)`);
+  }
+  if (tally.has('pdftotext')) {
+    const ratio = (name: string): string => (pps(name) / pps('pdftotext')).toFixed(2);
+    const cpuRatio = (name: string): string => (cpp('pdftotext') / cpp(name)).toFixed(2);
+    console.log(`ratio ours/pdftotext: ${ratio('ours')} (in-thread ${ratio('in-thread')}); by CPU a page: ${cpuRatio('ours')} (in-thread ${cpuRatio('in-thread')})`);
   }
   console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   rmSync(dir, { recursive: true, force: true });
