@@ -16,6 +16,7 @@ import { resolveProviders, modelFor } from '../agents/llm.service.ts';
 import { LLM_ROUTES } from '../services/agents-config.ts';
 import { resolveTelegramMode } from './adapters/telegram/telegram.adapter.ts';
 import { slackBotScopes } from './adapters/slack/slack-scopes.ts';
+import { option } from './cli-options.ts';
 
 export interface DoctorOptions {
   lang: Locale | null;
@@ -25,15 +26,6 @@ export interface DoctorOptions {
 }
 
 const OPTIONS = ['--lang', '--json', '--timeout', '--public-url'];
-
-/** The value of `--name value` or `--name=value`; null when the option is absent. */
-function option(args: string[], name: string): string | null {
-  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (i < 0) return null;
-  const value = args[i]!.includes('=') ? args[i]!.slice(name.length + 1) : args[i + 1];
-  if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${name} needs a value`);
-  return value;
-}
 
 export function parseDoctorArgs(args: string[]): DoctorOptions {
   for (const a of args) {

@@ -10,20 +10,12 @@ import { parseDuration } from '../services/duration.ts';
 import type { Logger } from '../services/logger.ts';
 import { runSmoke, type SmokeReport, type SmokeTarget } from '../services/ops/smoke.ts';
 import { resolveTelegramMode } from './adapters/telegram/telegram.adapter.ts';
+import { option } from './cli-options.ts';
 
 export interface SmokeOptions {
   url: string | null;
   json: boolean;
   timeoutMs: number;
-}
-
-/** The value of `--name value` or `--name=value`; null when the option is absent. */
-function option(args: string[], name: string): string | null {
-  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (i < 0) return null;
-  const value = args[i]!.includes('=') ? args[i]!.slice(name.length + 1) : args[i + 1];
-  if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${name} needs a value`);
-  return value;
 }
 
 export function parseSmokeArgs(args: string[]): SmokeOptions {
