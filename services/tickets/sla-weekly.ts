@@ -3,9 +3,23 @@
  * tickets opened that week met or missed their first-response and resolution clocks, and the
  * mean times to acknowledge and to resolve. Weeks start on Monday in the tickets' time zone.
  */
+import { Prisma } from '../db.ts';
 import { SEVERITIES, type Severity } from './tickets.config.ts';
 import type { TicketService } from './ticket-types.ts';
 import type { TicketContext } from './ticket-context.ts';
+
+/**
+ * The SLA columns of a group of tickets, shared by the weekly figures and `stats`: clocks met
+ * and missed (a duplicate's resolution counts for neither) and the mean times to acknowledge
+ * and to resolve, in seconds.
+ */
+export const SLA_FIGURES = Prisma.sql`
+  count(*) FILTER (WHERE "acknowledgedAt" IS NOT NULL AND "responseBreachedAt" IS NULL) AS response_met,
+  count(*) FILTER (WHERE "responseBreachedAt" IS NOT NULL) AS response_missed,
+  count(*) FILTER (WHERE "resolvedAt" IS NOT NULL AND "resolutionBreachedAt" IS NULL AND "duplicateOfId" IS NULL) AS resolution_met,
+  count(*) FILTER (WHERE "resolutionBreachedAt" IS NOT NULL) AS resolution_missed,
+  avg(EXTRACT(EPOCH FROM ("acknowledgedAt" - "createdAt")))::float8 AS mtta,
+  avg(EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt"))) FILTER (WHERE "duplicateOfId" IS NULL)::float8 AS mttr`;
 
 interface Row {
   week: string;
@@ -28,12 +42,7 @@ export function createWeekly(ctx: TicketContext): Pick<TicketService, 'weekly'> 
       const rows = await db.$queryRaw<Row[]>`
         SELECT to_char(date_trunc('week', ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}), 'YYYY-MM-DD') AS week,
           severity,
-          count(*) FILTER (WHERE "acknowledgedAt" IS NOT NULL AND "responseBreachedAt" IS NULL) AS response_met,
-          count(*) FILTER (WHERE "responseBreachedAt" IS NOT NULL) AS response_missed,
-          count(*) FILTER (WHERE "resolvedAt" IS NOT NULL AND "resolutionBreachedAt" IS NULL AND "duplicateOfId" IS NULL) AS resolution_met,
-          count(*) FILTER (WHERE "resolutionBreachedAt" IS NOT NULL) AS resolution_missed,
-          avg(EXTRACT(EPOCH FROM ("acknowledgedAt" - "createdAt")))::float8 AS mtta,
-          avg(EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt"))) FILTER (WHERE "duplicateOfId" IS NULL)::float8 AS mttr
+          ${SLA_FIGURES}
         FROM "Ticket"
         WHERE "createdAt" >= ${since}
         GROUP BY 1, 2

@@ -6,6 +6,7 @@ import type { Prisma } from '../db.ts';
 import type { Severity } from './tickets.config.ts';
 import type { TicketService } from './ticket-types.ts';
 import { OPEN_WHERE, type TicketContext } from './ticket-context.ts';
+import { SLA_FIGURES } from './sla-weekly.ts';
 
 /** Builds the read half of the service. */
 export function createQueries(ctx: TicketContext): Pick<TicketService, 'get' | 'events' | 'list' | 'ticketForThread' | 'stats'> {
@@ -83,12 +84,7 @@ export function createQueries(ctx: TicketContext): Pick<TicketService, 'get' | '
             ("acknowledgedAt" IS NULL AND "responseAtRiskAt" <= ${now} AND "responseDueAt" > ${now})
             OR ("resolutionAtRiskAt" <= ${now} AND "resolutionDueAt" > ${now}))) AS at_risk,
           count(*) FILTER (WHERE status NOT IN ('resolved','closed') AND ("responseBreachedAt" IS NOT NULL OR "resolutionBreachedAt" IS NOT NULL)) AS breached_open,
-          count(*) FILTER (WHERE "acknowledgedAt" IS NOT NULL AND "responseBreachedAt" IS NULL) AS response_met,
-          count(*) FILTER (WHERE "responseBreachedAt" IS NOT NULL) AS response_missed,
-          count(*) FILTER (WHERE "resolvedAt" IS NOT NULL AND "resolutionBreachedAt" IS NULL AND "duplicateOfId" IS NULL) AS resolution_met,
-          count(*) FILTER (WHERE "resolutionBreachedAt" IS NOT NULL) AS resolution_missed,
-          avg(EXTRACT(EPOCH FROM ("acknowledgedAt" - "createdAt")))::float8 AS mtta,
-          avg(EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt"))) FILTER (WHERE "duplicateOfId" IS NULL)::float8 AS mttr
+          ${SLA_FIGURES}
         FROM "Ticket"
         WHERE "createdAt" >= ${since}
         GROUP BY severity`;
