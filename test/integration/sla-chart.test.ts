@@ -64,8 +64,13 @@ test('Slack: sla posts the figures and uploads the chart into the chat', async (
   assert.equal(Number(announce.args.length), upload.bytes.length, 'announced length is the real one');
   assert.match(String(announce.args.alt_text), /Bar chart/);
 
-  // The row names the outbound row in the file name and records the file id.
-  const row = await chat.t.app.deps.db.outboundMessage.findFirstOrThrow({ where: { chatId: channel, platformMessageId: files[0]!.id } });
+  // The row names the outbound row in the file name and records the file id once the worker
+  // has read Slack's answer (the fake sees the share a moment before the row is updated).
+  const row = await waitFor(
+    () => chat.t.app.deps.db.outboundMessage.findFirst({ where: { chatId: channel, platformMessageId: files[0]!.id } }),
+    'the outbound row records the file id',
+    15_000,
+  );
   assert.equal(row.status, 'sent');
   assert.ok(upload.filename.includes(row.id), `file name ${upload.filename} carries the row id`);
 });
