@@ -74,58 +74,67 @@ const sentinelList = z.string().transform((v, ctx) => {
   }
 });
 
-/** Environment variables (the outside contract). */
+/** Environment variables (the outside contract). Each `.describe()` is its line in docs/configuration.md. */
 export const envSchema = z.object({
-  NODE_ENV: z.string().optional(),
-  DATABASE_URL: pgUrlString.default('postgresql://postgres@127.0.0.1:5432/a2d2'),
-  REDIS_URL: urlString(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  /** Sentinels that know the Redis primary, `host:port,host:port`; with them REDIS_URL gives only credentials and db. */
-  REDIS_SENTINELS: sentinelList.optional(),
-  /** The primary's name the sentinels monitor. */
-  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a name of A-Z a-z 0-9 . _ -').optional(),
-  REDIS_SENTINEL_PASSWORD: optionalSecret,
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  A2D2_CONFIG: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SLACK_SIGNING_SECRET: optionalSecret,
-  SLACK_BOT_TOKEN: optionalSecret,
-  SLACK_APP_TOKEN: optionalSecret,
-  SLACK_API_URL: urlString(['http:', 'https:']).optional(),
-  TELEGRAM_BOT_TOKEN: optionalSecret,
+  NODE_ENV: z.string().optional().describe('Accepted and not read by a2d2 itself (libraries may read it); set `production` in deployments as usual'),
+  DATABASE_URL: pgUrlString
+    .default('postgresql://postgres@127.0.0.1:5432/a2d2')
+    .describe('PostgreSQL; the database is created if missing and migrated on start. Several hosts (`db1:5432,db2:5432` with `target_session_attrs`) are tried in turn for the writable one'),
+  REDIS_URL: urlString(['redis:', 'rediss:'])
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis for queues, rate limits and short-lived button data (production: `maxmemory-policy noeviction`, AOF everysec)'),
+  REDIS_SENTINELS: sentinelList
+    .optional()
+    .describe('Redis Sentinel: `host:port,host:port` of the sentinels (port 26379 when left out); every Redis client then asks them for the primary and follows a failover. REDIS_URL still gives the password, db and TLS. Overrides the YAML `redis.sentinels`'),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a name of A-Z a-z 0-9 . _ -')
+    .optional()
+    .describe("The primary's name the sentinels monitor; overrides the YAML `redis.sentinelName` (default there `mymaster`)"),
+  REDIS_SENTINEL_PASSWORD: optionalSecret.describe('Password of the sentinels themselves, when they require one'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('HTTP listen address (`0.0.0.0` in containers)'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  A2D2_CONFIG: z.string().optional().describe('The YAML file. Unset: ./a2d2.yaml when it exists, else every YAML default applies; a path that does not exist stops start-up'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level written to the log (JSON lines on stdout)'),
+  SLACK_SIGNING_SECRET: optionalSecret.describe('Slack request signing secret (checked on every request to /slack/*); with SLACK_BOT_TOKEN turns Slack on'),
+  SLACK_BOT_TOKEN: optionalSecret.describe('Slack bot token (xoxb-)'),
+  SLACK_APP_TOKEN: optionalSecret.describe('Slack app-level token (xapp-, scope connections:write): Socket Mode, events arrive over a socket and no public URL is needed'),
+  SLACK_API_URL: urlString(['http:', 'https:']).optional().describe("Slack Web API base URL; unset: Slack's own (tests point it at a fake)"),
+  TELEGRAM_BOT_TOKEN: optionalSecret.describe('Telegram bot token from @BotFather; turns Telegram on'),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters of A-Z, a-z, 0-9, _ and -')
-    .optional(),
-  TELEGRAM_API_ROOT: urlString(['http:', 'https:']).optional(),
-  /** polling | webhook; default webhook when a secret is set, else polling. */
-  TELEGRAM_MODE: z.enum(['webhook', 'polling']).optional(),
-  /** Public https URL of POST /telegram/webhook; when set, start-up registers it with setWebhook. */
-  TELEGRAM_WEBHOOK_URL: urlString(['https:']).optional(),
-  OPENAI_API_KEY: optionalSecret,
-  OPENAI_BASE_URL: urlString(['http:', 'https:']).optional(),
-  OPENAI_MODEL: z.string().optional(),
-  GITHUB_WEBHOOK_SECRET: optionalSecret,
-  ALERTMANAGER_TOKEN: optionalSecret,
-  A2D2_API_TOKEN: optionalSecret,
-  /**
-   * The address people reach a2d2 at (scheme, host, optional path prefix, no trailing slash
-   * needed): links a2d2 hands out, such as the console's sign-in link, start with it.
-   */
-  A2D2_PUBLIC_URL: urlString(['http:', 'https:']).optional(),
-  /** Signs the web console's session cookies (at least 32 characters); with A2D2_PUBLIC_URL turns /console on. */
-  A2D2_CONSOLE_SECRET: optionalSecret.pipe(z.string().min(32, 'at least 32 characters').optional()),
-  /**
-   * Key prefix of everything a2d2 keeps in Redis: lets several installs (or test runs) share one
-   * Redis. On a Redis Cluster, write it with braces (`{a2d2}`): a hash tag puts every key of an install (BullMQ's
-   * multi-key scripts, the outbound limiter's) in one slot. The default keeps upgrades' queued jobs.
-   */
+    .optional()
+    .describe('1-256 of A-Z a-z 0-9 _ -; required for webhook mode, compared with the X-Telegram-Bot-Api-Secret-Token header of every update'),
+  TELEGRAM_API_ROOT: urlString(['http:', 'https:']).optional().describe("Bot API base URL; unset: Telegram's own (tests point it at a fake)"),
+  TELEGRAM_MODE: z
+    .enum(['webhook', 'polling'])
+    .optional()
+    .describe('Unset: `webhook` when TELEGRAM_WEBHOOK_SECRET is set, else `polling`. `webhook` refuses to start without the secret; `polling` for local use (one process)'),
+  TELEGRAM_WEBHOOK_URL: urlString(['https:'])
+    .optional()
+    .describe('Public https URL of POST /telegram/webhook; when set, start-up registers it with setWebhook (with the secret)'),
+  OPENAI_API_KEY: optionalSecret.describe('Key of the default OpenAI-compatible provider, used when `llm.providers` is empty and by providers with `apiKey: env`'),
+  OPENAI_BASE_URL: urlString(['http:', 'https:'])
+    .optional()
+    .describe('Base URL (…/v1) of the default provider (any OpenAI-compatible server); alone, without a key, it also makes a provider (local servers)'),
+  OPENAI_MODEL: z.string().optional().describe('Model of the default provider; unset: `gpt-4o-mini`'),
+  GITHUB_WEBHOOK_SECRET: optionalSecret.describe('Turns on POST /webhooks/github (deploy events, checked by X-Hub-Signature-256)'),
+  ALERTMANAGER_TOKEN: optionalSecret.describe('Bearer token of POST /webhooks/alertmanager and /webhooks/grafana; unset: those routes are off'),
+  A2D2_API_TOKEN: optionalSecret.describe('Bearer token of the REST API /api/v1/* and POST /webhooks/deploy (acts as admin); unset: they are off'),
+  A2D2_PUBLIC_URL: urlString(['http:', 'https:'])
+    .optional()
+    .describe('The address people reach a2d2 at (e.g. `https://a2d2.example.com`, optional path prefix); links a2d2 hands out start with it (the console sign-in link)'),
+  A2D2_CONSOLE_SECRET: optionalSecret
+    .pipe(z.string().min(32, 'at least 32 characters').optional())
+    .describe("At least 32 characters; signs the web console's session cookies. With A2D2_PUBLIC_URL turns on /console"),
   A2D2_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]*(\{[A-Za-z0-9:_-]+\})?[A-Za-z0-9:_-]*$/, 'A-Z a-z 0-9 : _ - and at most one {hash tag}')
     .min(1)
-    .default('a2d2'),
-  A2D2_DATA_DIR: z.string().default('./data'),
+    .default('a2d2')
+    .describe("Key prefix of everything a2d2 keeps in Redis: lets several installs (or test runs) share one Redis. On a Redis Cluster write it with braces (`{a2d2}`): a hash tag puts all keys of an install in one slot, which BullMQ's and the outbound limiter's multi-key scripts need there. A changed prefix no longer sees jobs queued under the old one: drain the queues first"),
+  A2D2_DATA_DIR: z.string().default('./data').describe('Where uploaded documents are stored (its `documents` folder); back it up with the database'),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -133,38 +142,45 @@ const platformUserRef = z
   .string()
   .regex(/^(slack|telegram|terminal):[^\s]+$/, 'platform:user-id, e.g. slack:U0123 or telegram:42');
 
-/** Foundation part of the YAML file. Domain sections come from config-sections.ts. */
+/** Foundation part of the YAML file. Domain sections come from config-sections.ts. Every key carries its `.describe()`. */
 export const yamlSchema = z
   .object({
-    /** Role given to users the file does not name. */
-    defaultRole: z.enum(ROLES).default('viewer'),
-    /** Role -> platform user refs. */
-    roles: z.partialRecord(z.enum(ROLES), z.array(platformUserRef)).default({}),
-    /** Language when neither the user nor the platform says: en or ru. */
-    defaultLocale: z.enum(['en', 'ru']).default('en'),
+    defaultRole: z.enum(ROLES).default('viewer').describe('Role given to users `roles` does not name, stored with them when first seen'),
+    roles: z
+      .partialRecord(z.enum(ROLES), z.array(platformUserRef))
+      .default({})
+      .describe('Role -> list of `platform:user-id` (e.g. `slack:U0123`, `telegram:42`, `terminal:alice`); the highest role any linked identity is listed under applies. An unlisted user has the role stored when first seen (this default, or the listed role then) unless that is viewer, then `defaultRole`'),
+    defaultLocale: z.enum(['en', 'ru']).default('en').describe('Language when neither the user (`lang`) nor the platform says'),
     http: z
       .object({
-        bodyLimitBytes: z.number().int().positive().default(1_048_576),
-        requestTimeoutMs: z.number().int().positive().default(10_000),
-        /** Per client address, for REST and unknown routes. */
-        rateLimitPerMinute: z.number().int().positive().default(600),
-        /** Failed verifications per client address per minute on /slack, /telegram and /webhooks routes before 429. */
-        webhookAuthFailuresPerMinute: z.number().int().positive().default(120),
-        /** How long /readyz waits for each dependency before counting it as down (a paused Redis must not hang the probe). */
-        readinessTimeoutMs: z.number().int().positive().max(30_000).default(1_000),
+        bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('Largest request body accepted on JSON routes, in bytes (Telegram updates: at most 1 MiB whatever this says; uploads have `documents.uploadLimitBytes`)'),
+        requestTimeoutMs: z.number().int().positive().default(10_000).describe('Time one HTTP request may take before the server ends it (idle connections get twice this)'),
+        rateLimitPerMinute: z.number().int().positive().default(600).describe('Requests per client address per minute on REST and other public routes'),
+        webhookAuthFailuresPerMinute: z
+          .number()
+          .int()
+          .positive()
+          .default(120)
+          .describe('Failed verifications per address per minute on /slack, /telegram and /webhooks before 429 (verified deliveries are never throttled)'),
+        readinessTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .max(30_000)
+          .default(1_000)
+          .describe('How long /readyz waits for each dependency before counting it as down (a paused Redis must not hang the probe)'),
       })
+      .describe('HTTP limits: body size, request timeout, rate limits per client address, readiness probe')
       .prefault({}),
     redis: redisConfigSchema,
     shutdown: z
       .object({
-        /**
-         * After SIGTERM, how long an http role keeps serving while /readyz answers 503, so a load
-         * balancer or Kubernetes stops routing to it before the listener closes.
-         */
-        drain: durationSchema.default('5s'),
-        /** How long running jobs may take to finish once the drain is over. */
-        graceMs: z.number().int().positive().max(60_000).default(20_000),
+        drain: durationSchema
+          .default('5s')
+          .describe('After SIGTERM, how long an http role keeps serving while /readyz answers 503, so a load balancer stops routing to it before the listener closes'),
+        graceMs: z.number().int().positive().max(60_000).default(20_000).describe('Once the drain is over, how long running jobs get to finish before they are left to retry elsewhere'),
       })
+      .describe('What a process does between SIGTERM and exit')
       .prefault({}),
     ...configSections,
   })

@@ -7,25 +7,25 @@ import { z } from 'zod';
 export const documentsConfigSchema = z
   .object({
     /** Largest file accepted from chat or REST, in bytes (default 25 MB). */
-    uploadLimitBytes: z.number().int().positive().default(25 * 1024 * 1024),
+    uploadLimitBytes: z.number().int().positive().default(25 * 1024 * 1024).describe('Largest file accepted from chat or REST, in bytes (default 25 MiB)'),
     /** Certificates and contracts expiring within this many days remind the uploader's chat. */
-    expiryReminderDays: z.number().int().min(1).max(3650).default(30),
+    expiryReminderDays: z.number().int().min(1).max(3650).default(30).describe('Certificates and contracts expiring within this many days remind the uploader\'s chat'),
     /** How often the expiry check runs, in minutes. */
-    expiryCheckMinutes: z.number().int().min(1).default(720),
+    expiryCheckMinutes: z.number().int().min(1).default(720).describe('How often the expiry check runs, in minutes'),
     /** Pages read from one PDF. */
-    maxPages: z.number().int().positive().default(500),
+    maxPages: z.number().int().positive().default(500).describe('Pages read from one PDF; the rest are left out'),
     /** Uncompressed bytes allowed inside one DOCX/XLSX (zip bombs stop here). */
-    maxUnpackedBytes: z.number().int().positive().default(200 * 1024 * 1024),
+    maxUnpackedBytes: z.number().int().positive().default(200 * 1024 * 1024).describe('Uncompressed bytes allowed inside one DOCX/XLSX (zip bombs stop here)'),
     /** Uncompressed/compressed ratio above which a large zip entry is treated as a bomb. */
-    maxZipRatio: z.number().positive().default(200),
+    maxZipRatio: z.number().positive().default(200).describe('Uncompressed/compressed ratio above which a large zip entry is treated as a bomb'),
     /** OCR languages (tesseract codes); English ships as a package, others load from `ocrLangPath`. */
-    ocrLanguages: z.array(z.string().regex(/^[a-z_]{3,12}$/)).default(['eng']),
+    ocrLanguages: z.array(z.string().regex(/^[a-z_]{3,12}$/)).default(['eng']).describe('OCR languages (tesseract codes such as `eng`, `rus`); English ships as a package, others load from `ocrLangPath`; `a2d2 doctor` checks their data'),
     /** Directory with extra `<lang>.traineddata(.gz)` files. */
-    ocrLangPath: z.string().optional(),
+    ocrLangPath: z.string().optional().describe('Directory with extra `<lang>.traineddata(.gz)` files'),
     /** Worker lock settings of the document queues (a killed worker's job resumes after the lock expires). */
-    lockDurationMs: z.number().int().min(500).default(60_000),
-    stalledIntervalMs: z.number().int().min(200).default(30_000),
-    concurrency: z.number().int().min(1).max(32).default(2),
+    lockDurationMs: z.number().int().min(500).default(60_000).describe('Lock of a document job on its worker; a killed worker\'s job resumes elsewhere after it expires'),
+    stalledIntervalMs: z.number().int().min(200).default(30_000).describe('How often workers look for document jobs whose lock expired'),
+    concurrency: z.number().int().min(1).max(32).default(2).describe('Documents one worker process extracts at once'),
     /** PDF text extraction threads (services/documents/extract/pdf.pool.ts). */
     pdf: z
       .object({
@@ -37,6 +37,7 @@ export const documentsConfigSchema = z
       .describe('PDF text extraction in worker threads, off the event loop')
       .prefault({}),
   })
+  .describe('Documents: upload limits, extraction limits, OCR, expiry reminders (docs/documents.md)')
   .prefault({});
 
 export type DocumentsConfig = z.infer<typeof documentsConfigSchema>;

@@ -20,10 +20,10 @@ export const conversationRefSchema = z.object({
 /** A chat named in the YAML as a destination: a channel or chat, optionally a thread or forum topic in it. */
 export const destinationRefSchema = z
   .object({
-    platform: platformSchema,
-    chatId: z.string().min(1),
+    platform: platformSchema.describe('slack, telegram or terminal'),
+    chatId: z.string().min(1).describe('Slack channel id (C…) or Telegram chat id (groups are negative)'),
     /** Slack thread_ts or Telegram topic id. */
-    threadId: z.string().min(1).optional(),
+    threadId: z.string().min(1).optional().describe('Slack thread ts or Telegram forum topic id to post in'),
   })
   .strict();
 

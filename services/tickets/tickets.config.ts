@@ -57,7 +57,7 @@ function isTimeZone(tz: string): boolean {
 /** A chat destination: a Slack channel, a Telegram chat, or a Telegram forum topic. */
 export const destinationSchema = destinationRefSchema.extend({
   /** Language of messages posted there; default: the file's defaultLocale. */
-  locale: z.enum(['en', 'ru']).optional(),
+  locale: z.enum(['en', 'ru']).optional().describe('Language of messages posted there; default `defaultLocale`'),
 });
 export type Destination = z.infer<typeof destinationSchema>;
 
@@ -65,13 +65,14 @@ function policy(firstResponse: Duration | null, resolution: Duration | null, bus
   return z
     .object({
       /** Time to the first response (acknowledge or assign); null: no target. */
-      firstResponse: durationSchema.nullable().default(firstResponse),
+      firstResponse: durationSchema.nullable().default(firstResponse).describe('Time to the first response (acknowledge or assign), e.g. `4h`; null: no target'),
       /** Time to resolution; null: no target (e.g. "next release"). */
-      resolution: durationSchema.nullable().default(resolution),
+      resolution: durationSchema.nullable().default(resolution).describe('Time to resolution; null: no target. `1w` counts business hours when `businessHours` is true'),
       /** Count only business hours (see `businessHours`); false: around the clock. */
-      businessHours: z.boolean().default(businessHours),
+      businessHours: z.boolean().default(businessHours).describe('Count only `tickets.businessHours` (a clock pauses outside them); false: around the clock'),
     })
     .strict()
+    .describe(`Clocks of this severity (default first response ${firstResponse ?? 'none'}, resolution ${resolution ?? 'none'}, ${businessHours ? 'business hours' : 'around the clock'})`)
     .prefault({});
 }
 
@@ -99,11 +100,11 @@ export type SlaReportConfig = z.infer<typeof slaReportSchema>;
 export const escalationStepSchema = z
   .object({
     /** Delay after the breach; the first step always goes out with the breach notice. */
-    after: durationSchema.default('0s'),
+    after: durationSchema.default('0s').describe('Delay after the breach; a step with 0s goes out with the breach notice'),
     /** Destination; default: the triage destination (in the ticket's thread). */
-    to: destinationSchema.optional(),
+    to: destinationSchema.optional().describe('Chat to post the step in; default the triage chat, in the ticket\'s thread'),
     /** Text put in front of the notice, e.g. '<!subteam^S0123>' or '@oncall'. */
-    mention: z.string().max(200).optional(),
+    mention: z.string().max(200).optional().describe('Text put in front of the notice, e.g. `<!subteam^S0123>` or `@oncall`'),
   })
   .strict();
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
@@ -112,17 +113,19 @@ export type EscalationStep = z.infer<typeof escalationStepSchema>;
 export const ticketsConfigSchema = z
   .object({
     /** IANA time zone for business hours and shown times. */
-    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow').default('Europe/Moscow'),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow').default('Europe/Moscow').describe('IANA time zone of business hours, holidays, the SLA report\'s schedule and the times shown'),
     businessHours: z
       .object({
         /** Working days, 0 = Sunday ... 6 = Saturday. */
-        days: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]),
-        start: hhmm.default('09:00'),
-        end: hhmm.default('18:00'),
+        days: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]).describe('Working days, 0 = Sunday ... 6 = Saturday'),
+        start: hhmm.default('09:00').describe('Start of the working day, HH:MM in `tickets.timeZone`'),
+        end: hhmm.default('18:00').describe('End of the working day, HH:MM (24:00 allowed); after start'),
         /** Non-working dates, YYYY-MM-DD, in the time zone above. */
-        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')).default([]),
+        holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')).default([])
+          .describe('Non-working dates, YYYY-MM-DD, in `tickets.timeZone`'),
       })
       .strict()
+      .describe('The hours business-hours clocks count (P2 and P3 by default)')
       .refine((b) => b.start < b.end, { message: 'start must be before end', path: ['end'] })
       .prefault({}),
     sla: z
@@ -133,25 +136,27 @@ export const ticketsConfigSchema = z
         P3: policy('48h', null, true),
       })
       .strict()
+      .describe('SLA clocks per severity: first response and resolution targets')
       .prefault({}),
     /** Share of a window after which a ticket is "at risk". */
-    atRiskRatio: z.number().gt(0).lt(1).default(0.8),
+    atRiskRatio: z.number().gt(0).lt(1).default(0.8).describe('Share of a clock\'s window after which a ticket is "at risk" (warned in its thread and listed by `tickets at-risk`)'),
     /** How often the sweep looks for timers a lost job missed. */
-    sweepEvery: durationSchema.default('1m'),
+    sweepEvery: durationSchema.default('1m').describe('How often the SLA sweep looks for clock checks a lost timer job missed'),
     /** The sweep leaves a check point alone until it is this late, so it never races a healthy timer job. */
-    sweepGrace: durationSchema.default('30s'),
+    sweepGrace: durationSchema.default('30s').describe('The sweep leaves a check point alone until it is this late, so it never races a healthy timer job'),
     /** Where new tickets are posted as a card for the support team. */
-    triage: destinationSchema.optional(),
+    triage: destinationSchema.optional().describe('Chat where every new ticket is posted as a card for the support team (and escalation steps without `to`); unset: no triage card'),
     /** Escalation chain per severity, applied when a clock breaches. */
-    escalation: z.partialRecord(z.enum(SEVERITIES), z.array(escalationStepSchema).max(10)).default({}),
+    escalation: z.partialRecord(z.enum(SEVERITIES), z.array(escalationStepSchema).max(10)).default({}).describe('Severity -> escalation steps (up to 10), run when a clock of a ticket of that severity breaches'),
     /** Trigram similarity above which an open ticket is suggested as a duplicate. */
-    duplicateThreshold: z.number().min(0).max(1).default(0.45),
+    duplicateThreshold: z.number().min(0).max(1).default(0.45).describe('Title similarity (trigram, 0-1) above which an open ticket is suggested as a possible duplicate of a new one'),
     /** Lowest role that may handle tickets (acknowledge, assign, resolve, change severity). */
-    handlerRole: z.enum(ROLES).default('operator'),
+    handlerRole: z.enum(ROLES).default('operator').describe('Lowest role that may handle tickets (acknowledge, assign, resolve, change severity); anyone may report, and a reporter may comment on, resume, close and reopen their own'),
     /** The weekly SLA report (see slaReportSchema); off by default. */
     slaReport: slaReportSchema.describe('The weekly SLA report: the `sla` figures and chart posted on a schedule to the chats listed; off while `chats` is empty'),
   })
   .strict()
+  .describe('Tickets: SLA policy, business hours, triage chat, escalation chains, the SLA report')
   .prefault({});
 
 export type TicketsConfig = z.infer<typeof ticketsConfigSchema>;
