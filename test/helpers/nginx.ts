@@ -15,6 +15,13 @@ import { freePort } from './ports.ts';
 export const SITE = 'deploy/nginx/a2d2.conf';
 export const hasNginx = spawnSync('sh', ['-c', 'command -v nginx']).status === 0;
 
+/** The upstream's fail_timeout in ms: how long nginx leaves out a role that refused connections. */
+export function upstreamFailTimeoutMs(): number {
+  const m = /fail_timeout=(\d+)s/.exec(readFileSync(SITE, 'utf8'));
+  assert.ok(m, `${SITE} names no fail_timeout in seconds`);
+  return Number(m[1]) * 1000;
+}
+
 /** Replaces `from` in `text`, failing when the site no longer has it (the rewrite would silently miss). */
 function swap(text: string, from: string, to: string): string {
   assert.ok(text.includes(from), `${SITE} has no "${from}"`);
