@@ -1,6 +1,6 @@
 /**
  * Every relative link in the project's pages resolves: README.md, CONTRIBUTING.md, SECURITY.md,
- * CHANGELOG.md, CODE_OF_CONDUCT.md and docs/**\/*.md. A link to a file must name an existing
+ * CHANGELOG.md, CODE_OF_CONDUCT.md and docs/**\/*.md (the guides in docs/guide/ included). A link to a file must name an existing
  * file or folder; a `#anchor` (in the same page or another Markdown page) must name one of that
  * page's headings, as the repository host makes them (lower case, punctuation dropped, spaces
  * to hyphens, -1, -2 ... for repeats). Links inside code are not links.
@@ -93,6 +93,8 @@ test('a broken link and a broken anchor are reported', () => {
 
 test('every relative link in the pages resolves', () => {
   assert.ok(PAGES.length >= 15, `pages found: ${PAGES.length}`);
+  // The guides under docs/guide/ are read too (the walk goes into every folder of docs/).
+  for (const guide of ['docs/guide/user.md', 'docs/guide/user.ru.md']) assert.ok(PAGES.includes(join(ROOT, guide)), `${guide} is checked`);
   const broken: string[] = [];
   for (const page of PAGES) {
     for (const target of links(readFileSync(page, 'utf8'))) {
