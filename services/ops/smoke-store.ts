@@ -1,10 +1,12 @@
 /**
  * The store checks of `a2d2 smoke`: a row written, read back and deleted in Postgres, and a
  * job on the `smoke` queue answered by a worker. Both clean up after themselves, also when
- * the deadline cuts them short.
+ * the deadline cuts them short. The database is reached through the multi-host address as
+ * the roles reach it (services/db/pg-hosts.ts).
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../db/pg-hosts.ts';
 import type { Logger } from '../logger.ts';
 import { Queues } from '../queues.ts';
 import type { RedisTarget } from '../redis.ts';
@@ -19,15 +21,33 @@ function reason(err: unknown): string {
   return e.code && e.message && !e.message.includes(e.code) ? `${e.code} ${e.message}` : (e.message ?? String(err));
 }
 
+/**
+ * Connects as the roles do (an address listing several hosts: the one that serves its
+ * target_session_attrs); a connection that arrives after the deadline is closed at once.
+ */
+async function connectBefore(databaseUrl: string, timeoutMs: number, signal: AbortSignal): Promise<pg.Client> {
+  const pending = connectClient(databaseUrl, { connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, application_name: 'a2d2-smoke' });
+  const cut = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(new Error('aborted'));
+    signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+  });
+  try {
+    return await Promise.race([pending, cut]);
+  } catch (err) {
+    if (signal.aborted) void pending.then((c) => c.end()).catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Insert, select and delete one row of "WebhookDelivery" (a small table every install has). */
 export async function checkDatabase(databaseUrl: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, application_name: 'a2d2-smoke' });
-  const cut = () => void client.end().catch(() => undefined);
+  let client: pg.Client | null = null;
+  const cut = () => void client?.end().catch(() => undefined);
   signal.addEventListener('abort', cut, { once: true });
   const id = `smoke-${randomUUID()}`;
   let step = 'connect';
   try {
-    await client.connect();
+    client = await connectBefore(databaseUrl, timeoutMs, signal);
     step = 'insert';
     await client.query('INSERT INTO "WebhookDelivery" ("source", "deliveryId") VALUES ($1, $2)', [SMOKE_SOURCE, id]);
     step = 'select';
@@ -42,7 +62,7 @@ export async function checkDatabase(databaseUrl: string, timeoutMs: number, sign
     throw new SmokeFailure(`${step} failed: ${reason(err)}`);
   } finally {
     signal.removeEventListener('abort', cut);
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 }
 

@@ -214,6 +214,20 @@ test('no worker role running: the queue round trip fails within --timeout, exit 
   assert.deepEqual(await smokeJobKeys(prefix), [], 'the unanswered job was removed');
 });
 
+test('a DATABASE_URL listing several hosts, the first one down: the database check writes on the writable host', async () => {
+  const prefix = `t-smoke-${randomUUID().slice(0, 8)}`;
+  const t = await startTestApp({ env: { A2D2_QUEUE_PREFIX: prefix }, queuePrefix: prefix });
+  cleanups.push(() => t.stop());
+  const multi = TEST_DATABASE_URL.replace('@127.0.0.1:5432/', `@127.0.0.1:${await freePort()},127.0.0.1:5432/`);
+  assert.notEqual(multi, TEST_DATABASE_URL, 'the test database is on 127.0.0.1:5432');
+  const env = { A2D2_QUEUE_PREFIX: prefix, DATABASE_URL: `${multi}${multi.includes('?') ? '&' : '?'}target_session_attrs=read-write` };
+  const run = await smoke(['--url', t.url, '--json', '--timeout', '5s'], env);
+  assert.equal(row(run, 'database').result, 'pass', row(run, 'database').detail);
+  assert.equal(row(run, 'database').detail, 'wrote, read back and deleted a row');
+  assert.equal(run.code, 0, run.stdout);
+  assert.equal(await smokeRows(), 0, 'the row was deleted');
+});
+
 test('smoke refuses a bad option with one line, before checking anything', async () => {
   const run = await smoke(['--timeout', '10'], { A2D2_QUEUE_PREFIX: 'unused' });
   assert.equal(run.code, 1);
