@@ -1,20 +1,23 @@
 /**
- * The tickets pages: GET /console/tickets (open tickets, filtered by a GET form), GET
- * /console/tickets/:id (details and timeline) and POST /console/tickets/:id/ack (the chat
- * card's Ack button, run through the registry like a press in chat; see ack.ts). Every page
- * needs a session: a GET without one goes to the sign-in page, a POST gets 401.
+ * The tickets pages: GET /console/tickets (open tickets, filtered by a GET form) and GET
+ * /console/tickets/:id (details, the forms of the chat card's buttons, timeline). The forms'
+ * POST routes are ticket-actions.ts. Every page needs a session (access.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TicketService } from '../../services/tickets/ticket.service.ts';
 import type { UsersService } from '../../services/users/users.service.ts';
 import type { Clock } from '../../services/clock.ts';
+import type { Db } from '../../services/db.ts';
 import { SEVERITIES } from '../../services/tickets/tickets.config.ts';
 import { TICKET_ACTIONS } from '../../services/tickets/ticket.render.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
-import { href, messagePage, type PageCtx } from './layout.ts';
+import { messagePage } from './layout.ts';
 import type { ConsoleUser, Sessions } from './session.ts';
-import type { Press } from './ack.ts';
+import type { Press, RunCommand } from './ack.ts';
+import { send, type Access, type PageCtxOf } from './access.ts';
 import { OPEN_STATES, UNASSIGNED, ticketPage, ticketsPage, type ListFilters } from './tickets-view.ts';
+import { TICKET_DONE } from './ticket-actions.ts';
+import type { TicketForms } from './ticket-forms.ts';
 
 export interface TicketPagesDeps {
   tickets: TicketService;
@@ -23,10 +26,10 @@ export interface TicketPagesDeps {
   clock: Clock;
   sessions: Sessions;
   press: Press;
+  command: RunCommand;
+  db: Db;
   timeZone: string;
 }
-
-type PageCtxOf = (req: FastifyRequest, reply: FastifyReply, user: ConsoleUser | null, withForms?: boolean) => PageCtx;
 
 const LANG = { type: 'string', enum: ['en', 'ru'] } as const;
 const listQuery = {
@@ -40,39 +43,40 @@ const listQuery = {
   },
 } as const;
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } } } as const;
-const detailQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: ['ack'] } } } as const;
-// _csrf is checked by the CSRF hook (403), not by the schema (which would answer 400).
-const ackBody = { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string', maxLength: 200 } } } as const;
+const detailQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: [...TICKET_DONE] } } } as const;
 
 /** How many open tickets the list reads (the filters apply to them). */
 const LIST_LIMIT = 200;
 
-function send(reply: FastifyReply, status: number, body: string) {
-  return reply.status(status).type('text/html; charset=utf-8').send(body);
+/** How many people the assignee picker offers. */
+const PICKER_LIMIT = 200;
+
+/** The people a ticket can be assigned to: known users with a name (not the API token's). */
+export async function assignable(db: Db): Promise<{ id: string; name: string }[]> {
+  const rows = await db.user.findMany({
+    where: { displayName: { not: null }, identities: { some: {}, none: { platform: 'console' } } },
+    orderBy: { displayName: 'asc' },
+    take: PICKER_LIMIT,
+    select: { id: true, displayName: true },
+  });
+  return rows.map((u) => ({ id: u.id, name: u.displayName! }));
 }
 
 /** Builds the tickets pages plugin. */
-export function ticketPages(deps: TicketPagesDeps & { pageCtx: PageCtxOf }) {
-  const { tickets, pageCtx } = deps;
-  const canAck = (user: ConsoleUser) => deps.registry.action(TICKET_ACTIONS.ack)?.roles.includes(user.role) ?? false;
-
-  /** The signed-in user, or null once the request was answered (redirect or 401). */
-  async function signedIn(req: FastifyRequest, reply: FastifyReply): Promise<ConsoleUser | null> {
-    const user = await deps.sessions.current(req);
-    if (user) return user;
-    deps.sessions.end(reply);
-    if (req.method === 'GET') {
-      await reply.redirect(href(pageCtx(req, reply, null, false), '/console/login'), 303);
-    } else {
-      const c = pageCtx(req, reply, null, false);
-      await send(reply, 401, messagePage(c, c.t('console.login.title'), c.t('console.login.intro')));
-    }
-    return null;
-  }
+export function ticketPages(deps: TicketPagesDeps & { access: Access; pageCtx: PageCtxOf }) {
+  const { tickets, pageCtx, access } = deps;
+  const may = (user: ConsoleUser, actionId: string) => deps.registry.action(actionId)?.roles.includes(user.role) ?? false;
+  const forms = (user: ConsoleUser): TicketForms => ({
+    ack: may(user, TICKET_ACTIONS.ack),
+    assign: may(user, TICKET_ACTIONS.assign),
+    assignMe: may(user, TICKET_ACTIONS.assignMe),
+    resolve: may(user, TICKET_ACTIONS.resolve),
+    comment: deps.registry.command('ticket.create')?.roles.includes(user.role) ?? false,
+  });
 
   return async function routes(app: FastifyInstance): Promise<void> {
     app.get('/tickets', { schema: { querystring: listQuery } }, async (req, reply) => {
-      const user = await signedIn(req, reply);
+      const user = await access.signedIn(req, reply);
       if (!user) return reply;
       const q = req.query as ListFilters;
       const f: ListFilters = { ...(q.severity ? { severity: q.severity } : {}), ...(q.state ? { state: q.state } : {}), ...(q.assignee ? { assignee: q.assignee } : {}) };
@@ -83,30 +87,19 @@ export function ticketPages(deps: TicketPagesDeps & { pageCtx: PageCtxOf }) {
     });
 
     app.get('/tickets/:id', { schema: { params: idParams, querystring: detailQuery } }, async (req, reply) => {
-      const user = await signedIn(req, reply);
+      const user = await access.signedIn(req, reply);
       if (!user) return reply;
       const id = Number((req.params as { id: string }).id);
       const c = pageCtx(req, reply, user);
       const ticket = await tickets.get(id);
       if (!ticket) return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('tickets.error.notFound', { id })));
-      const done = (req.query as { done?: string }).done === 'ack';
-      const notice = done ? c.t('tickets.done.ack', { id }) : undefined;
-      const events = await tickets.events(id);
-      return send(reply, 200, ticketPage(c, { ticket, events, now: deps.clock.now(), timeZone: deps.timeZone, canAck: canAck(user), ...(notice ? { notice } : {}) }));
-    });
-
-    app.post('/tickets/:id/ack', { schema: { params: idParams, body: ackBody, querystring: detailQuery }, preHandler: app.csrfProtection }, async (req, reply) => {
-      const user = await signedIn(req, reply);
-      if (!user) return reply;
-      const id = Number((req.params as { id: string }).id);
-      const c = pageCtx(req, reply, user, false);
-      const res = await deps.press(user, c.locale, TICKET_ACTIONS.ack, String(id), `ticket:${id}`);
-      if (res.outcome === 'ok') return reply.redirect(href(c, `/console/tickets/${id}`, { done: 'ack' }), 303);
-      const back = { path: `/console/tickets/${id}`, label: c.t('console.backToTicket', { id }) };
-      if (res.outcome === 'denied') return send(reply, 403, messagePage(c, c.t('console.error.forbidden.title'), c.t('console.error.forbidden.text', { role: user.role }), back));
-      if (res.outcome === 'unknown') return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('console.error.notFound.text')));
-      const status = res.key === 'tickets.error.notFound' ? 404 : 409;
-      return send(reply, status, messagePage(c, c.t('console.error.refused.title'), res.message, back));
+      const done = (req.query as { done?: string }).done;
+      const notice = done ? c.t(`console.ticket.done.${done}`, { id, name: ticket.assigneeName ?? '' }) : undefined;
+      const can = forms(user);
+      // A comment is the reporter's or a handler's (the command's own rule): no form for others.
+      can.comment &&= can.ack || ticket.reporterUserId === user.id;
+      const [events, people] = await Promise.all([tickets.events(id), can.assign ? assignable(deps.db) : Promise.resolve([])]);
+      return send(reply, 200, ticketPage(c, { ticket, events, now: deps.clock.now(), timeZone: deps.timeZone, forms: can, people, ...(notice ? { notice } : {}) }));
     });
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The tickets pages' markup: the open list with its GET filter form and SLA column, and one
- * ticket with its details, the Ack form and the timeline (state changes, comments, SLA
+ * ticket with its details, its forms (ticket-forms.ts) and the timeline (state changes, comments, SLA
  * notices, as the tickets service records them). At-risk and breached rows carry a class and
  * say so in words.
  */
@@ -8,7 +8,8 @@ import type { Ticket } from '../../generated/prisma/client.ts';
 import { SEVERITIES } from '../../services/tickets/tickets.config.ts';
 import { DONE_STATUSES, formatDue, formatTime, severityLabel, statusLabel } from '../../services/tickets/ticket.render.ts';
 import { html, type Html } from './html.ts';
-import { csrfField, href, page, type PageCtx } from './layout.ts';
+import { href, page, type PageCtx } from './layout.ts';
+import { ticketForms, type Assignable, type TicketForms } from './ticket-forms.ts';
 
 /** The states an open ticket can be in (the list's state filter). */
 export const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_on_reporter'] as const;
@@ -123,9 +124,11 @@ export interface TicketPageOpts {
   events: TicketEventView[];
   now: Date;
   timeZone: string;
-  /** The viewer's role may press Ack (the chat card's button spec allows it). */
-  canAck: boolean;
-  /** A line saying what was just done (after the Ack form). */
+  /** The forms the viewer's role may use (the chat's specs allow them). */
+  forms: TicketForms;
+  /** The assignee picker's people. */
+  people: Assignable[];
+  /** A line saying what was just done (after a form). */
   notice?: string;
 }
 
@@ -141,10 +144,7 @@ ${item('console.ticket.reporter', t.reporterName ?? '—')}${item('console.col.a
 ${t.component ? item('console.ticket.component', t.component) : ''}${item('console.ticket.source', t.source)}
 ${item('console.ticket.created', when(c, t.createdAt, timeZone))}${t.acknowledgedAt ? item('console.ticket.acknowledged', when(c, t.acknowledgedAt, timeZone)) : ''}
 </dl>`;
-  const ackable = o.canAck && t.status === 'new';
-  const actions = ackable
-    ? html`<form method="post" action="${href(c, `/console/tickets/${t.id}/ack`)}">${csrfField(c)}<button type="submit">${c.t('console.ticket.ack')}</button></form>`
-    : html`<p class="muted">${c.t('console.ticket.noActions')}</p>`;
+  const actions = ticketForms(c, t, o.forms, o.people);
   return page(c, {
     title: c.t('console.ticket.heading', { id: t.id, title: t.title }),
     section: 'tickets',

@@ -1,6 +1,7 @@
 /**
  * The tickets buttons: the card's (acknowledge, assign to me, confirm severity, resolve,
- * reopen, close, the severity menu, join a duplicate), the proposal's and the guided
+ * reopen, close, the severity menu, join a duplicate), assign to a user and resolve with a
+ * note (the web console's forms), the proposal's and the guided
  * exchange's, and two form-like gestures that open a ticket: a Slack modal's submission and
  * "create ticket from message".
  */
@@ -16,6 +17,7 @@ import type { OpArgs, RunOp } from './operations.ts';
 import type { Proposals } from './proposal.ts';
 
 const everyone = ROLES;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const modalForm = z.object({
   title: z.string().trim().min(3).max(300),
@@ -46,6 +48,24 @@ export function ticketActions(tc: TicketsContext, runOp: RunOp, proposals: Propo
     const [id, sev] = value.split(':');
     if (!isSeverity(sev)) throw new UserError('tickets.error.badButton');
     return runOp(ctx, { op: 'severity', id: idOf(id ?? ''), severity: sev });
+  }
+
+  /** `<id>:<user id>`: assigns the ticket to a known user (the console's assignee picker). */
+  async function assignTo(ctx: CommandContext, value: string): Promise<HandlerResult> {
+    const id = idOf(value);
+    const userId = value.slice(value.indexOf(':') + 1);
+    const user = UUID_RE.test(userId) ? await tc.deps.db.user.findUnique({ where: { id: userId }, select: { id: true, displayName: true } }) : null;
+    if (!user) throw new UserError('tickets.error.noSuchUser');
+    const name = user.displayName ?? user.id;
+    await call(() => service.assign(id, actor(ctx), { userId: user.id, name }));
+    return { text: ctx.t('tickets.done.assign', { id, name }) };
+  }
+
+  /** `<id>` (the card's button) or `<id>:<note>` (the console's form with a resolution note). */
+  async function resolve(ctx: CommandContext, value: string): Promise<HandlerResult> {
+    const at = value.indexOf(':');
+    const note = at >= 0 ? value.slice(at + 1).trim() : '';
+    return runOp(ctx, { op: 'resolve', id: idOf(value), ...(note ? { text: note } : {}) });
   }
 
   /** `<duplicate id>:<target id>`: closes the first as a duplicate of the second. */
@@ -83,7 +103,8 @@ export function ticketActions(tc: TicketsContext, runOp: RunOp, proposals: Propo
     { id: TICKET_ACTIONS.ack, roles: handlers, handler: op('ack') },
     { id: TICKET_ACTIONS.assignMe, roles: handlers, handler: op('assign') },
     { id: TICKET_ACTIONS.confirmSeverity, roles: handlers, handler: op('confirm') },
-    { id: TICKET_ACTIONS.resolve, roles: handlers, handler: op('resolve') },
+    { id: TICKET_ACTIONS.assign, roles: handlers, handler: assignTo },
+    { id: TICKET_ACTIONS.resolve, roles: handlers, handler: resolve },
     { id: TICKET_ACTIONS.reopen, roles: everyone, handler: op('reopen') },
     { id: TICKET_ACTIONS.close, roles: everyone, handler: op('close') },
     { id: TICKET_ACTIONS.severityMenu, roles: handlers, handler: severityMenu },

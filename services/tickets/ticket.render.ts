@@ -12,6 +12,8 @@ import type { Severity } from './tickets.config.ts';
 export const TICKET_ACTIONS = {
   ack: 'ticket.ack',
   assignMe: 'ticket.assign_me',
+  /** `<id>:<user id>`: assigns the ticket to that user (the console's assignee picker). */
+  assign: 'ticket.assign',
   severityMenu: 'ticket.severity_menu',
   setSeverity: 'ticket.set_severity',
   confirmSeverity: 'ticket.confirm_severity',
