@@ -1,7 +1,6 @@
 /**
  * The page shell every console page shares: the lang attribute, a skip link, the site
- * navigation (one entry per section: alerts, runs, documents and charts slot in as lines of
- * {@link SECTIONS}), who is signed in with the sign-out form, the language switch and the
+ * navigation (one entry per section, each a line of {@link SECTIONS}), who is signed in with the sign-out form, the language switch and the
  * main landmark. Pages are plain HTML forms and links: they work without JavaScript, and
  * the strict CSP allows no script at all.
  */
@@ -24,7 +23,10 @@ export const SECTIONS: readonly Section[] = [
   { id: 'tickets', labelKey: 'console.nav.tickets', path: '/console/tickets' },
   { id: 'alerts', labelKey: 'console.nav.alerts', path: '/console/alerts' },
   { id: 'runs', labelKey: 'console.nav.runs', path: '/console/runs' },
+  { id: 'deploys', labelKey: 'console.nav.deploys', path: '/console/deploys' },
+  { id: 'documents', labelKey: 'console.nav.documents', path: '/console/documents' },
   { id: 'charts', labelKey: 'console.nav.charts', path: '/console/charts' },
+  { id: 'agents', labelKey: 'console.nav.agents', path: '/console/agents', roles: ['technician', 'admin'] },
   { id: 'audit', labelKey: 'console.nav.audit', path: '/console/audit', roles: ['technician', 'admin'] },
   { id: 'queues', labelKey: 'console.nav.queues', path: '/console/queues', roles: ['admin'] },
 ];

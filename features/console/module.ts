@@ -19,7 +19,7 @@ import { createLoginTokens } from './login-tokens.ts';
 import { createSessions } from './session.ts';
 import { consoleCommands } from './commands.ts';
 import { consoleRoutes } from './routes.ts';
-import { createPress } from './ack.ts';
+import { createCommand, createPress } from './ack.ts';
 
 /** Builds the console feature module, or null when it is not configured. */
 export function createConsoleModule(deps: Services): FeatureModule | null {
@@ -40,12 +40,14 @@ export function createConsoleModule(deps: Services): FeatureModule | null {
       defaultLocale: deps.config.file.defaultLocale,
       tickets: deps.tickets,
       alerts: deps.alerts,
+      documents: deps.documents,
       db: deps.db,
       queues: deps.queues,
       users: deps.users,
       registry: deps.registry,
       clock: deps.clock,
       press: createPress(deps),
+      command: createCommand(deps),
       timeZone: deps.config.file.tickets.timeZone,
     }),
   };

@@ -21,14 +21,18 @@ import { STYLESHEET } from './style.ts';
 import type { LoginTokens } from './login-tokens.ts';
 import type { ConsoleUser, Sessions } from './session.ts';
 import { ticketPages, type TicketPagesDeps } from './ticket-routes.ts';
+import { ticketActions } from './ticket-actions.ts';
 import { createAccess } from './access.ts';
 import { alertPages, type AlertPagesDeps } from './alert-routes.ts';
 import { runPages } from './run-routes.ts';
 import { auditPages } from './audit-routes.ts';
 import { queueBoard, type QueueBoardDeps } from './queue-board.ts';
 import { chartPages } from './chart-routes.ts';
+import { deployPages } from './deploy-routes.ts';
+import { documentPages, type DocumentPagesDeps } from './document-routes.ts';
+import { agentPages } from './agent-routes.ts';
 
-export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'>, Omit<QueueBoardDeps, 'access'> {
+export interface ConsoleRoutesDeps extends TicketPagesDeps, Omit<AlertPagesDeps, 'access' | 'pageCtx'>, Omit<QueueBoardDeps, 'access'>, Pick<DocumentPagesDeps, 'documents'> {
   secret: string;
   secure: boolean;
   tokens: LoginTokens;
@@ -199,12 +203,16 @@ export function consoleRoutes(deps: ConsoleRoutesDeps) {
         return reply.redirect(href(pageCtx(req, reply, null, false), '/console/login', { signedOut: '1' }), 303);
       });
 
-      await app.register(ticketPages({ ...deps, pageCtx }));
       const access = createAccess(deps.sessions, pageCtx);
+      await app.register(ticketPages({ ...deps, access, pageCtx }));
+      await app.register(ticketActions({ ...deps, access, pageCtx }));
       await app.register(alertPages({ ...deps, access, pageCtx }));
       await app.register(runPages({ ...deps, access, pageCtx }));
       await app.register(auditPages({ ...deps, access, pageCtx }));
       await app.register(chartPages({ ...deps, access, pageCtx }));
+      await app.register(deployPages({ ...deps, access, pageCtx }));
+      await app.register(documentPages({ ...deps, access, pageCtx }));
+      await app.register(agentPages({ ...deps, access, pageCtx }));
       await app.register(queueBoard({ ...deps, access }));
     }, { prefix: '/console' });
   };

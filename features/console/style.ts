@@ -47,5 +47,15 @@ td.actions select { min-width: 5rem; }
 pre.json { white-space: pre-wrap; word-break: break-word; margin: 0; font-size: .85rem; background: #f6f6f6; padding: .35rem .5rem; }
 figure.chart { margin: 1rem 0; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; }
+form.filters input[type=search], textarea { font: inherit; padding: .3rem .4rem; border: 1px solid #767676; border-radius: 3px; min-width: 14rem; }
+.ticket-actions { display: flex; flex-direction: column; gap: .75rem; }
+form.action { display: flex; flex-wrap: wrap; gap: .35rem .75rem; align-items: flex-end; margin: 0; }
+form.action textarea { width: min(40rem, 100%); }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+ol.history { margin: 0; padding-left: 1.2rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem; }
+article.card { border: 1px solid var(--line); border-radius: 4px; padding: .75rem 1rem; }
+article.card h3 { font-size: 1.05rem; margin: 0 0 .5rem; }
+section[data-environment] table { margin-bottom: 1rem; }
 form.filters input[type=date] { font: inherit; padding: .3rem .4rem; border: 1px solid #767676; border-radius: 3px; }
 `;

@@ -1,6 +1,6 @@
 /**
  * Reading and correcting documents: recent ones, full-text search over the latest versions,
- * passages for a question, and category corrections (which re-run the later stages).
+ * a version's stored file, passages for a question, and category corrections (which re-run the later stages).
  */
 import type { TextLocation } from './extract/types.ts';
 import { fold } from './language.ts';
@@ -43,6 +43,17 @@ export function createQueries(ctx: DocumentContext) {
         ORDER BY rank DESC, d.number DESC
         LIMIT ${limit}`;
       return rows;
+    },
+
+    /** The stored file of a document's version (its latest when `version` is left out). */
+    async file(number: number, version?: number): Promise<{ fileName: string; mimeType: string; version: number; bytes: Buffer } | null> {
+      const v = await db.documentVersion.findFirst({
+        where: { document: { number }, ...(version ? { version } : {}) },
+        orderBy: { version: 'desc' },
+        select: { fileName: true, mimeType: true, version: true, storageKey: true },
+      });
+      if (!v) return null;
+      return { fileName: v.fileName, mimeType: v.mimeType, version: v.version, bytes: await deps.storage.get(v.storageKey) };
     },
 
     /** The best passages of a document for a question, with their locations. */

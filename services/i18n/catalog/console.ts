@@ -1,9 +1,11 @@
 /** The web console (/console): the sign-in command, the page shell, tickets pages, errors. */
 import { consolePages } from './console-pages.ts';
+import { consoleMore } from './console-more.ts';
 
 export const webConsole = {
   en: {
     ...consolePages.en,
+    ...consoleMore.en,
     'console.cmd.summary': 'Sign in to the web console: a one-time link, valid for 10 minutes',
     'console.cmd.usage': 'console',
     'console.link.issued': 'Your sign-in link to the web console (works once, valid for 10 minutes; do not share it): {url}',
@@ -93,6 +95,7 @@ export const webConsole = {
   },
   ru: {
     ...consolePages.ru,
+    ...consoleMore.ru,
     'console.cmd.summary': 'Вход в веб-консоль: одноразовая ссылка на 10 минут',
     'console.cmd.usage': 'консоль',
     'console.link.issued': 'Ваша ссылка для входа в веб-консоль (одноразовая, действует 10 минут; никому её не пересылайте): {url}',
