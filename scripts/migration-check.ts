@@ -6,11 +6,8 @@
  * Usage: node --import tsx scripts/migration-check.ts [migrations-dir]   (exit 1 on a refusal)
  * Run by test/integration/migration-runner.test.ts. See docs/operations/migrations.md.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { MIGRATIONS_DIR, readMigrationFiles } from '../services/db/migration-runner.ts';
-
-const LIST_FILE = 'contract-steps.txt';
+import { CONTRACT_LIST_FILE as LIST_FILE, readContractSteps as declaredSteps } from '../services/db/contract-steps.ts';
 
 /** What a contract statement looks like; each is tried on one statement, comments removed. */
 const CONTRACT_PATTERNS: Array<[string, RegExp]> = [
@@ -39,20 +36,6 @@ function contractReasons(sql: string): string[] {
     }
   }
   return reasons;
-}
-
-/** The migration names in contract-steps.txt (one per line; `#` starts a comment). */
-async function declaredSteps(migrationsDir: string): Promise<Set<string>> {
-  const text = await readFile(join(migrationsDir, LIST_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
-  return new Set(
-    text
-      .split('\n')
-      .map((line) => line.replace(/#.*/, '').trim())
-      .filter(Boolean),
-  );
 }
 
 /** Every problem with the migrations in `migrationsDir`, as lines for the operator. */

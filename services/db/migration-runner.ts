@@ -11,7 +11,9 @@
  * - Refuses to apply anything while a migration is recorded as failed, or while an applied
  *   migration's file differs from what was applied (its checksum changed).
  * - A migration recorded in the database but absent from the folder (the database was
- *   migrated by a newer version) is a warning: the older version still runs.
+ *   migrated by a newer version) is a warning: the older version still runs. Unless it is a
+ *   recorded contract step (services/db/contract-steps.ts): then the older version refuses,
+ *   naming it, since what the step removed may be what it still uses.
  *
  * Migrations are created in development with scripts/migrate-create.ts (services/db/migrate.ts).
  */
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connectClient, firstHostUrl, withDatabaseName } from './pg-hosts.ts';
+import { ensureContractTable, markContractSteps, readContractMarks, readContractSteps, CONTRACT_TABLE } from './contract-steps.ts';
 
 /** The advisory lock key of the Prisma schema engine's migrate commands. */
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -80,7 +83,7 @@ export interface MigrationPlan {
   pending: MigrationFile[];
   /** Recorded in the database, absent from the folder (a newer version's migrations). */
   unknown: RecordedMigration[];
-  /** Refusals, in folder order: failed migrations, then edited ones. */
+  /** Refusals: failed migrations, edited ones, then unknown contract steps. */
   problems: MigrationRefused[];
 }
 
@@ -194,8 +197,17 @@ function editedRefusal(file: MigrationFile, row: RecordedMigration): MigrationRe
   );
 }
 
-/** Compares the folder with the recorded rows. */
-export function planFrom(files: MigrationFile[], recorded: Map<string, RecordedMigration>): MigrationPlan {
+function contractRefusal(row: RecordedMigration): MigrationRefused {
+  return new MigrationRefused(
+    `Migration ${row.name} is a contract step applied by a newer version (${row.finishedAt?.toISOString() ?? 'unfinished'}) and is not in this version's migrations: ` +
+      'it removed something this version may still use, so it does not start. Deploy the version that applied it or a newer one (or restore a backup from before it). ' +
+      `Only when that release's notes say this version no longer uses what it removed: DELETE FROM "${CONTRACT_TABLE}" WHERE migration_name = '${row.name}', then start again.`,
+    row.name,
+  );
+}
+
+/** Compares the folder with the recorded rows (and the contract steps recorded in the database). */
+export function planFrom(files: MigrationFile[], recorded: Map<string, RecordedMigration>, contractMarks: ReadonlySet<string> = new Set()): MigrationPlan {
   const known = new Set(files.map((f) => f.name));
   const problems: MigrationRefused[] = [];
   for (const row of recorded.values()) if (!row.finishedAt) problems.push(failedRefusal(row));
@@ -206,6 +218,7 @@ export function planFrom(files: MigrationFile[], recorded: Map<string, RecordedM
     else if (row.finishedAt && !sameScript(file.sql, row.checksum)) problems.push(editedRefusal(file, row));
   }
   const unknown = [...recorded.values()].filter((row) => !known.has(row.name));
+  for (const row of unknown) if (row.finishedAt && contractMarks.has(row.name)) problems.push(contractRefusal(row));
   return { files, recorded, pending, unknown, problems };
 }
 
@@ -226,8 +239,8 @@ async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Pro
 export async function migrationPlan(opts: RunnerOptions): Promise<MigrationPlan & { databaseExists: boolean }> {
   const files = await readMigrationFiles(opts.migrationsDir ?? MIGRATIONS_DIR);
   try {
-    const recorded = await withClient(opts.databaseUrl, readRecorded);
-    return { ...planFrom(files, recorded), databaseExists: true };
+    const [recorded, marks] = await withClient(opts.databaseUrl, async (c) => [await readRecorded(c), await readContractMarks(c)] as const);
+    return { ...planFrom(files, recorded, marks), databaseExists: true };
   } catch (error) {
     if ((error as { code?: string }).code !== '3D000') throw error; // invalid_catalog_name
     return { ...planFrom(files, new Map()), databaseExists: false };
@@ -236,6 +249,7 @@ export async function migrationPlan(opts: RunnerOptions): Promise<MigrationPlan 
 
 function warnUnknown(plan: MigrationPlan, logger: RunnerLogger): void {
   for (const row of plan.unknown) {
+    if (!row.finishedAt) continue; // a failed one is refused already
     logger.warn(
       { migration: row.name },
       `migration ${row.name} is recorded in the database but not in this version's migrations (applied by a newer version); continuing`,
@@ -244,7 +258,7 @@ function warnUnknown(plan: MigrationPlan, logger: RunnerLogger): void {
 }
 
 /** Applies one migration and its row in one transaction; a failure is recorded, then thrown. */
-async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<void> {
+async function applyOne(client: pg.ClientBase, file: MigrationFile, contract: boolean): Promise<void> {
   const id = randomUUID();
   try {
     await client.query('BEGIN');
@@ -258,6 +272,7 @@ async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<voi
       `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
       [id],
     );
+    if (contract) await markContractSteps(client, [file.name]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -291,18 +306,24 @@ export async function runMigrations(opts: RunnerOptions): Promise<string[]> {
   const logger = opts.logger ?? silent;
   const database = databaseName(opts.databaseUrl);
   if (await ensureDatabase(opts.databaseUrl)) logger.info({ database }, 'database created');
-  const files = await readMigrationFiles(opts.migrationsDir ?? MIGRATIONS_DIR);
+  const dir = opts.migrationsDir ?? MIGRATIONS_DIR;
+  const files = await readMigrationFiles(dir);
+  const contracts = await readContractSteps(dir);
   return withClient(opts.databaseUrl, async (client) => {
     await lock(client, logger, database);
     try {
       await client.query(CREATE_TABLE);
-      const plan = planFrom(files, await readRecorded(client));
+      await ensureContractTable(client);
+      const recorded = await readRecorded(client);
+      const plan = planFrom(files, recorded, await readContractMarks(client));
       if (plan.problems[0]) throw plan.problems[0];
       warnUnknown(plan, logger);
+      // Contract steps of this list applied before the table existed (or by the Prisma tools).
+      await markContractSteps(client, files.filter((f) => contracts.has(f.name) && recorded.get(f.name)?.finishedAt).map((f) => f.name));
       const applied: string[] = [];
       for (const file of plan.pending) {
         const started = Date.now();
-        await applyOne(client, file);
+        await applyOne(client, file, contracts.has(file.name));
         applied.push(file.name);
         logger.info({ database, migration: file.name, ms: Date.now() - started }, `migration applied: ${file.name}`);
       }
