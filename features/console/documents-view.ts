@@ -50,12 +50,14 @@ function category(c: PageCtx, d: DocumentCard): string {
   return c.t('documents.card.categoryValue', { category: name, confidence: v.confidence !== null ? Math.round(v.confidence * 100) : 0 });
 }
 
-/** The extracted fields: the primary ones, or all of them. */
+/** The extracted fields: on a card the primary ones with the line items counted (as the chat card), else all. */
 function fields(c: PageCtx, d: DocumentCard, all: boolean): Html {
-  const shown = d.latest.fields.filter((f) => all || f.primary);
-  if (!shown.length) return html`<p class="muted">${c.t('console.documents.noFields')}</p>`;
+  const shown = d.latest.fields.filter((f) => all || (f.primary && f.name !== 'item'));
+  const lines = all ? 0 : d.latest.fields.filter((f) => f.name === 'item').length;
+  if (!shown.length && !lines) return html`<p class="muted">${c.t('console.documents.noFields')}</p>`;
   const items = shown.map((f) => html`<dt>${fieldLabel(c, f.name)}</dt><dd data-field="${f.name}">${f.normalized || f.value}</dd>`);
-  return html`<dl class="details fields">${items}</dl>`;
+  const count = lines ? html`<dt>${c.t('documents.field.items')}</dt><dd data-field="items">${lines}</dd>` : '';
+  return html`<dl class="details fields">${items}${count}</dl>`;
 }
 
 function card(c: PageCtx, d: DocumentCard): Html {
