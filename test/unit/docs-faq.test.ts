@@ -73,6 +73,15 @@ test('every answer is brief and links to a page that exists', () => {
   assert.deepEqual(found, []);
 });
 
+test('the admin guide has at least 2,500 words of prose in each language', () => {
+  for (const page of ['docs/guide/admin.md', 'docs/guide/admin.ru.md']) {
+    const prose = readFileSync(resolve(ROOT, page), 'utf8').replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '');
+    const words = prose.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+    console.log(`# ${page}: ${words} words outside code`);
+    assert.ok(words >= 2500, `${page}: ${words} words`);
+  }
+});
+
 test('the FAQ and the admin guide are linked from the README and checked by the link test', () => {
   const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
   for (const page of [...Object.values(PAGES), 'docs/guide/admin.md', 'docs/guide/admin.ru.md']) {
