@@ -61,6 +61,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
+  // From the first moment of a drain every answer closes its connection, so when the listener
+  // closes no idle keep-alive connection is left for a proxy to send a request into as it is
+  // torn down (a POST lost that way is a 502 nginx does not retry elsewhere).
+  app.addHook('onSend', async (_req, reply) => {
+    if (deps.isShuttingDown()) reply.header('connection', 'close');
+  });
+
   await app.register(rateLimit, {
     global: true,
     max: deps.http.rateLimitPerMinute,

@@ -25,8 +25,10 @@ export interface CommandCounts {
   refused503: number;
   /** Acked, one ticket, its confirmation posted once, nothing repeated. */
   answeredOnce: number;
-  /** Acked with no ticket or no confirmation posted by the end of the wait. */
+  /** Acked with no ticket by the end of the wait. */
   lost: number;
+  /** Acked, the ticket stored, but its confirmation not posted by the end of the wait. */
+  unconfirmed: number;
   /** Acked commands with more than one ticket. */
   ticketsTwice: number;
   /** Acked commands with a second answer (a second confirmation, or an unkeyed answer). */
@@ -74,16 +76,23 @@ async function rowsByChat(run: RollingRun, chats: string[]): Promise<Map<string,
 
 const commandsOf = (run: RollingRun, kind: 'slack' | 'telegram') => run.deliveries.filter((d) => d.kind === kind);
 
-/** Waits (bounded) until every acked command has its ticket and its chat's messages are all sent. */
-export async function settle(run: RollingRun, timeoutMs: number): Promise<boolean> {
+/**
+ * Waits until every acked command has its ticket and its chat's messages are all sent; gives up
+ * after `timeoutMs`, or sooner when nothing more got done for `stallMs` (a backlog still being
+ * worked through is waited for, a stuck one is not).
+ */
+export async function settle(run: RollingRun, timeoutMs: number, stallMs = timeoutMs): Promise<boolean> {
   const acked = run.deliveries.filter((d) => d.kind !== 'alert' && is2xx(d.status));
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let best = -1;
+  let progressAt = Date.now();
+  while (Date.now() < deadline && Date.now() - progressAt < stallMs) {
     const t = await tickets(run);
     const rows = await rowsByChat(run, acked.map((d) => d.key));
-    const done = acked.every((d) => t.has(`${d.kind}:${d.i}`) && (rows.get(d.key) ?? []).some((r) => r.messageKey?.endsWith(':reporter')) && (rows.get(d.key) ?? []).every((r) => r.status === 'sent'));
-    if (done) return true;
-    await sleep(500);
+    const done = acked.filter((d) => t.has(`${d.kind}:${d.i}`) && (rows.get(d.key) ?? []).some((r) => r.messageKey?.endsWith(':reporter')) && (rows.get(d.key) ?? []).every((r) => r.status === 'sent')).length;
+    if (done === acked.length) return true;
+    if (done > best) [best, progressAt] = [done, Date.now()];
+    await sleep(1_000);
   }
   return false;
 }
@@ -131,7 +140,7 @@ async function countCommands(run: RollingRun, kind: 'slack' | 'telegram'): Promi
   const rows = await rowsByChat(run, sent.map((d) => d.key));
   const seen: Seen = kind === 'slack' ? { slack: slackPosts(run) } : { telegram: telegramSends(run) };
   const c: CommandCounts = {
-    sent: sent.length, acked: 0, refused503: 0, answeredOnce: 0, lost: 0, ticketsTwice: 0, answeredTwice: 0,
+    sent: sent.length, acked: 0, refused503: 0, answeredOnce: 0, lost: 0, unconfirmed: 0, ticketsTwice: 0, answeredTwice: 0,
     postedTwice: 0, withFollowUps: 0, followUps: {}, edits: 0, refusedButStored: 0,
   };
   for (const d of sent) {
@@ -151,7 +160,8 @@ async function countCommands(run: RollingRun, kind: 'slack' | 'telegram'): Promi
     if (n > 1) c.ticketsTwice++;
     if (answers.length > 1) c.answeredTwice++;
     const confirmed = answers.some((r) => r.status === 'sent');
-    if (n === 0 || !confirmed) c.lost++;
+    if (n === 0) c.lost++;
+    else if (!confirmed) c.unconfirmed++;
     else if (n === 1 && answers.length === 1 && posts.repeated === 0) c.answeredOnce++;
     if (others.length) c.withFollowUps++;
     for (const r of others) c.followUps[keyKind(r.messageKey)] = (c.followUps[keyKind(r.messageKey)] ?? 0) + 1;
@@ -177,7 +187,7 @@ export async function countRun(run: RollingRun): Promise<RollingCounts> {
 
 const commandLine = (name: string, c: CommandCounts) =>
   `${name}: ${c.sent} sent, ${c.acked} acked, ${c.refused503} answered 503 (${c.refusedButStored} of them stored anyway); ` +
-  `answered exactly once ${c.answeredOnce}, lost ${c.lost}; real repeats: tickets twice ${c.ticketsTwice}, answered twice ${c.answeredTwice}, ` +
+  `answered exactly once ${c.answeredOnce}, lost (no ticket) ${c.lost}, ticket stored but not yet confirmed ${c.unconfirmed}; real repeats: tickets twice ${c.ticketsTwice}, answered twice ${c.answeredTwice}, ` +
   `a message posted twice ${c.postedTwice}; legitimate follow-ups in ${c.withFollowUps} chats (${Object.entries(c.followUps).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}), edits ${c.edits}`;
 
 /** Deliveries answered while each http role was away (from its SIGTERM to its first /readyz 200 again). */
@@ -211,7 +221,8 @@ export function failures(c: RollingCounts, run: RollingRun): string[] {
   if (c.neither2xxNor503.length) out.push(`${c.neither2xxNor503.length} deliveries answered neither 2xx nor 503`);
   if (c.alerts.stored !== c.alerts.acked) out.push(`${c.alerts.acked - c.alerts.stored} acked webhooks not stored`);
   for (const [name, k] of [['slack', c.slack], ['telegram', c.telegram]] as const) {
-    if (k.lost) out.push(`${k.lost} acked ${name} commands lost`);
+    if (k.lost) out.push(`${k.lost} acked ${name} commands without a ticket`);
+    if (k.unconfirmed) out.push(`${k.unconfirmed} acked ${name} commands not confirmed`);
     if (k.ticketsTwice || k.answeredTwice || k.postedTwice) out.push(`${name} commands repeated (${k.ticketsTwice} tickets twice, ${k.answeredTwice} answered twice, ${k.postedTwice} posted twice)`);
     if (k.answeredOnce !== k.acked) out.push(`${k.acked - k.answeredOnce} acked ${name} commands not answered exactly once`);
   }
