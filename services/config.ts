@@ -154,7 +154,7 @@ export const yamlSchema = z
     http: z
       .object({
         bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('Largest request body accepted on JSON routes, in bytes (Telegram updates: at most 1 MiB whatever this says; uploads have `documents.uploadLimitBytes`)'),
-        requestTimeoutMs: z.number().int().positive().default(10_000).describe('Time one HTTP request may take before the server ends it (idle connections get twice this)'),
+        requestTimeoutMs: z.number().int().positive().default(10_000).describe('Time one HTTP request may take before the server ends it (a connection\'s socket timeout is twice this)'),
         rateLimitPerMinute: z.number().int().positive().default(600).describe('Requests per client address per minute on REST and other public routes'),
         webhookAuthFailuresPerMinute: z
           .number()

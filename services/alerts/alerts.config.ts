@@ -68,7 +68,7 @@ export type AlertRoute = z.infer<typeof routeSchema>;
 /** An HTTP health check run by the workers on a schedule. */
 export const healthCheckSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1-64 characters of A-Z, a-z, 0-9, _ . -').describe('Name of the check; also the alert\'s service when `service` is unset'),
-  url: z.string().url().describe('URL fetched with GET'),
+  url: z.string().url().describe('URL fetched with GET (redirects are not followed)'),
   expectStatus: z.number().int().min(100).max(599).default(200).describe('HTTP status that counts as healthy'),
   /** Text the body must contain. */
   expectBody: z.string().optional().describe('Text the body must contain to count as healthy'),

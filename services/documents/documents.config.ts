@@ -25,7 +25,7 @@ export const documentsConfigSchema = z
     /** Worker lock settings of the document queues (a killed worker's job resumes after the lock expires). */
     lockDurationMs: z.number().int().min(500).default(60_000).describe('Lock of a document job on its worker; a killed worker\'s job resumes elsewhere after it expires'),
     stalledIntervalMs: z.number().int().min(200).default(30_000).describe('How often workers look for document jobs whose lock expired'),
-    concurrency: z.number().int().min(1).max(32).default(2).describe('Documents one worker process extracts at once'),
+    concurrency: z.number().int().min(1).max(32).default(2).describe('Jobs one worker process runs at once on each of the intake and analysis queues'),
     /** PDF text extraction threads (services/documents/extract/pdf.pool.ts). */
     pdf: z
       .object({

@@ -100,7 +100,7 @@ export type SlaReportConfig = z.infer<typeof slaReportSchema>;
 export const escalationStepSchema = z
   .object({
     /** Delay after the breach; the first step always goes out with the breach notice. */
-    after: durationSchema.default('0s').describe('Delay after the breach; a step with 0s goes out with the breach notice'),
+    after: durationSchema.default('0s').describe('Delay of this step after the breach; the first step always goes out with the breach notice'),
     /** Destination; default: the triage destination (in the ticket's thread). */
     to: destinationSchema.optional().describe('Chat to post the step in; default the triage chat, in the ticket\'s thread'),
     /** Text put in front of the notice, e.g. '<!subteam^S0123>' or '@oncall'. */
