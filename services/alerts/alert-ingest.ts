@@ -7,6 +7,7 @@
  * `duplicateWindow` (the sender retrying one whose answer it missed) stores nothing new.
  */
 import { randomUUID } from 'node:crypto';
+import { sqlPool } from '../db.ts';
 import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 import type { AlertContext } from './alert-context.ts';
 import { durationMs } from '../duration.ts';
@@ -38,88 +39,121 @@ function alertRows(alerts: IncomingAlert[]): string {
   );
 }
 
+/**
+ * The store statement. It upserts the group row (flap detection, deploy correlation, its notify
+ * mark) and inserts every alert of the delivery. ON CONFLICT locks an existing group row and
+ * computes from its latest version, so concurrent deliveries of one group serialize as under
+ * SELECT ... FOR UPDATE, and two first deliveries of a new group cannot both insert it.
+ * Parameters, in order: $1 correlate, $2 service, $3 deploy-correlation cutoff, $4 environment,
+ * $5 new group id, $6 source, $7 groupKey, $8 group fingerprint, $9 status, $10 severity,
+ * $11 title, $12 summary, $13 labels, $14 url, $15 now, $16 state-change history of a new
+ * group, $17 its flapping, $18 firing, $19 delivery hash, $20 details, $21 flap changes,
+ * $22 flap-window cutoff, $23 duplicate-window cutoff, $24 the alerts as a JSON array.
+ */
+const STORE_SQL = `
+  WITH dep AS (
+    SELECT id FROM "Deployment"
+    WHERE $1::boolean AND service = $2::text AND "createdAt" >= $3::timestamptz AT TIME ZONE 'UTC'
+      AND ($4::text = '' OR environment = $4::text)
+    ORDER BY "createdAt" DESC LIMIT 1
+  ), g AS (
+    INSERT INTO "AlertGroup" (id, source, "groupKey", fingerprint, status, severity, service, environment, title, summary,
+      labels, url, "firstSeenAt", "lastSeenAt", "fireCount", "stateChanges", flapping, "deploymentId", "resolvedAt", "updatedAt",
+      "notifyPendingSince", "deliveryHash", details, "occurrenceAt")
+    VALUES ($5::uuid, $6::text, $7::text, $8::text, $9::text, $10::text, $2::text, $4::text, $11::text, $12::text, $13::jsonb,
+      $14::text, $15::timestamptz AT TIME ZONE 'UTC', $15::timestamptz AT TIME ZONE 'UTC', 1, $16::jsonb,
+      $17::boolean, (SELECT id FROM dep),
+      CASE WHEN $18::boolean THEN NULL ELSE $15::timestamptz AT TIME ZONE 'UTC' END, $15::timestamptz AT TIME ZONE 'UTC',
+      $15::timestamptz AT TIME ZONE 'UTC', $19::text, $20::jsonb,
+      CASE WHEN $18::boolean THEN $15::timestamptz AT TIME ZONE 'UTC' END)
+    ON CONFLICT (source, "groupKey") DO UPDATE SET
+      status = EXCLUDED.status, severity = EXCLUDED.severity, service = EXCLUDED.service, environment = EXCLUDED.environment,
+      title = EXCLUDED.title, summary = EXCLUDED.summary, labels = EXCLUDED.labels, url = EXCLUDED.url,
+      "lastSeenAt" = EXCLUDED."lastSeenAt", "updatedAt" = EXCLUDED."updatedAt", "fireCount" = "AlertGroup"."fireCount" + 1,
+      -- Always later than the mark it replaces, so a notify job clears only the mark it saw.
+      "notifyPendingSince" = GREATEST(EXCLUDED."notifyPendingSince", "AlertGroup"."notifyPendingSince" + interval '1 millisecond'),
+      "deliveryHash" = EXCLUDED."deliveryHash", details = EXCLUDED.details,
+      -- Flap detection: the state changes still inside the window, plus this one if the status changed.
+      -- A resolved group that fires again is a new occurrence (a new card), unless it flaps.
+      ("stateChanges", flapping, occurrence, "occurrenceAt") = (
+        SELECT h, jsonb_array_length(h) >= $21::int,
+          CASE WHEN "AlertGroup".status = 'resolved' AND $18::boolean AND jsonb_array_length(h) < $21::int
+            THEN "AlertGroup".occurrence + 1 ELSE "AlertGroup".occurrence END,
+          CASE WHEN "AlertGroup".status <> EXCLUDED.status AND $18::boolean THEN EXCLUDED."occurrenceAt" ELSE "AlertGroup"."occurrenceAt" END
+        FROM (
+          SELECT (SELECT coalesce(jsonb_agg(e ORDER BY o), '[]'::jsonb)
+                    FROM jsonb_array_elements("AlertGroup"."stateChanges") WITH ORDINALITY AS x(e, o)
+                    WHERE (e #>> '{}')::timestamptz > $22::timestamptz)
+            || CASE WHEN "AlertGroup".status <> EXCLUDED.status THEN jsonb_build_array($15::text) ELSE '[]'::jsonb END AS h
+        ) changes),
+      "deploymentId" = CASE WHEN EXCLUDED."deploymentId" IS NOT NULL
+          AND ("AlertGroup".status <> EXCLUDED.status OR "AlertGroup"."deploymentId" IS NULL)
+        THEN EXCLUDED."deploymentId" ELSE "AlertGroup"."deploymentId" END,
+      -- A group that fires again is a new occurrence: clear who resolved or acknowledged the old one.
+      "resolvedAt" = CASE WHEN "AlertGroup".status = EXCLUDED.status THEN "AlertGroup"."resolvedAt" ELSE EXCLUDED."resolvedAt" END,
+      "resolvedBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status THEN "AlertGroup"."resolvedBy" END,
+      "ackAt" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT $18::boolean THEN "AlertGroup"."ackAt" END,
+      "ackBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT $18::boolean THEN "AlertGroup"."ackBy" END
+    -- A sender's retry of the last delivery changes nothing (no new notification, no alert rows).
+    WHERE "AlertGroup"."deliveryHash" IS DISTINCT FROM EXCLUDED."deliveryHash"
+      OR "AlertGroup"."lastSeenAt" < $23::timestamptz AT TIME ZONE 'UTC'
+    RETURNING id
+  ), a AS (
+    INSERT INTO "Alert" ("groupId", source, fingerprint, status, labels, annotations, "startsAt", "endsAt", "receivedAt")
+    SELECT g.id, $6::text, r.fingerprint, r.status, r.labels, r.annotations,
+      r."startsAt"::timestamptz AT TIME ZONE 'UTC', r."endsAt"::timestamptz AT TIME ZONE 'UTC', $15::timestamptz AT TIME ZONE 'UTC'
+    FROM g, jsonb_to_recordset($24::jsonb)
+      AS r(fingerprint text, status text, labels jsonb, annotations jsonb, "startsAt" text, "endsAt" text)
+    RETURNING id
+  )
+  SELECT coalesce((SELECT id FROM g), (SELECT id FROM "AlertGroup" WHERE source = $6::text AND "groupKey" = $7::text))::text AS "groupId",
+    (SELECT max(id) FROM a)::text AS "lastAlertId", (SELECT count(*) FROM a)::int AS stored, NOT EXISTS (SELECT 1 FROM g) AS duplicate`;
+
 /** The ingest path over the shared context. */
 export function createIngest(ctx: AlertContext) {
   const { db, clock, config, queues } = ctx;
+  const pool = sqlPool(db);
 
   /**
-   * Stores one incoming group and all its alerts in a single statement: one round trip and
-   * its own transaction. ON CONFLICT locks an existing group row and computes from its latest
-   * version, so concurrent deliveries of one group serialize as under SELECT ... FOR UPDATE,
-   * and two first deliveries of a new group cannot both insert it.
+   * Stores one incoming group and all its alerts in a single statement (STORE_SQL): one round
+   * trip and its own transaction, prepared once per connection.
    */
   async function store(input: IncomingGroup): Promise<Stored> {
     const nowMs = clock.now().getTime();
     const now = new Date(nowMs).toISOString();
-    const cutoff = new Date(nowMs - config.flapping.windowMinutes * 60_000).toISOString();
-    const since = new Date(nowMs - config.deployCorrelationMinutes * 60_000).toISOString();
     const f = groupFields(input);
     const firing = input.status === 'firing';
     // A new group that fires is a state change; one that arrives resolved is not.
     const history = firing ? [now] : [];
-    const correlate = firing && f.service !== '';
-    const hash = deliveryHash(input);
-    const dupSince = new Date(nowMs - durationMs(config.duplicateWindow)).toISOString();
-    const rows = await db.$queryRaw<Stored[]>`
-      WITH dep AS (
-        SELECT id FROM "Deployment"
-        WHERE ${correlate} AND service = ${f.service} AND "createdAt" >= ${since}::timestamptz AT TIME ZONE 'UTC'
-          AND (${f.environment} = '' OR environment = ${f.environment})
-        ORDER BY "createdAt" DESC LIMIT 1
-      ), g AS (
-        INSERT INTO "AlertGroup" (id, source, "groupKey", fingerprint, status, severity, service, environment, title, summary,
-          labels, url, "firstSeenAt", "lastSeenAt", "fireCount", "stateChanges", flapping, "deploymentId", "resolvedAt", "updatedAt",
-          "notifyPendingSince", "deliveryHash", details, "occurrenceAt")
-        VALUES (${randomUUID()}::uuid, ${input.source}, ${input.groupKey}, ${groupFingerprint(input.source, input.groupKey)},
-          ${input.status}, ${f.severity}, ${f.service}, ${f.environment}, ${f.title}, ${f.summary}, ${JSON.stringify(f.labels)}::jsonb,
-          ${f.url}, ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC', 1, ${JSON.stringify(history)}::jsonb,
-          ${history.length >= config.flapping.changes}, (SELECT id FROM dep),
-          CASE WHEN ${firing} THEN NULL ELSE ${now}::timestamptz AT TIME ZONE 'UTC' END, ${now}::timestamptz AT TIME ZONE 'UTC',
-          ${now}::timestamptz AT TIME ZONE 'UTC', ${hash}, ${JSON.stringify(groupDetails(input))}::jsonb,
-          CASE WHEN ${firing} THEN ${now}::timestamptz AT TIME ZONE 'UTC' END)
-        ON CONFLICT (source, "groupKey") DO UPDATE SET
-          status = EXCLUDED.status, severity = EXCLUDED.severity, service = EXCLUDED.service, environment = EXCLUDED.environment,
-          title = EXCLUDED.title, summary = EXCLUDED.summary, labels = EXCLUDED.labels, url = EXCLUDED.url,
-          "lastSeenAt" = EXCLUDED."lastSeenAt", "updatedAt" = EXCLUDED."updatedAt", "fireCount" = "AlertGroup"."fireCount" + 1,
-          -- Always later than the mark it replaces, so a notify job clears only the mark it saw.
-          "notifyPendingSince" = GREATEST(EXCLUDED."notifyPendingSince", "AlertGroup"."notifyPendingSince" + interval '1 millisecond'),
-          "deliveryHash" = EXCLUDED."deliveryHash", details = EXCLUDED.details,
-          -- Flap detection: the state changes still inside the window, plus this one if the status changed.
-          -- A resolved group that fires again is a new occurrence (a new card), unless it flaps.
-          ("stateChanges", flapping, occurrence, "occurrenceAt") = (
-            SELECT h, jsonb_array_length(h) >= ${config.flapping.changes}::int,
-              CASE WHEN "AlertGroup".status = 'resolved' AND ${firing} AND jsonb_array_length(h) < ${config.flapping.changes}::int
-                THEN "AlertGroup".occurrence + 1 ELSE "AlertGroup".occurrence END,
-              CASE WHEN "AlertGroup".status <> EXCLUDED.status AND ${firing} THEN EXCLUDED."occurrenceAt" ELSE "AlertGroup"."occurrenceAt" END
-            FROM (
-              SELECT (SELECT coalesce(jsonb_agg(e ORDER BY o), '[]'::jsonb)
-                        FROM jsonb_array_elements("AlertGroup"."stateChanges") WITH ORDINALITY AS x(e, o)
-                        WHERE (e #>> '{}')::timestamptz > ${cutoff}::timestamptz)
-                || CASE WHEN "AlertGroup".status <> EXCLUDED.status THEN jsonb_build_array(${now}::text) ELSE '[]'::jsonb END AS h
-            ) changes),
-          "deploymentId" = CASE WHEN EXCLUDED."deploymentId" IS NOT NULL
-              AND ("AlertGroup".status <> EXCLUDED.status OR "AlertGroup"."deploymentId" IS NULL)
-            THEN EXCLUDED."deploymentId" ELSE "AlertGroup"."deploymentId" END,
-          -- A group that fires again is a new occurrence: clear who resolved or acknowledged the old one.
-          "resolvedAt" = CASE WHEN "AlertGroup".status = EXCLUDED.status THEN "AlertGroup"."resolvedAt" ELSE EXCLUDED."resolvedAt" END,
-          "resolvedBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status THEN "AlertGroup"."resolvedBy" END,
-          "ackAt" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT ${firing} THEN "AlertGroup"."ackAt" END,
-          "ackBy" = CASE WHEN "AlertGroup".status = EXCLUDED.status OR NOT ${firing} THEN "AlertGroup"."ackBy" END
-        -- A sender's retry of the last delivery changes nothing (no new notification, no alert rows).
-        WHERE "AlertGroup"."deliveryHash" IS DISTINCT FROM EXCLUDED."deliveryHash"
-          OR "AlertGroup"."lastSeenAt" < ${dupSince}::timestamptz AT TIME ZONE 'UTC'
-        RETURNING id
-      ), a AS (
-        INSERT INTO "Alert" ("groupId", source, fingerprint, status, labels, annotations, "startsAt", "endsAt", "receivedAt")
-        SELECT g.id, ${input.source}, r.fingerprint, r.status, r.labels, r.annotations,
-          r."startsAt"::timestamptz AT TIME ZONE 'UTC', r."endsAt"::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC'
-        FROM g, jsonb_to_recordset(${alertRows(input.alerts)}::jsonb)
-          AS r(fingerprint text, status text, labels jsonb, annotations jsonb, "startsAt" text, "endsAt" text)
-        RETURNING id
-      )
-      SELECT coalesce((SELECT id FROM g), (SELECT id FROM "AlertGroup" WHERE source = ${input.source} AND "groupKey" = ${input.groupKey}))::text AS "groupId",
-        (SELECT max(id) FROM a) AS "lastAlertId", (SELECT count(*) FROM a)::int AS stored, NOT EXISTS (SELECT 1 FROM g) AS duplicate`;
-    return rows[0]!;
+    const values = [
+      firing && f.service !== '',
+      f.service,
+      new Date(nowMs - config.deployCorrelationMinutes * 60_000).toISOString(),
+      f.environment,
+      randomUUID(),
+      input.source,
+      input.groupKey,
+      groupFingerprint(input.source, input.groupKey),
+      input.status,
+      f.severity,
+      f.title,
+      f.summary,
+      JSON.stringify(f.labels),
+      f.url,
+      now,
+      JSON.stringify(history),
+      history.length >= config.flapping.changes,
+      firing,
+      deliveryHash(input),
+      JSON.stringify(groupDetails(input)),
+      config.flapping.changes,
+      new Date(nowMs - config.flapping.windowMinutes * 60_000).toISOString(),
+      new Date(nowMs - durationMs(config.duplicateWindow)).toISOString(),
+      alertRows(input.alerts),
+    ];
+    const r = await pool.query<{ groupId: string | null; lastAlertId: string | null; stored: number; duplicate: boolean }>({ name: 'a2d2-alert-store', text: STORE_SQL, values });
+    const row = r.rows[0]!;
+    return { groupId: row.groupId, lastAlertId: row.lastAlertId === null ? null : BigInt(row.lastAlertId), stored: row.stored, duplicate: row.duplicate };
   }
 
   /** The group id of a duplicate whose row was inserted by a concurrent delivery after this statement's snapshot. */
