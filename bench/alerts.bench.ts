@@ -218,16 +218,26 @@ async function serveOurs(port: number): Promise<void> {
   });
 }
 
+/** Servers still running; killed when this process ends for any reason, so none is left holding its port. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(here, args, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
 }
 
+/** Deliveries sent so far, over every load phase: no phase repeats an earlier phase's delivery. */
+let sent = 0;
+
 async function load(port: number, bodies: string[], seconds: number, connections: number) {
-  let i = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -237,7 +247,7 @@ async function load(port: number, bodies: string[], seconds: number, connections
         method: 'POST',
         path: '/webhooks/alertmanager',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        setupRequest: (req) => ({ ...req, body: restarted(bodies[i % bodies.length]!, i++) }),
+        setupRequest: (req) => ({ ...req, body: restarted(bodies[sent % bodies.length]!, sent++) }),
       },
     ],
   });
