@@ -101,6 +101,18 @@ async function fire(name: string, severity = 'critical'): Promise<string> {
 
 const h1 = (page: import('playwright-core').Page) => page.locator('h1').innerText();
 
+/**
+ * The queue board's markup is the library's (@bull-board/ui 9.10.1, drawn by its own script)
+ * and has no option to name these (docs/console.md): icon-only buttons (the Redis details,
+ * full screen and settings buttons of its header, each queue's menu) and the Redis logo in the
+ * first of them (an svg with role img and no name). Only elements that are exactly that pass;
+ * any other finding on the board fails as on our pages (its muted text's contrast is fixed by
+ * our theme option, so that one is not exempt).
+ */
+const BOARD_EXEMPT = (rule: string, markup: string) =>
+  (rule === 'button-name' && /^<button\b(?![^>]*aria-label)[^>]*>\s*<svg\b[\s\S]*<\/svg>\s*<\/button>$/.test(markup) && !/<\/svg>[\s\S]*<svg\b/.test(markup)) ||
+  (rule === 'svg-img-alt' && /^<svg\b[^>]*role="img"[^>]*><style>[\s\S]*\.rds-b1/.test(markup));
+
 test('alerts: firing groups and history; Ack and Silence as the card buttons (group, audit, card edit); a viewer gets 403', async () => {
   const db = t.app.deps.db;
   const groupId = await fire(`CpCheckout${RUN}`);
@@ -332,6 +344,7 @@ test('queues: the board for admins only, with its own CSP on its path; the stric
   await page.getByText('alerts.notify').first().waitFor({ timeout: 20_000 });
   await page.getByText('inbound').first().waitFor();
   await screenshot(page, SHOTS, 'queues');
+  await assertAccessible(page, 'queues (the board\'s own markup)', BOARD_EXEMPT);
   const names = (await (await page.request.get(`${t.url}/console/queues/api/queues`)).json()) as { queues: { name: string }[] };
   assert.deepEqual(names.queues.map((q) => q.name).sort(), [...t.app.deps.queues.names()].sort());
   const forged = await page.request.put(`${t.url}/console/queues/api/queues/inbound/pause`, { headers: { origin: 'https://elsewhere.example' } });
