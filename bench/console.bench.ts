@@ -1,16 +1,19 @@
 /**
- * Console pages under a realistic backlog: p50/p95/p99 of GET /console/tickets and GET
- * /console/alerts (signed in, session checked on every request, the whole page rendered) with
- * `--tickets` tickets (15% open) and `--alerts` alert notifications over `--groups` groups
- * (10% firing) in a bench database of its own, then the query plans (EXPLAIN ANALYZE,
- * BUFFERS) of every statement those pages send, captured from the same calls the pages make.
+ * Console pages under a realistic backlog: p50/p95/p99 of every list and detail page
+ * (signed in, session checked on every request, the whole page rendered): tickets and one
+ * ticket, alerts, deploys, documents (latest, a search, one document) and agent runs (the
+ * list, one run), with `--tickets` tickets (15% open), `--alerts` alert notifications over
+ * `--groups` groups (10% firing), `--deploys` deployments, `--documents` documents and
+ * `--agent-runs` agent runs (bench/console-seed.ts) in a bench database of its own, then the
+ * query plans (EXPLAIN ANALYZE, BUFFERS) of every statement the list pages send, captured
+ * from the same calls the pages make.
  *
  *   node --import tsx bench/console.bench.ts [--tickets 10000] [--alerts 50000] [--groups 2000]
- *     [--requests 400] [--concurrency 4]
+ *     [--deploys 20000] [--documents 2000] [--agent-runs 5000] [--requests 400] [--concurrency 4]
  *
  * DATABASE_URL names the bench database (default .../a2d2_console2_bench); it is created and
- * migrated when missing, and its tickets and alerts are replaced on every run (then VACUUM
- * ANALYZE). The goal is p95 <= 100 ms per page.
+ * migrated when missing, and its rows are replaced on every run (then VACUUM ANALYZE). The
+ * goal is p95 <= 100 ms per page. The machine's load average is printed with the figures.
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +22,8 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { ensureDatabase, runMigrations } from '../services/db/migration-runner.ts';
+import { morePageReads, seedMore } from './console-seed.ts';
+import { loadavg } from 'node:os';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/a2d2_console2_bench';
 const PORT = 40131;
@@ -114,6 +119,9 @@ async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
   await tickets.list({ view: 'open', limit: 200 });
   await activeGroups({ alerts: alerts as never, db }, clock.now());
   await alertHistory(db);
+  await morePageReads(db as never);
+  const { createQueries: documentQueries } = await import('../services/documents/document-queries.ts');
+  await documentQueries({ deps: { db }, loadView: async () => null } as never).search('pump', 20);
   await db.$disconnect();
   const out: { sql: string; plan: string }[] = [];
   for (const q of seen) {
@@ -131,6 +139,9 @@ async function main(): Promise<void> {
       groups: { type: 'string', default: '2000' },
       requests: { type: 'string', default: '400' },
       concurrency: { type: 'string', default: '4' },
+      deploys: { type: 'string', default: '20000' },
+      documents: { type: 'string', default: '2000' },
+      'agent-runs': { type: 'string', default: '5000' },
     },
   });
   await ensureDatabase(DATABASE_URL);
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
   const seededAt = performance.now();
   await seed(pool, Number(values.tickets), Number(values.alerts), Number(values.groups));
+  await seedMore(pool, { deploys: Number(values.deploys), documents: Number(values.documents), agentRuns: Number(values['agent-runs']) });
   const seedSeconds = (performance.now() - seededAt) / 1000;
 
   const { loadConfig } = await import('../services/config.ts');
@@ -161,11 +173,18 @@ async function main(): Promise<void> {
   const cookie = await signIn(base);
   const requests = Number(values.requests);
   const concurrency = Number(values.concurrency);
-  const result: Record<string, unknown> = { tickets: Number(values.tickets), alerts: Number(values.alerts), groups: Number(values.groups), seedSeconds: Math.round(seedSeconds * 10) / 10, concurrency };
-  for (const path of ['/console/tickets', '/console/alerts']) {
+  const result: Record<string, unknown> = {
+    tickets: Number(values.tickets), alerts: Number(values.alerts), groups: Number(values.groups), deploys: Number(values.deploys), documents: Number(values.documents),
+    agentRuns: Number(values['agent-runs']), seedSeconds: Math.round(seedSeconds * 10) / 10, concurrency, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  const ticket = (await pool.query<{ id: number }>(`SELECT id FROM "Ticket" WHERE status = 'new' ORDER BY id LIMIT 1`)).rows[0]!.id;
+  const run = (await pool.query<{ id: string }>('SELECT id FROM "AgentRun" ORDER BY "createdAt" DESC LIMIT 1')).rows[0]!.id;
+  const pages = ['/console/tickets', `/console/tickets/${ticket}`, '/console/alerts', '/console/deploys', '/console/documents', '/console/documents?q=pump', '/console/documents/1', '/console/agents', `/console/agents/${run}`];
+  for (const path of pages) {
     await measure(`${base}${path}`, cookie, 40, concurrency);
     result[path] = await measure(`${base}${path}`, cookie, requests, concurrency);
   }
+  result.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   console.log(JSON.stringify(result, null, 2));
   for (const p of await plans(pool)) console.log(`\n--- ${p.sql}\n${p.plan}`);
   await app.stop();

@@ -36,14 +36,47 @@ const query = {
 /** How many environments the page shows, and deployments per environment. */
 const ENVIRONMENTS = 20;
 const PER_ENVIRONMENT = 20;
+/** At most this many services in an environment's "runs now" table. */
+const CURRENT_LIMIT = 200;
 
 const COLUMNS = { id: true, service: true, environment: true, version: true, status: true, url: true, actor: true, history: true, createdAt: true, updatedAt: true, source: true } as const;
 
-/** The environments with deployments, most recently deployed first. */
-export async function deployEnvironments(db: Db): Promise<{ environment: string; count: number; last: Date }[]> {
-  const rows = await db.$queryRaw<{ environment: string; count: bigint; last: Date }[]>`
-    SELECT environment, count(*) AS count, max("createdAt") AS last FROM "Deployment" GROUP BY environment ORDER BY last DESC LIMIT ${ENVIRONMENTS}`;
-  return rows.map((r) => ({ environment: r.environment, count: Number(r.count), last: r.last }));
+const SELECTED = Prisma.sql`id, service, environment, version, status, url, actor, history, "createdAt", "updatedAt", source`;
+
+/**
+ * The environments with deployments, most recently deployed first: one index probe per
+ * environment (a skip scan over the environment index) rather than a scan of every row.
+ */
+export async function deployEnvironments(db: Db): Promise<{ environment: string; last: Date }[]> {
+  return db.$queryRaw<{ environment: string; last: Date }[]>`
+    WITH RECURSIVE e AS (
+      (SELECT environment FROM "Deployment" ORDER BY environment LIMIT 1)
+      UNION ALL
+      SELECT (SELECT d.environment FROM "Deployment" d WHERE d.environment > e.environment ORDER BY d.environment LIMIT 1) FROM e WHERE e.environment IS NOT NULL
+    )
+    SELECT e.environment, (SELECT max(d."createdAt") FROM "Deployment" d WHERE d.environment = e.environment) AS last
+    FROM e WHERE e.environment IS NOT NULL ORDER BY last DESC LIMIT ${ENVIRONMENTS}`;
+}
+
+/**
+ * Each service's latest successful deployment in an environment: a skip scan over the
+ * (environment, status, service, createdAt) index, one probe per service.
+ */
+async function currentDeploys(db: Db, environment: string, service?: string): Promise<DeployRow[]> {
+  if (service) {
+    return db.$queryRaw<DeployRow[]>`
+      SELECT ${SELECTED} FROM "Deployment" WHERE environment = ${environment} AND status = 'success' AND service = ${service} ORDER BY "createdAt" DESC LIMIT 1`;
+  }
+  return db.$queryRaw<DeployRow[]>`
+    WITH RECURSIVE s AS (
+      (SELECT service FROM "Deployment" WHERE environment = ${environment} AND status = 'success' ORDER BY service LIMIT 1)
+      UNION ALL
+      SELECT (SELECT d.service FROM "Deployment" d WHERE d.environment = ${environment} AND d.status = 'success' AND d.service > s.service ORDER BY d.service LIMIT 1)
+      FROM s WHERE s.service IS NOT NULL
+    )
+    SELECT x.* FROM s CROSS JOIN LATERAL (
+      SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = ${environment} AND d.status = 'success' AND d.service = s.service ORDER BY d."createdAt" DESC LIMIT 1
+    ) x WHERE s.service IS NOT NULL LIMIT ${CURRENT_LIMIT}`;
 }
 
 /** One environment: each service's latest successful deployment, and the latest deployments. */
@@ -51,10 +84,7 @@ export async function environmentView(db: Db, environment: string, service?: str
   const where = { environment, ...(service ? { service } : {}) };
   const [recent, current] = await Promise.all([
     db.deployment.findMany({ where, orderBy: { createdAt: 'desc' }, take: PER_ENVIRONMENT, select: COLUMNS }),
-    db.$queryRaw<DeployRow[]>`
-      SELECT DISTINCT ON (service) id, service, environment, version, status, url, actor, history, "createdAt", "updatedAt", source
-      FROM "Deployment" WHERE environment = ${environment} AND status = 'success' ${service ? Prisma.sql`AND service = ${service}` : Prisma.empty}
-      ORDER BY service, "createdAt" DESC LIMIT 200`,
+    currentDeploys(db, environment, service),
   ]);
   return { environment, recent: recent as DeployRow[], current };
 }
