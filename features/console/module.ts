@@ -1,7 +1,8 @@
 /**
  * The web console at /console (served by the http role): people sign in with a one-time
  * link the `console` command hands out (or, admins, with A2D2_API_TOKEN) and see the open
- * tickets, one ticket's timeline, and press Ack as they would on the chat card.
+ * tickets, alerts, process runs, deploys, documents, agent runs, charts, the audit log and the
+ * queue board, and use the chat cards' buttons as forms.
  *
  * This file is the wiring only. Read on in this order:
  * - login-tokens.ts  the one-time links (hash in Postgres, 10 minutes, single use)
@@ -9,8 +10,12 @@
  * - commands.ts      `console`, which answers with a link
  * - routes.ts        the plugin: cookies, CSRF, helmet/CSP, error pages, sign-in and out
  * - layout.ts        the page shell and navigation; html.ts escapes; style.ts the stylesheet
- * - ticket-routes.ts and tickets-view.ts   the tickets pages
- * - ack.ts           buttons pressed here run the chat card's button spec
+ * - ticket-routes.ts and tickets-view.ts   the tickets pages; ticket-actions.ts and
+ *                    ticket-forms.ts their forms (ack, assign, resolve, comment)
+ * - ack.ts           forms run the chat's own button spec (press) or command spec (command)
+ * - access.ts        the session and role checks every page plugin shares
+ * - alert-, run-, audit-, chart-, deploy-, document-, agent-routes.ts with their *-view.ts,
+ *   and queue-board.ts: the other sections
  * The console is off (no command, no routes) until A2D2_PUBLIC_URL and A2D2_CONSOLE_SECRET are set.
  */
 import type { FeatureModule } from '../../core/module.ts';
