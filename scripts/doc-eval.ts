@@ -5,7 +5,7 @@
  * the outcome with labels.jsonl. Prints category accuracy and field accuracy overall, per
  * category, per format and per language.
  *
- *   npm run eval:documents [-- --set heldout|tuning] [--dir path] [--verbose] [--json]
+ *   npm run eval:documents [-- --set heldout|heldout2|tuning] [--dir path] [--verbose] [--json]
  *
  * The held-out set (the default) is for reporting only; tune on `--set tuning`.
  * Exits 0 (it is a report) unless a file cannot be read at all: a missing file, or an
@@ -23,6 +23,9 @@ import { detectLanguage } from '../services/documents/language.ts';
 import { classify } from '../services/documents/classify.ts';
 import { extractFields, type ExtractedField } from '../services/documents/fields.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
+
+/** The sets under test/fixtures/documents: two held-out sets (report only) and the tuning set. */
+const SETS = ['heldout', 'heldout2', 'tuning'];
 
 /** One line of labels.jsonl. */
 export interface DocLabel {
@@ -258,7 +261,7 @@ export function formatDocReport(r: DocReport, verbose = false): string {
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { set: { type: 'string', default: 'heldout' }, dir: { type: 'string' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
-  if (!values.dir && values.set !== 'heldout' && values.set !== 'tuning') throw new Error(`--set is heldout or tuning, not "${values.set}"`);
+  if (!values.dir && !SETS.includes(values.set)) throw new Error(`--set is ${SETS.join(', ')}, not "${values.set}"`);
   const dir = values.dir ?? join(import.meta.dirname, '..', 'test', 'fixtures', 'documents', values.set);
   const { report, unreadable } = await evaluateSet(dir);
   if (values.json) process.stdout.write(`${JSON.stringify({ set: values.dir ?? values.set, ...report, unreadable }, null, 2)}\n`);
