@@ -6,7 +6,10 @@
  * text and XLSX from CSV by LibreOffice (soffice, headless). Written before the extractor was
  * tuned any further, and never to be tuned on.
  *
- *   node --import tsx scripts/doc-corpus2.ts
+ *   node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2]
+ *
+ * tuning2 (scripts/doc-corpus2-tuning.ts) is a small hand-written tuning set, written after
+ * heldout2 for the weak categories and formats; heldout2 is the default.
  *
  * Writes the documents, src/ (the sources of converted files) and labels.jsonl (same shape as
  * the other sets'). Needs soffice (libreoffice-writer, libreoffice-calc).
@@ -19,17 +22,22 @@ import type { Doc } from './doc-corpus2-kit.ts';
 import { CONTRACTS, INVOICES } from './doc-corpus2-trade.ts';
 import { CERTIFICATES, PASSPORTS } from './doc-corpus2-ids.ts';
 import { MANUALS, REPORTS } from './doc-corpus2-texts.ts';
+import { TUNING2 } from './doc-corpus2-tuning.ts';
 
-const GROUPS = [INVOICES, CONTRACTS, CERTIFICATES, PASSPORTS, REPORTS, MANUALS];
+const SETS: Record<string, { groups: Doc[][]; prefix: string }> = {
+  heldout2: { groups: [INVOICES, CONTRACTS, CERTIFICATES, PASSPORTS, REPORTS, MANUALS], prefix: 's' },
+  tuning2: { groups: [TUNING2], prefix: 'u' },
+};
 
-/** Every document in turn across the categories, numbered s001, s002, ... */
-function plan(): { file: string; doc: Doc }[] {
+/** Every document in turn across the categories, numbered s001, s002, ... (u001 in tuning2). */
+function plan(set: string): { file: string; doc: Doc }[] {
+  const { groups: GROUPS, prefix } = SETS[set]!;
   const out: { file: string; doc: Doc }[] = [];
   const longest = Math.max(...GROUPS.map((g) => g.length));
   for (let i = 0; i < longest; i++) {
     for (const g of GROUPS) {
       const doc = g[i];
-      if (doc) out.push({ file: `s${String(out.length + 1).padStart(3, '0')}.${doc.format}`, doc });
+      if (doc) out.push({ file: `${prefix}${String(out.length + 1).padStart(3, '0')}.${doc.format}`, doc });
     }
   }
   return out;
@@ -60,11 +68,11 @@ function convert(dir: string, docs: { file: string; doc: Doc }[]): void {
   }
 }
 
-function main(): void {
-  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'documents', 'heldout2');
+function main(set: string): void {
+  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'documents', set);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src'), { recursive: true });
-  const docs = plan();
+  const docs = plan(set);
   const labels: string[] = [];
   for (const { file, doc } of docs) {
     const direct = doc.format === doc.src;
@@ -75,7 +83,12 @@ function main(): void {
   convert(dir, docs);
   const missing = docs.filter((p) => !readdirSync(dir).includes(p.file));
   if (missing.length) throw new Error(`not converted: ${missing.map((p) => p.file).join(', ')}`);
-  console.log(`heldout2: ${docs.length} documents in ${dir}`);
+  console.log(`${set}: ${docs.length} documents in ${dir}`);
 }
 
-main();
+const set = process.argv[2] ?? 'heldout2';
+if (!SETS[set]) {
+  console.error('usage: node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2]');
+  process.exit(1);
+}
+main(set);

@@ -5,7 +5,7 @@
  * the outcome with labels.jsonl. Prints category accuracy and field accuracy overall, per
  * category, per format and per language.
  *
- *   npm run eval:documents [-- --set heldout|heldout2|tuning] [--dir path] [--verbose] [--json]
+ *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2] [--dir path] [--verbose] [--json]
  *
  * The held-out set (the default) is for reporting only; tune on `--set tuning`.
  * Exits 0 (it is a report) unless a file cannot be read at all: a missing file, or an
@@ -24,8 +24,8 @@ import { classify } from '../services/documents/classify.ts';
 import { extractFields, type ExtractedField } from '../services/documents/fields.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 
-/** The sets under test/fixtures/documents: two held-out sets (report only) and the tuning set. */
-const SETS = ['heldout', 'heldout2', 'tuning'];
+/** The sets under test/fixtures/documents: two held-out sets (report only) and two tuning sets. */
+const SETS = ['heldout', 'heldout2', 'tuning', 'tuning2'];
 
 /** One line of labels.jsonl. */
 export interface DocLabel {
