@@ -149,7 +149,7 @@ export const yamlSchema = z
     roles: z
       .partialRecord(z.enum(ROLES), z.array(platformUserRef))
       .default({})
-      .describe('Role -> list of `platform:user-id` (e.g. `slack:U0123`, `telegram:42`, `terminal:alice`); the highest role any linked identity is listed under applies. An unlisted user has the role stored when first seen (this default, or the listed role then) unless that is viewer, then `defaultRole`'),
+      .describe('Role -> list of `platform:user-id` (e.g. `slack:U0123`, `telegram:42`, `terminal:alice`); the highest role any linked identity is listed under applies. An unlisted user has `defaultRole`; stored roles are re-synced with this list at every start (an audit row per change)'),
     defaultLocale: z.enum(['en', 'ru']).default('en').describe('Language when neither the user (`lang`) nor the platform says'),
     http: z
       .object({

@@ -4,8 +4,8 @@
  *
  * This file is the wiring only. commands.ts holds the command specs (and the health probe
  * `status` reads, shared with /readyz); render.ts the help reply generated from the registry.
- * It has no buttons. The users service (identities, link codes, language) is
- * services/users/, handed in with the core services.
+ * It has no buttons. The users service (identities, link codes, language, the roles re-synced
+ * with the configuration at start) is services/users/, handed in with the core services.
  */
 import type { FeatureModule } from '../../core/module.ts';
 import type { IntentRule } from '../../core/registry.ts';
@@ -28,5 +28,10 @@ export function createCoreModule(deps: BasicsDeps): FeatureModule {
     name: 'core',
     commands: basicsCommands(deps),
     intents,
+    // a2d2.yaml is the source of truth for roles: a person removed from it is demoted here.
+    async start() {
+      const changes = await deps.users.syncRoles();
+      if (changes.length) deps.logger.info({ changes }, 'roles re-synced with the configuration');
+    },
   };
 }

@@ -97,12 +97,12 @@ export function createSessions(deps: SessionDeps) {
     };
   }
 
-  /** The admin user a sign-in with A2D2_API_TOKEN acts as (created on first use). */
+  /** The admin user a sign-in with A2D2_API_TOKEN acts as (created on first use; a role granted outside the file, so the start's sync keeps it). */
   async function tokenUser(): Promise<{ id: string; role: Role }> {
     const found = await deps.db.userIdentity.findUnique({ where: { platform_platformUserId: TOKEN_IDENTITY }, select: { userId: true } });
     if (!found) {
       try {
-        await deps.db.user.create({ data: { displayName: 'API', role: 'admin', identities: { create: { ...TOKEN_IDENTITY, displayName: 'API' } } } });
+        await deps.db.user.create({ data: { displayName: 'API', role: 'admin', roleSource: 'granted', identities: { create: { ...TOKEN_IDENTITY, displayName: 'API' } } } });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }

@@ -1,14 +1,19 @@
 /**
  * Users, their platform identities and roles. Roles come from the YAML (platform:user-id
  * lists); unknown users get the configured default. A user's role is re-derived from the
- * file on every resolve, so editing the file and restarting changes access.
+ * file on every resolve, and the stored roles are re-synced with it at every start
+ * (role-sync.ts), so editing the file and restarting changes access. Only a role the code
+ * granted outside the file (`roleSource` "granted") is kept.
  */
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db.ts';
 import { isUniqueViolation } from '../db.ts';
 import type { YamlConfig } from '../config.ts';
-import { ROLES, type Role } from './roles.ts';
+import type { Role } from './roles.ts';
 import type { Clock } from '../clock.ts';
+import { effectiveRole, roleFromFile, syncRoles, type RoleChange } from './role-sync.ts';
+
+export { roleFromFile, type RoleChange };
 
 export interface UserRow {
   id: string;
@@ -26,36 +31,24 @@ export interface UsersService {
   /** Joins the identity of `userId` with the user who issued `code`. Returns the surviving user id or an error key. */
   redeemLinkCode(userId: string, code: string): Promise<{ ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' | 'self' }>;
   identities(userId: string): Promise<{ platform: string; platformUserId: string }[]>;
-}
-
-/** Highest role the YAML grants to any of these identities, or null. */
-export function roleFromFile(file: Pick<YamlConfig, 'roles'>, identities: { platform: string; platformUserId: string }[]): Role | null {
-  let best: Role | null = null;
-  for (const role of ROLES) {
-    const refs = file.roles[role] ?? [];
-    if (identities.some((i) => refs.includes(`${i.platform}:${i.platformUserId}`))) best = role;
-  }
-  return best;
+  /** Writes the file's roles into the stored ones (at start); each change is audited. */
+  syncRoles(): Promise<RoleChange[]>;
 }
 
 export function createUsersService(deps: { db: Db; file: Pick<YamlConfig, 'roles' | 'defaultRole'>; clock: Clock }): UsersService {
   const { db, file, clock } = deps;
 
-  function effectiveRole(ids: { platform: string; platformUserId: string }[], stored: string): Role {
-    return roleFromFile(file, ids) ?? (ROLES.includes(stored as Role) && stored !== 'viewer' ? (stored as Role) : file.defaultRole);
-  }
-
   return {
     async resolve(platform, platformUserId, displayName) {
       // Every inbound event resolves its user: the user and all their identities (the role may
       // come from any of them) in one round trip.
-      const [found] = await db.$queryRaw<{ id: string; role: string; locale: string | null; displayName: string | null; identities: { platform: string; platformUserId: string }[] }[]>`
-        SELECT u.id::text AS id, u.role, u.locale, u."displayName",
+      const [found] = await db.$queryRaw<{ id: string; role: string; roleSource: string; locale: string | null; displayName: string | null; identities: { platform: string; platformUserId: string }[] }[]>`
+        SELECT u.id::text AS id, u.role, u."roleSource", u.locale, u."displayName",
           (SELECT jsonb_agg(jsonb_build_object('platform', o.platform, 'platformUserId', o."platformUserId")) FROM "UserIdentity" o WHERE o."userId" = u.id) AS identities
         FROM "UserIdentity" i JOIN "User" u ON u.id = i."userId"
         WHERE i.platform = ${platform} AND i."platformUserId" = ${platformUserId}`;
       if (found) {
-        const role = effectiveRole(found.identities ?? [], found.role);
+        const role = effectiveRole(file, found.identities ?? [], found.role, found.roleSource);
         return { id: found.id, role, locale: found.locale, displayName: found.displayName ?? displayName ?? null };
       }
       const role = roleFromFile(file, [{ platform, platformUserId }]) ?? file.defaultRole;
@@ -97,6 +90,10 @@ export function createUsersService(deps: { db: Db; file: Pick<YamlConfig, 'roles
 
     async identities(userId) {
       return db.userIdentity.findMany({ where: { userId }, select: { platform: true, platformUserId: true } });
+    },
+
+    syncRoles() {
+      return syncRoles(db, file);
     },
   };
 }
