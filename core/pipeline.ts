@@ -86,6 +86,11 @@ export function scriptLocale(text: string): Locale | null {
   return detectLanguage(text) === 'ru' ? 'ru' : null;
 }
 
+/** The language of a reply when the user chose none: the message's script, the chat's, the platform's, the default. */
+export function detectedLocale(event: InboundEvent, conversation: Pick<ConversationRecord, 'locale'>, defaultLocale: Locale): Locale {
+  return (event.type === 'message' ? scriptLocale(event.text) : null) ?? conversation.locale ?? normalizeLocale(event.user.locale, defaultLocale);
+}
+
 export { splitCommand } from './route.ts';
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
@@ -123,11 +128,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   function contextOf(event: InboundEvent, via: CommandContext['via'], row: UserRow, conversation: ConversationRecord): CommandContext {
-    const locale: Locale =
-      (row.locale ? normalizeLocale(row.locale) : null) ??
-      (event.type === 'message' ? scriptLocale(event.text) : null) ??
-      conversation.locale ??
-      normalizeLocale(event.user.locale, deps.config.file.defaultLocale);
+    const locale: Locale = (row.locale ? normalizeLocale(row.locale) : null) ?? detectedLocale(event, conversation, deps.config.file.defaultLocale);
     const user: ResolvedUser = {
       id: row.id,
       role: isRole(row.role) ? row.role : 'viewer',

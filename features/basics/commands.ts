@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { CoreDeps } from '../../core/module.ts';
 import { defineCommand } from '../../core/registry.ts';
 import { UserError } from '../../core/errors.ts';
+import { detectedLocale } from '../../core/pipeline.ts';
+import { translate } from '../../services/i18n/i18n.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import type { UsersService } from '../../services/users/users.service.ts';
 import { renderHelp } from './render.ts';
@@ -120,10 +122,10 @@ export function basicsCommands(deps: BasicsDeps) {
     parse: (raw) => ({ locale: raw.trim().toLowerCase() || undefined }),
     roles: everyone,
     async handler(ctx, args) {
-      // `auto` forgets the choice; the answer stays in the language of this message.
+      // `auto` forgets the choice; the answer is in the language now in effect (as the next message's would be).
       await users.setLocale(ctx.user.id, args.locale === 'auto' ? null : args.locale);
-      const locale = args.locale === 'auto' ? ctx.locale : args.locale;
-      return { text: ctx.t(locale === 'ru' ? 'core.lang.setRu' : 'core.lang.setEn') };
+      const locale = args.locale === 'auto' ? detectedLocale(ctx.event, ctx.conversation, config.file.defaultLocale) : args.locale;
+      return { text: translate(locale, locale === 'ru' ? 'core.lang.setRu' : 'core.lang.setEn') };
     },
   });
 

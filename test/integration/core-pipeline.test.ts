@@ -118,6 +118,22 @@ test('lang switches the language for later replies', async () => {
   assert.match(back[0]!.reply.text, /^You are /);
 });
 
+test('lang auto answers in the language in effect after the reset, not the one chosen before', async () => {
+  const user = `u-${randomUUID().slice(0, 6)}`;
+  await say(msg(user, 'lang en'));
+  // Cyrillic text, choice forgotten: Russian from now on, and already in this answer.
+  const ru = await say(msg(user, 'язык auto'));
+  assert.equal(ru[0]!.reply.text, 'Хорошо, буду говорить по-русски.');
+  // Chosen Russian, reset from Latin text on a platform that says English.
+  await say(msg(user, 'lang ru'));
+  const en = await say(msg(user, 'language auto', { user: { platformUserId: user, locale: 'en-US' } }));
+  assert.equal(en[0]!.reply.text, 'OK, I will speak English.');
+  // Latin text on a platform that says Russian: Russian.
+  await say(msg(user, 'lang en'));
+  const platformRu = await say(msg(user, 'lang auto', { user: { platformUserId: user, locale: 'ru' } }));
+  assert.equal(platformRu[0]!.reply.text, 'Хорошо, буду говорить по-русски.');
+});
+
 test('link joins two platform identities into one user', async () => {
   const slackUser = `U${randomUUID().slice(0, 6)}`;
   const tgUser = `${Math.floor(Math.random() * 1e9)}`;
