@@ -1,7 +1,7 @@
 /**
  * The backlog of the console's deploys, documents and agent runs pages for
- * bench/console.bench.ts: `deploys` deployments over 6 environments and 120 services (each
- * with its state history), `documents` documents with a latest version each (English text
+ * bench/console.bench.ts: `deploys` deployments over 6 environments and 120 services (every
+ * service in every environment, each deployment with its state history), `documents` documents with a latest version each (English text
  * indexed for search, 8 fields of which 5 primary) and `agentRuns` agent runs (2 tool calls in
  * their messages, 3 model requests each in the usage ledger). Plain SQL, then VACUUM ANALYZE.
  */
@@ -18,7 +18,7 @@ const WORDS = ['invoice', 'contract', 'warranty', 'pump', 'valve', 'supplier', '
 async function seedDeploys(pool: pg.Pool, n: number): Promise<void> {
   await pool.query(
     `INSERT INTO "Deployment" (id, source, "externalId", service, environment, version, status, actor, history, "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), 'api', 'bench-' || g, 'svc-' || (g % 120), (ARRAY['production','staging','qa','dev','eu-prod','us-prod'])[1 + g % 6],
+     SELECT gen_random_uuid(), 'api', 'bench-' || g, 'svc-' || (g % 120), (ARRAY['production','staging','qa','dev','eu-prod','us-prod'])[1 + (g / 7) % 6],
        'v' || (g / 720) || '.' || (g % 720), CASE WHEN g % 9 = 0 THEN 'failure' WHEN g % 97 = 0 THEN 'in_progress' ELSE 'success' END, 'dev' || (g % 17),
        jsonb_build_array(jsonb_build_object('status', 'queued', 'at', now() - g * interval '1 minute'), jsonb_build_object('status', 'success', 'at', now() - g * interval '1 minute' + interval '4 minutes')),
        now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '4 minutes'
@@ -81,11 +81,11 @@ export async function seedMore(pool: pg.Pool, n: MoreCounts): Promise<void> {
 
 /** The same reads as the three pages make, on a client that reports its statements. */
 export async function morePageReads(db: never): Promise<void> {
-  const { deployEnvironments, environmentView } = await import('../features/console/deploy-routes.ts');
+  const { deployEnvironments, environmentViews } = await import('../features/console/deploy-routes.ts');
   const { documentCards } = await import('../features/console/document-routes.ts');
   const { latestAgentRuns } = await import('../features/console/agent-routes.ts');
   const envs = await deployEnvironments(db);
-  await environmentView(db, envs[0]!.environment);
+  await environmentViews(db, envs.map((e) => e.environment));
   await documentCards(db, Array.from({ length: 20 }, (_, i) => i + 1));
   await latestAgentRuns(db);
 }

@@ -39,8 +39,6 @@ const PER_ENVIRONMENT = 20;
 /** At most this many services in an environment's "runs now" table. */
 const CURRENT_LIMIT = 200;
 
-const COLUMNS = { id: true, service: true, environment: true, version: true, status: true, url: true, actor: true, history: true, createdAt: true, updatedAt: true, source: true } as const;
-
 const SELECTED = Prisma.sql`id, service, environment, version, status, url, actor, history, "createdAt", "updatedAt", source`;
 
 /**
@@ -59,34 +57,53 @@ export async function deployEnvironments(db: Db): Promise<{ environment: string;
 }
 
 /**
- * Each service's latest successful deployment in an environment: a skip scan over the
- * (environment, status, service, createdAt) index, one probe per service.
+ * Each service's latest successful deployment in these environments: a skip scan over the
+ * (environment, status, service, createdAt) index, one probe per environment and service,
+ * in one statement for all of them.
  */
-async function currentDeploys(db: Db, environment: string, service?: string): Promise<DeployRow[]> {
+async function currentDeploys(db: Db, environments: string[], service?: string): Promise<DeployRow[]> {
   if (service) {
     return db.$queryRaw<DeployRow[]>`
-      SELECT ${SELECTED} FROM "Deployment" WHERE environment = ${environment} AND status = 'success' AND service = ${service} ORDER BY "createdAt" DESC LIMIT 1`;
+      SELECT x.* FROM unnest(${environments}::text[]) e(env) CROSS JOIN LATERAL (
+        SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = e.env AND d.status = 'success' AND d.service = ${service} ORDER BY d."createdAt" DESC LIMIT 1
+      ) x`;
   }
+  // One environment: its services only; several: every (environment, service) pair in index order.
+  const only = environments.length === 1 ? Prisma.sql`AND environment = ${environments[0]}` : Prisma.empty;
   return db.$queryRaw<DeployRow[]>`
     WITH RECURSIVE s AS (
-      (SELECT service FROM "Deployment" WHERE environment = ${environment} AND status = 'success' ORDER BY service LIMIT 1)
+      (SELECT environment, service FROM "Deployment" WHERE status = 'success' ${only} ORDER BY environment, status, service LIMIT 1)
       UNION ALL
-      SELECT (SELECT d.service FROM "Deployment" d WHERE d.environment = ${environment} AND d.status = 'success' AND d.service > s.service ORDER BY d.service LIMIT 1)
-      FROM s WHERE s.service IS NOT NULL
+      SELECT n.environment, n.service FROM s CROSS JOIN LATERAL (
+        SELECT environment, service FROM "Deployment"
+        WHERE (environment, status, service) > (s.environment, 'success', s.service) AND status = 'success' ${only}
+        ORDER BY environment, status, service LIMIT 1
+      ) n
     )
-    SELECT x.* FROM s CROSS JOIN LATERAL (
-      SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = ${environment} AND d.status = 'success' AND d.service = s.service ORDER BY d."createdAt" DESC LIMIT 1
-    ) x WHERE s.service IS NOT NULL LIMIT ${CURRENT_LIMIT}`;
+    SELECT x.* FROM (SELECT * FROM s LIMIT ${CURRENT_LIMIT * ENVIRONMENTS}) s CROSS JOIN LATERAL (
+      SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = s.environment AND d.status = 'success' AND d.service = s.service ORDER BY d."createdAt" DESC LIMIT 1
+    ) x`;
 }
 
-/** One environment: each service's latest successful deployment, and the latest deployments. */
-export async function environmentView(db: Db, environment: string, service?: string): Promise<EnvironmentView> {
-  const where = { environment, ...(service ? { service } : {}) };
-  const [recent, current] = await Promise.all([
-    db.deployment.findMany({ where, orderBy: { createdAt: 'desc' }, take: PER_ENVIRONMENT, select: COLUMNS }),
-    currentDeploys(db, environment, service),
-  ]);
-  return { environment, recent: recent as DeployRow[], current };
+/** The latest deployments of each of these environments, in one statement (an index scan each). */
+async function recentDeploys(db: Db, environments: string[], service?: string): Promise<DeployRow[]> {
+  return db.$queryRaw<DeployRow[]>`
+    SELECT x.* FROM unnest(${environments}::text[]) e(env) CROSS JOIN LATERAL (
+      SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = e.env ${service ? Prisma.sql`AND d.service = ${service}` : Prisma.empty}
+      ORDER BY d."createdAt" DESC LIMIT ${PER_ENVIRONMENT}
+    ) x`;
+}
+
+/** These environments, each with its services' latest successful deployments and its latest deployments. */
+export async function environmentViews(db: Db, environments: string[], service?: string): Promise<EnvironmentView[]> {
+  if (!environments.length) return [];
+  const [recent, current] = await Promise.all([recentDeploys(db, environments, service), currentDeploys(db, environments, service)]);
+  const of = (rows: DeployRow[], env: string) => rows.filter((r) => r.environment === env);
+  return environments.map((environment) => ({
+    environment,
+    recent: of(recent, environment),
+    current: of(current, environment).sort((a, b) => a.service.localeCompare(b.service)).slice(0, CURRENT_LIMIT),
+  }));
 }
 
 /** Builds the deploys page plugin. */
@@ -102,7 +119,7 @@ export function deployPages(deps: DeployPagesDeps) {
       const f: DeployFilters = { ...(q.environment ? { environment: q.environment } : {}), ...(q.service?.trim() ? { service: q.service.trim() } : {}) };
       const environments = await deployEnvironments(db);
       const shown = environments.filter((e) => !f.environment || e.environment === f.environment);
-      const views = await Promise.all(shown.map((e) => environmentView(db, e.environment, f.service)));
+      const views = await environmentViews(db, shown.map((e) => e.environment), f.service);
       return send(reply, 200, deploysPage(pageCtx(req, reply, user), { filters: f, environments: environments.map((e) => e.environment), views, timeZone: deps.timeZone }));
     });
   };

@@ -161,6 +161,7 @@ test('deploys: per environment, what each service runs and the latest deployment
   await deploy({ version: 'v1.0', status: 'in_progress', environment: staging, actor: 'dana' });
   await deploy({ version: 'v1.0', status: 'success', environment: staging, actor: 'dana', url: 'https://ci.example/runs/1' });
   await deploy({ version: 'v1.1', status: 'failure', environment: staging, actor: 'eli' });
+  await deploy({ version: 'v0.9', status: 'success', environment: `prod-${RUN.toLowerCase()}`, actor: 'dana' });
   const fixture = JSON.parse(readFileSync(new URL('../fixtures/alerts/github-deployment-status.json', import.meta.url), 'utf8')) as Record<string, any>;
   fixture.deployment.id = Number(`7${Date.now() % 1_000_000}`);
   fixture.deployment.environment = staging;
@@ -170,10 +171,14 @@ test('deploys: per environment, what each service runs and the latest deployment
   assert.equal(await github(fixture), 202);
   const db = t.app.deps.db;
   await waitFor(async () => ((await db.deployment.count({ where: { environment: staging } })) === 3 ? true : null), 'three deployments stored');
+  await waitFor(() => db.deployment.findFirst({ where: { environment: `prod-${RUN.toLowerCase()}` } }), 'the production deployment stored');
 
   const { context, page } = await consoleSignIn(browser, chat, VIEWER);
   await Promise.all([page.waitForURL(/\/console\/deploys/), page.locator('nav.sections a', { hasText: 'Deploys' }).click()]);
   assert.equal(await h1(page), 'Deploys');
+  // Every environment: each with its own services' latest success.
+  assert.match(await page.locator(`section[data-environment="prod-${RUN.toLowerCase()}"] tr[data-current="${SERVICE}"]`).innerText(), /v0\.9/);
+  assert.match(await page.locator(`section[data-environment="${staging}"] tr[data-current="${SERVICE}"]`).innerText(), /v1\.0/);
   await page.selectOption('#f-environment', staging);
   await Promise.all([page.waitForURL(/environment=/), page.click('form.filters button[type=submit]')]);
   assert.deepEqual(await page.locator('section[data-environment]').evaluateAll((s) => s.map((e) => (e as unknown as { dataset: { environment: string } }).dataset.environment)), [staging]);
