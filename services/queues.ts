@@ -216,6 +216,9 @@ export class Queues {
           }
         },
         {
+          // After a failed fetch (Redis gone for a moment) try again within a second; the
+          // library's default waits 15 s, which left timers firing up to 40 s late after a restart.
+          runRetryDelay: 1_000,
           ...def.workerOptions,
           connection,
           prefix: this.prefix,

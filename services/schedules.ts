@@ -16,6 +16,12 @@ export interface Schedule {
   id: string;
   repeat: Pick<RepeatOptions, 'every' | 'pattern' | 'tz'>;
   job: { name: string; data?: unknown; opts?: JobsOptions };
+  /**
+   * One-off jobs added when the schedule had to be re-created, that is when Redis lost its
+   * data: each `data` runs once after its `delayMs`. A recovery sweep uses it to run at once,
+   * without the grace it keeps in normal times (what it looks for can only be lost now).
+   */
+  afterLoss?: { delayMs: number; data: unknown }[];
 }
 
 export interface ScheduleKeeper {
@@ -33,7 +39,7 @@ const sameRepeat = (a: Schedule['repeat'], b: { every?: number | string | null; 
 /** Builds the keeper of one process; `checkEveryMs` is how soon a lost schedule comes back. */
 export function createScheduleKeeper(deps: { queues: Queues; logger: Logger; checkEveryMs?: number; onRecreated?(s: Schedule): void }): ScheduleKeeper {
   const kept = new Map<string, Schedule>();
-  const checkEveryMs = deps.checkEveryMs ?? 15_000;
+  const checkEveryMs = deps.checkEveryMs ?? 2_000;
   let timer: NodeJS.Timeout | null = null;
 
   async function ensure(s: Schedule): Promise<boolean> {
@@ -44,6 +50,16 @@ export function createScheduleKeeper(deps: { queues: Queues; logger: Logger; che
     return !existing;
   }
 
+  /** Adds the schedule's after-loss runs (see {@link Schedule.afterLoss}). */
+  async function afterLoss(s: Schedule): Promise<void> {
+    for (const [i, run] of (s.afterLoss ?? []).entries()) {
+      // One id per loss and run: several workers noticing the same loss mostly add it once
+      // (the runs are sweeps, so a second one finds nothing left to do).
+      const jobId = `after-loss-${s.id}-${i}-${Math.floor(Date.now() / (checkEveryMs * 5))}`;
+      await deps.queues.queue(s.queue).add(s.job.name, run.data, { jobId, delay: run.delayMs, removeOnComplete: true, removeOnFail: { count: 100 } });
+    }
+  }
+
   async function check(): Promise<number> {
     let recreated = 0;
     for (const s of kept.values()) {
@@ -52,6 +68,7 @@ export function createScheduleKeeper(deps: { queues: Queues; logger: Logger; che
           recreated++;
           deps.onRecreated?.(s);
           deps.logger.warn({ queue: s.queue, schedule: s.id }, 'a schedule was missing in Redis (restarted without persistence?); re-created');
+          await afterLoss(s);
         }
       } catch (err) {
         deps.logger.warn({ queue: s.queue, schedule: s.id, err: (err as Error).message }, 'schedule not checked; the next check tries again');
@@ -63,7 +80,8 @@ export function createScheduleKeeper(deps: { queues: Queues; logger: Logger; che
   return {
     async keep(s) {
       kept.set(`${s.queue}\u0000${s.id}`, s);
-      await ensure(s);
+      // Missing at start: a first start, or Redis emptied while no worker ran.
+      if (await ensure(s)) await afterLoss(s);
       if (!timer) {
         timer = setInterval(() => void check(), checkEveryMs);
         timer.unref();

@@ -127,11 +127,26 @@ export async function sweepStranded(sc: SenderContext, queue: Queue, job: SweepJ
   return out;
 }
 
+/** The grace of the sweeps run right after a Redis loss. */
+const AFTER_LOSS_GRACE_MS = 3_000;
+
 /**
  * The sweep's schedule, for the process's schedule keeper (services/schedules.ts), which
  * registers it on every worker and re-creates it when Redis lost it.
  */
 export function sweepSchedule(everyMs: number, times?: RecoveryTimes): Schedule {
   const data: SweepJob = { sweep: true, ...(times ? { graceMs: times.graceMs, giveUpMs: times.giveUpMs } : {}) };
-  return { queue: OUTBOUND_RECOVERY_QUEUE, id: OUTBOUND_SWEEP_SCHEDULER, repeat: { every: everyMs }, job: { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } } };
+  // After a Redis loss every queued row lost its job: look at once with a short grace (a row
+  // whose post is in flight right now is left to its worker), and once more a little later.
+  const soon: SweepJob = { ...data, graceMs: Math.min(AFTER_LOSS_GRACE_MS, times?.graceMs ?? AFTER_LOSS_GRACE_MS) };
+  return {
+    queue: OUTBOUND_RECOVERY_QUEUE,
+    id: OUTBOUND_SWEEP_SCHEDULER,
+    repeat: { every: everyMs },
+    job: { name: 'sweep', data, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    afterLoss: [
+      { delayMs: 1_000, data: soon },
+      { delayMs: AFTER_LOSS_GRACE_MS + 2_000, data: soon },
+    ],
+  };
 }

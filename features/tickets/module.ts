@@ -48,7 +48,8 @@ export function createTicketsModule(deps: Services): FeatureModule {
   /** Fires the due SLA stage of one ticket (at risk, breached, escalation step); idempotent. */
   const fireSlaTimer = async (job: Job<SlaJob>) => service.evaluate(job.data.ticketId);
   /** Catches any SLA stage a lost or late timer job missed. */
-  const sweepSlaTimers = async () => service.sweep();
+  const sweepSlaTimers = async (job: { data: { graceMs?: number | undefined; reschedule?: boolean | undefined } }) =>
+    service.sweep({ ...(job.data.graceMs !== undefined ? { graceMs: job.data.graceMs } : {}), reschedule: job.data.reschedule === true });
 
   // Free text that reads like a problem report gets a proposal, never a ticket straight away.
   const intents: IntentRule[] = [{ commandId: 'ticket.propose', patterns: PROBLEM_REPORT_PATTERNS, toArgs: (text) => ({ text }), weight: 0.6 }];
@@ -66,6 +67,9 @@ export function createTicketsModule(deps: Services): FeatureModule {
         schema: slaJobSchema,
         concurrency: 10,
         defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 500 } },
+        // A timer is a short job: the one a killed worker held runs elsewhere within seconds
+        // (running it twice is harmless, each stage is claimed in the row).
+        workerOptions: { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 3 },
         processor: fireSlaTimer,
       },
       {
@@ -81,7 +85,17 @@ export function createTicketsModule(deps: Services): FeatureModule {
     async start(role) {
       if (role === 'http') return;
       // Kept, not only registered: a Redis that lost the schedule would end escalation silently.
-      await deps.schedules.keep({ queue: TICKETS_SWEEP_QUEUE, id: 'tickets-sla-sweep', repeat: { every: durationMs(tc.cfg.sweepEvery) }, job: { name: 'sweep', data: {} } });
+      // After a Redis loss the timers are gone: sweep at once without grace and queue the timers ahead again.
+      await deps.schedules.keep({
+        queue: TICKETS_SWEEP_QUEUE,
+        id: 'tickets-sla-sweep',
+        repeat: { every: durationMs(tc.cfg.sweepEvery) },
+        job: { name: 'sweep', data: {} },
+        afterLoss: [
+          { delayMs: 0, data: { graceMs: 0, reschedule: true } },
+          { delayMs: 3_000, data: { graceMs: 0 } },
+        ],
+      });
       await slaReport.schedule();
     },
   };

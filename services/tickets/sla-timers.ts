@@ -10,6 +10,9 @@ import { stageAt, type SlaClock } from './sla.service.ts';
 import type { TicketService } from './ticket-types.ts';
 import { OPEN_WHERE, type TicketContext } from './ticket-context.ts';
 
+/** Tickets evaluated at once by a sweep (each in its own short transaction). */
+const SWEEP_PARALLEL = 8;
+
 /** Builds the timer half of the service. */
 export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evaluate' | 'sweep'> {
   const { db, clock, logger, config } = ctx.deps;
@@ -66,8 +69,14 @@ export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evalua
     return fired.fired.length;
   }
 
-  async function sweep(): Promise<number> {
-    const late = new Date(clock.now().getTime() - durationMs(config.sweepGrace));
+  /**
+   * Evaluates every open ticket whose check point is overdue by more than the grace (default
+   * `sweepGrace`, which leaves a healthy timer its moment), a few at a time. With `reschedule`
+   * (after Redis lost its data) it also queues again the timer of every ticket whose check
+   * point is still ahead: those jobs were lost too, and would otherwise wait for a sweep.
+   */
+  async function sweep(opts: { graceMs?: number; reschedule?: boolean } = {}): Promise<number> {
+    const late = new Date(clock.now().getTime() - (opts.graceMs ?? durationMs(config.sweepGrace)));
     const due = await db.ticket.findMany({
       where: { ...OPEN_WHERE, nextSlaCheckAt: { lte: late } },
       select: { id: true },
@@ -75,14 +84,34 @@ export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evalua
       take: 500,
     });
     let n = 0;
-    for (const { id } of due) {
-      try {
-        if ((await evaluate(id)) > 0) n++;
-      } catch (err) {
-        logger.error({ err, ticketId: id }, 'sla sweep failed for a ticket');
+    const next = [...due];
+    const one = async (): Promise<void> => {
+      for (let t = next.shift(); t; t = next.shift()) {
+        try {
+          if ((await evaluate(t.id)) > 0) n++;
+        } catch (err) {
+          logger.error({ err, ticketId: t.id }, 'sla sweep failed for a ticket');
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: SWEEP_PARALLEL }, one));
+    if (opts.reschedule) await rescheduleAhead(late);
     return n;
+  }
+
+  /** Queues the timers of open tickets whose check point is after `from` (idempotent by job id). */
+  async function rescheduleAhead(from: Date): Promise<void> {
+    let cursor = 0;
+    for (;;) {
+      const batch = await db.ticket.findMany({
+        where: { ...OPEN_WHERE, nextSlaCheckAt: { gt: from }, id: { gt: cursor } },
+        orderBy: { id: 'asc' },
+        take: 1000,
+      });
+      if (batch.length === 0) return;
+      await Promise.all(batch.map((t) => schedule(t, null)));
+      cursor = batch[batch.length - 1]!.id;
+    }
   }
 
   return { evaluate, sweep };

@@ -20,7 +20,8 @@ export const TICKETS_SLA_QUEUE = 'tickets-sla';
 export const TICKETS_SWEEP_QUEUE = 'tickets-sweep';
 export const slaJobSchema = z.object({ ticketId: z.number().int().positive() });
 export type SlaJob = z.infer<typeof slaJobSchema>;
-export const sweepJobSchema = z.object({}).passthrough();
+/** A sweep run: the periodic one has no fields; the one after a Redis loss runs without grace and queues the timers ahead again. */
+export const sweepJobSchema = z.object({ graceMs: z.number().int().min(0).optional(), reschedule: z.boolean().optional() }).passthrough();
 
 /** A refused change; `key` is an i18n key (and the stable error code). */
 export class TicketError extends Error {
@@ -146,7 +147,7 @@ export interface TicketService {
   /** Fires whatever SLA stage is due for a ticket (the timer processor). */
   evaluate(id: number): Promise<number>;
   /** Evaluates every ticket with an overdue check point; returns how many fired something. */
-  sweep(): Promise<number>;
+  sweep(opts?: { graceMs?: number; reschedule?: boolean }): Promise<number>;
   stats(since: Date): Promise<SlaStats[]>;
   /** The figures per week and severity of the tickets opened since `since` (weeks with tickets only). */
   weekly(since: Date): Promise<WeeklySla[]>;
