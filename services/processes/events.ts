@@ -35,5 +35,6 @@ export async function emitProcessEvent(queues: Queues, type: string, payload: Re
   if (!queues.names().includes(PROCESS_EVENT_QUEUE)) return;
   const id = eventId ?? createHash('sha256').update(`${type}\0${JSON.stringify(payload)}`).digest('hex').slice(0, 32);
   const jobId = `pe-${createHash('sha256').update(`${type}\0${id}`).digest('hex').slice(0, 40)}`;
-  await queues.add<ProcessEventJob>(PROCESS_EVENT_QUEUE, { type, eventId: id, payload }, { jobId, attempts: 3 });
+  // Concurrent events leave together in one addBulk (webhook bursts emit one per group).
+  await queues.addBatched<ProcessEventJob>(PROCESS_EVENT_QUEUE, { type, eventId: id, payload }, { jobId, attempts: 3 });
 }
