@@ -61,14 +61,17 @@ const END = '(?![\\p{L}\\p{N}])';
 // A bilingual label's other half ("Authority / Autorité", "Date of expiry / Действителен до").
 const ALT = '(?:\\s*/\\s*[^:：;|\\n]*?(?=\\s*[:：]|$))?';
 
+// A short note in brackets after a label ("Balance (EUR)", "Поставщик (исполнитель)").
+const NOTE = '(?:\\s*\\([^()]{1,24}\\))?';
+
 export function labels(src: string): Labels {
   const num = '(?:\\d{1,2}[.)]\\s*)?';
   return {
     // A label at a cell start may be followed by the ";" or "," of a CSV row read as text, or a dash.
-    head: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?(?:\\s*[:：;,]|\\s+[—–](?=\\s))?\\s*`, 'iu'),
-    inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}${ALT}\\.?\\s*[:：]\\s*`, 'giu'),
-    whole: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]?$`, 'iu'),
-    lead: new RegExp(`^${num}(?:${src})${END}${ALT}\\.?\\s*[:：]`, 'iu'),
+    head: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?${NOTE}(?:\\s*[:：;,]|\\s+[—–](?=\\s))?\\s*`, 'iu'),
+    inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}\\.?${ALT}\\.?\\s*[:：]\\s*`, 'giu'),
+    whole: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?${NOTE}\\s*[:：]?$`, 'iu'),
+    lead: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?\\s*[:：]`, 'iu'),
   };
 }
 

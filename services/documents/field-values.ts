@@ -1,6 +1,6 @@
 /**
  * Typed values in text: dates in the usual written forms (numeric day-first, ISO, "17 May
- * 2024", "May 17, 2024", "«17» мая 2024 г.") as ISO, and amounts with a currency sign or code
+ * 2024", "17th of May 2024", "May 17, 2024", "«17» мая 2024 г.", "17.05.24") as ISO, and amounts with a currency sign or code
  * and either decimal separator as "1234.50 EUR".
  */
 
@@ -14,8 +14,10 @@ const DATE_RE = new RegExp(
   [
     '(?<![\\d.])(\\d{1,2})[./](\\d{1,2})[./](\\d{4})(?![\\d])',
     '(?<!\\d)(\\d{4})-(\\d{2})-(\\d{2})(?!\\d)',
-    `(?<!\\d)[«"“]?(\\d{1,2})[»"”]?\\s+(${MONTH_WORD})\\s+(\\d{4})(?:\\s*(?:г\\.|года))?`,
-    `(?<![\\p{L}])(${MONTH_WORD})\\s+(\\d{1,2}),?\\s+(\\d{4})`,
+    `(?<!\\d)[«"“]?(\\d{1,2})(?:st|nd|rd|th)?[»"”]?\\s+(?:of\\s+)?(${MONTH_WORD})\\s+(\\d{4})(?:\\s*(?:г\\.|года))?`,
+    `(?<![\\p{L}])(${MONTH_WORD})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`,
+    // A two-digit year only zero-padded with dots ("02.02.25", as Russian forms write it), read as 20yy.
+    '(?<![\\p{L}\\d.])(\\d{2})\\.(\\d{2})\\.(\\d{2})(?![\\d.])',
   ].join('|'),
   'giu',
 );
@@ -53,6 +55,7 @@ export function findDates(text: string): Span[] {
     } else if (m[4]) iso = isoDate(Number(m[4]), Number(m[5]), Number(m[6]));
     else if (m[7]) iso = isoDate(Number(m[9]), monthOf(m[8]!), Number(m[7]));
     else if (m[10]) iso = isoDate(Number(m[12]), monthOf(m[10]), Number(m[11]));
+    else if (m[13]) iso = isoDate(2000 + Number(m[15]), Number(m[14]), Number(m[13]));
     if (iso) out.push({ value: m[0], normalized: iso, start: m.index!, end: m.index! + m[0].length });
   }
   return out;

@@ -10,14 +10,14 @@ import { captured, field, proseNumber, type ExtractedField } from './field-kit.t
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
 
-const ISSUED = `date\\s+of\\s+(?:issue|issuance|award)|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
-const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?`;
+const ISSUED = `date\\s+of\\s+(?:issue|issuance|award|inspection|examination|assessment|registration)|initial\\s+registration|(?:course\\s+)?completed(?:\\s+on)?|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
+const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?|(?:renewal|next\\s+(?:inspection|examination|review|renewal))\\s+due(?:\\s+on)?|срок\\s+окончания|окончание\\s+срока(?:\\s+действия)?`;
 
 export const CERTIFICATE = {
-  number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство)(?:\\s+[\\p{L}]+){0,2}\\s*№|№`,
+  number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство)(?:\\s+[\\p{L}]+){0,2}\\s*№|(?:certificate\\s+)?ref(?:erence)?\\.?|№`,
   issued: ISSUED,
   expires: EXPIRES,
-  holder: `holder|awarded\\s+to|issued\\s+to|presented\\s+to|recipient|participant|name|владелец|получатель|заявитель|выдан[оа]?|участник|слушатель`,
+  holder: `holder|awarded\\s+to|issued\\s+to|presented\\s+to|recipient|participant|(?:name\\s+of\\s+)?candidate|owner(?:\\s+of\\s+(?:the\\s+)?equipment)?|insured|name|организация|ф\\.?\\s?и\\.?\\s?о\\.?|владелец|получатель|заявитель|выдан[оа]?|участник|слушатель`,
 };
 
 function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefined {
@@ -28,26 +28,62 @@ function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefine
   );
 }
 
+const VALID_RANGE = /(?:срок\s+действия|valid(?:ity)?|действ[а-яё]*)\s+(?:с|from)\s+/giu;
+const PROSE_EXPIRY = /(?:expires?|expiring|renewal\s+due|valid\s+(?:until|till|through|to))\s+(?:on\s+)?|действител[а-яё]*\s+до\s+|действует\s+до\s+/giu;
+
+/** A validity period in prose: "срок действия с A по B", "valid from A to B": the two dates. */
+function validity(text: string, dates: Span[]): { issue?: Span; expiry?: Span } {
+  for (const m of text.matchAll(VALID_RANGE)) {
+    const at = m.index + m[0].length;
+    const a = dates.find((x) => x.start >= at && x.start - at <= 2);
+    const b = a && dates.find((x) => x.start > a.end && x.start - a.end <= 6);
+    if (a && b) return { issue: a, expiry: b };
+  }
+  return {};
+}
+
+/** The date right after an expiry phrase anywhere in prose ("... and expires on 3 Apr 2028"). */
+function proseExpiry(text: string, dates: Span[]): Span | undefined {
+  for (const m of text.matchAll(PROSE_EXPIRY)) {
+    const at = m.index + m[0].length;
+    const x = dates.find((y) => y.start >= at && y.start - at <= 2);
+    if (x) return x;
+  }
+  return undefined;
+}
+
 export function certificateFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(CERTIFICATE));
   const number = numberAt(d, CERTIFICATE.number, dates) ?? proseNumber(text, CERTIFICATE.number);
-  const issue = dateAt(d, CERTIFICATE.issued, dates);
-  const expiry = dateAt(d, CERTIFICATE.expires, dates);
+  const range = validity(text, dates);
+  const issue = dateAt(d, CERTIFICATE.issued, dates) ?? range.issue ?? dateAt(d, 'date|дата', dates);
+  // A written period ("срок действия с A по B") decides the end over a label that would give its first date.
+  const expiry = range.expiry ?? dateAt(d, CERTIFICATE.expires, dates) ?? proseExpiry(text, dates);
   const holder = certificateHolder(d, text, dates);
   return [...field('number', number), ...field('issueDate', issue), ...field('expiryDate', expiry !== issue ? expiry : undefined), ...field('holder', holder)];
 }
 
 export const PASSPORT = {
-  number: `passport\\s*${NO}|(?:document|doc\\.?)\\s*${NO}|номер\\s+(?:паспорта|документа)|серия\\s*(?:,|и)?\\s*номер(?:\\s+паспорта)?|серия`,
+  number: `passport(?:\\s*${NO})?|(?:document|doc\\.?)\\s*${NO}|номер\\s+(?:паспорта|документа)|серия\\s*(?:,|и)?\\s*номер(?:\\s+паспорта)?|серия`,
   issued: ISSUED.replace('|выдан[оа]?', ''),
   expires: EXPIRES,
-  issuer: `(?:issuing\\s+)?authority|issued\\s+by|place\\s+of\\s+issue|кем\\s+выдан|паспорт\\s+выдан|орган,?\\s+выдавший(?:\\s+(?:паспорт|документ))?`,
+  issuer: `(?:issuing\\s+)?authority|issued\\s+by|issuing\\s+office|place\\s+of\\s+issue|кем\\s+выдан|паспорт\\s+выдан|выдан|орган\\s+выдачи|орган,?\\s+выдавший(?:\\s+(?:паспорт|документ))?`,
   other: `surname|given\\s+names?|name|nationality|date\\s+of\\s+birth|place\\s+of\\s+birth|sex|фамилия(?:\\s*/\\s*surname)?|имя|отчество|дата\\s+рождения|место\\s+рождения|пол|код\\s+подразделения`,
 };
 
+// A Russian passport's series and number: "серия 40 08 номер 771245", "Серия 92 14 № 558201".
+const SERIES = /серия\s*(\d{2})\s?(\d{2})\s*,?\s*(?:№|номер|n)?\s*(\d{6})(?!\d)/iu;
+
+function seriesNumber(text: string): Span | undefined {
+  const m = SERIES.exec(text);
+  if (!m) return undefined;
+  const value = `${m[1]} ${m[2]} ${m[3]}`;
+  return { value, normalized: value, start: m.index, end: m.index + m[0].length };
+}
+
 export function passportFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(PASSPORT));
-  const number = numberAt(d, PASSPORT.number, dates) ?? captured(text, L('серия\\s*(\\d{2}\\s?\\d{2}\\s*№\\s*\\d{6})'));
+  const number = seriesNumber(text) ?? numberAt(d, PASSPORT.number, dates);
   const issue = dateAt(d, PASSPORT.issued, dates);
   const expiry = dateAt(d, PASSPORT.expires, dates);
   const issuer = nameAt(d, PASSPORT.issuer, dates);
@@ -55,17 +91,19 @@ export function passportFields(text: string, dates: Span[]): ExtractedField[] {
 }
 
 export const PAPER = {
-  date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от`,
-  author: `authors?|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|responsible|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
+  date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?`,
+  author: `authors?|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
 };
 
-const KIND_WORD = /(?<![\p{L}])(?:report|manual|guide|instructions?|handbook|отч[её]т\p{L}*|руководство|инструкци\p{L}*|справочник|пособие)(?![\p{L}])/iu;
+const KIND_WORD = /(?<![\p{L}])(?:report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
 const ORG_LINE = /(?<![\p{L}])(?:ООО|АО|ПАО|ЗАО|ОАО|ИП|Inc|Ltd|LLC|plc|GmbH|Co|Corp|Company)(?![\p{L}])/u;
 
 /** The title: among the first lines, the first that names the kind of paper, else the first plain line. */
 function title(d: Doc): Span | undefined {
   const lines = d.rows.slice(0, 8).map((row) => row.filter((c) => c.text)).filter((r) => r.length);
-  const candidates = lines.filter((r) => r.length === 1 && /\p{L}{2,}\s+\p{L}/u.test(r[0]!.text) && !/^[^:]{1,30}:\s/u.test(r[0]!.text));
+  // A "Label: value" line is no title, unless what stands before the colon names the kind ("Quick Reference Guide: ...").
+  const pairLike = (t: string) => { const m = /^([^:]{1,30}):\s/u.exec(t); return !!m && !KIND_WORD.test(m[1]!); };
+  const candidates = lines.filter((r) => r.length === 1 && /\p{L}{2,}\s+\p{L}/u.test(r[0]!.text) && !pairLike(r[0]!.text));
   const pick = candidates.find((r) => KIND_WORD.test(r[0]!.text)) ?? candidates.find((r) => !ORG_LINE.test(r[0]!.text)) ?? candidates[0];
   const c = pick?.[0];
   return c ? { value: c.text, normalized: c.text, start: c.start, end: c.end } : undefined;

@@ -4,15 +4,16 @@
  * "from ... until", "с ... по ...").
  */
 import type { Span } from './field-values.ts';
-import { amountAt, dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
+import { amountAt, dateAt, doc, labelled, nameAt, numberAt, type Doc } from './field-layout.ts';
+import { parseNumber } from './field-values.ts';
 import { byLargest, field, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 
 export const INVOICE = {
-  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*${NO}|inv\\.?\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
+  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*(?:${NO}|ref(?:erence)?\\.?)|inv\\.?\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
   date: `(?:invoice|issue|billing)\\s+date|date\\s+of\\s+(?:issue|invoice)|date\\s+issued|issued(?:\\s+on)?|dated|date|дата(?:\\s+(?:сч[её]та|документа|выставления|составления|выписки))?`,
-  total: `(?:grand\\s+)?total(?:\\s+(?:due|amount|payable|to\\s+pay|incl\\.?\\s+vat))?|amount\\s+(?:due|payable)|balance\\s+due|итого(?:\\s+к\\s+оплате)?|всего(?:\\s+к\\s+оплате)?|(?:сумма\\s+)?к\\s+оплате`,
+  total: `(?:grand\\s+)?total(?:\\s+(?:due|amount|payable|to\\s+pay|incl\\.?\\s+vat))?|amount\\s+(?:due|payable|owed)|balance(?:\\s+due)?|итого(?:\\s+к\\s+оплате)?|всего(?:\\s+к\\s+оплате)?|(?:сумма\\s+)?к\\s+оплате`,
   vendor: `vendor|supplier|seller|from|billed\\s+by|issued\\s+by|поставщик(?:\\s*\\([^)]*\\))?|продавец|исполнитель|получатель\\s+платежа`,
   buyer: `bill(?:ed)?\\s+to|buyer|customer|client|покупатель|заказчик|плательщик`,
 };
@@ -41,12 +42,44 @@ function items(d: Doc): ExtractedField[] {
   return out.slice(0, 50);
 }
 
+const CUR_WORD: [RegExp, string][] = [[/(?<![\p{L}])(?:usd|us\$)(?![\p{L}])|\$/iu, 'USD'], [/(?<![\p{L}])eur(?![\p{L}])|€/iu, 'EUR'], [/(?<![\p{L}])gbp(?![\p{L}])|£/iu, 'GBP'], [/(?<![\p{L}])(?:rub|руб\p{L}*)(?![\p{L}])|₽/iu, 'RUB']];
+
+/** The currency a text names ("Balance (EUR)", "Сумма, руб."), if any. */
+function currencyIn(text: string): string | undefined {
+  return CUR_WORD.find(([re]) => re.test(text))?.[1];
+}
+
+/**
+ * A total written as a bare number ("Balance (EUR) | 133.00", "Итого 6 600,00"): the last value
+ * of a total label that is one number, in the currency its label names, else the one the
+ * document names, else roubles for a Russian document.
+ */
+function bareTotal(d: Doc, text: string): Span | undefined {
+  const all = labelled(d, INVOICE.total, (s) => /^\d{1,3}(?:[ \u00a0,.]\d{3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$/u.test(s.value));
+  const s = all[all.length - 1];
+  if (!s) return undefined;
+  const line = text.slice(text.lastIndexOf('\n', s.start) + 1, s.start);
+  const cur = currencyIn(line) ?? currencyIn(text) ?? (/[а-яё]{4,}/iu.test(text) ? 'RUB' : undefined);
+  return cur ? { ...s, normalized: `${parseNumber(s.value).toFixed(2)} ${cur}` } : undefined;
+}
+
+const ORG_WORD = /(?<![\p{L}])(?:ООО|АО|ПАО|ЗАО|ОАО|ИП|Inc|Ltd|LLC|LLP|plc|GmbH|Co|Corp|Company|Supplies|Services|Studio)(?![\p{L}])/u;
+
+/** The vendor as the letterhead: the first line, when it is one cell that names an organisation. */
+function letterhead(d: Doc): Span | undefined {
+  const row = d.rows.find((r) => r.some((c) => c.text));
+  const cells = row?.filter((c) => c.text) ?? [];
+  const c = cells[0];
+  if (cells.length !== 1 || !c || !ORG_WORD.test(c.text) || /\d|invoice|сч[её]т/iu.test(c.text)) return undefined;
+  return { value: c.text, normalized: c.text, start: c.start, end: c.end };
+}
+
 export function invoiceFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
   const d = doc(text, INVOICE_LABELS);
   const number = numberAt(d, INVOICE.number, dates) ?? proseNumber(text, INVOICE.number);
   const date = dateAt(d, INVOICE.date, dates) ?? (number ? dates.find((x) => x.start > number.end && x.start - number.end < 16) : undefined) ?? dates[0];
-  const total = amountAt(d, INVOICE.total, amounts, true) ?? byLargest(amounts);
-  const vendor = nameAt(d, INVOICE.vendor, dates);
+  const total = amountAt(d, INVOICE.total, amounts, true) ?? bareTotal(d, text) ?? byLargest(amounts);
+  const vendor = nameAt(d, INVOICE.vendor, dates) ?? letterhead(d);
   return [...field('number', number), ...field('date', date), ...field('total', total), ...field('vendor', vendor), ...items(d)];
 }
 
@@ -59,7 +92,7 @@ export const CONTRACT = {
 };
 
 const ORG = '(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ГУП|МУП|ФГУП|НКО|АНО)\\s+(?:«[^»]+»|"[^"]+"|[\\p{Lu}][\\p{L}-]+(?:\\s+[\\p{Lu}]\\.){0,2})';
-const RU_PARTY = new RegExp(`(${ORG})[^.«]{0,20}?,?\\s*именуем[\\p{L}]*\\s+в\\s+дальнейшем`, 'gu');
+const RU_PARTY = new RegExp(`(${ORG})[^.«]{0,20}?,?\\s*(?:именуем[\\p{L}]*\\s+в\\s+дальнейшем|\\(\\s*далее\\s*[—–-])`, 'gu');
 const EN_PARTY = /(?:between|and|,)\s+([\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{L}\d&.'-]+){0,6}?)\s*,?\s*\(?\s*(?:hereinafter|herein\s*after)\s*(?:referred\s+to\s+as|called|the)?/gu;
 
 function parties(text: string): ExtractedField[] {
@@ -73,7 +106,7 @@ function parties(text: string): ExtractedField[] {
     out.push({ name: 'party', value, normalized: value, start, end: start + value.length, primary: true });
   };
   const flat = text.replace(/\s+/g, ' ');
-  const re = /[\p{Lu}]/u.test(flat) && /именуем/u.test(flat) ? RU_PARTY : EN_PARTY;
+  const re = /[\p{Lu}]/u.test(flat) && /именуем|\(\s*далее\s*[—–-]/u.test(flat) ? RU_PARTY : EN_PARTY;
   // Offsets come from the original text: a match is looked up there (the flattened copy only joins broken lines).
   for (const m of flat.matchAll(re)) {
     const raw = m[1]!;
