@@ -19,9 +19,20 @@ export const documentsConfigSchema = z
     /** Uncompressed/compressed ratio above which a large zip entry is treated as a bomb. */
     maxZipRatio: z.number().positive().default(200).describe('Uncompressed/compressed ratio above which a large zip entry is treated as a bomb'),
     /** OCR languages (tesseract codes); English ships as a package, others load from `ocrLangPath`. */
-    ocrLanguages: z.array(z.string().regex(/^[a-z_]{3,12}$/)).default(['eng']).describe('OCR languages (tesseract codes such as `eng`, `rus`); English ships as a package, others load from `ocrLangPath`; `a2d2 doctor` checks their data'),
+    ocrLanguages: z.array(z.string().regex(/^[a-z_]{3,12}$/)).default(['eng', 'rus']).describe('OCR languages (tesseract codes such as `eng`, `rus`): read by the `tesseract` command when installed, else by tesseract.js with data from `ocrLangPath`, the system tessdata (Debian\'s tesseract-ocr-rus / -eng) or the English package; `a2d2 doctor` checks them'),
     /** Directory with extra `<lang>.traineddata(.gz)` files. */
     ocrLangPath: z.string().optional().describe('Directory with extra `<lang>.traineddata(.gz)` files'),
+    /** OCR of images and scanned PDFs (services/documents/extract/ocr.engine.ts, pdf.ocr.ts). */
+    ocr: z
+      .object({
+        engine: z.enum(['auto', 'native', 'js']).default('auto').describe('OCR engine: `native` runs the `tesseract` command, `js` uses tesseract.js, `auto` takes the command when it is installed and knows a configured language'),
+        timeoutMs: z.number().int().min(1000).default(120_000).describe('Longest OCR (or rendering) of one image or PDF page; past it the file is refused as damaged'),
+        maxPages: z.number().int().min(1).max(1000).default(20).describe('Pages without a text layer OCR\'d from one PDF at most; the pages past it are skipped and the chat is told'),
+        dpi: z.number().int().min(72).max(600).default(200).describe('Resolution scanned PDF pages are rendered at for OCR'),
+        progressEveryMs: z.number().int().min(0).default(3000).describe('Least time between two edits of the progress message while a scanned PDF is OCR\'d ("page 3 of 12")'),
+      })
+      .describe('OCR of images and scanned PDFs')
+      .prefault({}),
     /** Worker lock settings of the document queues (a killed worker's job resumes after the lock expires). */
     lockDurationMs: z.number().int().min(500).default(60_000).describe('Lock of a document job on its worker; a killed worker\'s job resumes elsewhere after it expires'),
     stalledIntervalMs: z.number().int().min(200).default(30_000).describe('How often workers look for document jobs whose lock expired'),

@@ -13,7 +13,7 @@ import { DocumentInputError } from './errors.ts';
 import { MIME, sniff, type DocKind } from './sniff.ts';
 import { extract, type ExtractOptions } from './extract/extract.service.ts';
 import type { Extracted } from './extract/types.ts';
-import { ocrLanguageDirs } from './extract/image.extract.ts';
+import { ocrLanguageDirs, resolveOcr } from './extract/ocr.engine.ts';
 import { createPdfPool } from './extract/pdf.pool.ts';
 import { renderCard, titleOf } from './document-view.ts';
 import type { DocumentContext, IntakeRow } from './document-context.ts';
@@ -245,7 +245,8 @@ async function processIntake(ctx: DocumentContext, extractOptions: ExtractOption
     const hash = sha256(bytes);
     if (await answerDuplicate(ctx, intake, hash)) return;
     await stageProgress(intake, 'extract', name);
-    const ex = await extract(bytes, kind, extractOptions);
+    const ex = await extract(bytes, kind, { ...extractOptions, ...ocrProgress(ctx, intake, name, extractOptions) });
+    if (ex.ocrSkippedPages) await ocrSkippedNotice(ctx, intake, name, ex);
     const key = blobKey(hash);
     if (!file.storageKey) await storage.put(key, bytes);
     const versionId = await storeVersion(ctx, intake, { name, hash, key, kind, size: bytes.length, ex });
@@ -256,6 +257,30 @@ async function processIntake(ctx: DocumentContext, extractOptions: ExtractOption
   }
 }
 
+/** The scanned-PDF OCR options with a progress edit ("page 3 of 12") at most every documents.ocr.progressEveryMs. */
+function ocrProgress(ctx: DocumentContext, intake: IntakeRow, name: string, opts: ExtractOptions): Pick<ExtractOptions, 'pdfOcr'> {
+  if (!opts.pdfOcr) return {};
+  const t = translator(ctx.localeOf(intake.locale));
+  const every = ctx.deps.config.ocr.progressEveryMs;
+  let last = 0;
+  const onPage = async (done: number, total: number) => {
+    const now = Date.now();
+    if (done === total || now - last < every) return;
+    last = now;
+    await ctx.progress(intake, { text: t('documents.progress.ocrPage', { name, page: done + 1, pages: total }) });
+  };
+  return { pdfOcr: { ...opts.pdfOcr, onPage } };
+}
+
+/** Tells the chat that pages past documents.ocr.maxPages were not OCR'd (its own message: the progress one becomes the card). */
+async function ocrSkippedNotice(ctx: DocumentContext, intake: IntakeRow, name: string, ex: Extracted): Promise<void> {
+  const ref = ctx.refOf(intake);
+  if (!ref) return;
+  const t = translator(ctx.localeOf(intake.locale));
+  const read = ctx.deps.config.ocr.maxPages;
+  await ctx.deps.outbound.send({ ref, reply: { text: t('documents.ocr.skipped', { name, read, skipped: ex.ocrSkippedPages ?? 0 }) }, messageKey: `doc:${intake.id}:ocr-skipped` });
+}
+
 /** The intake operations of the service, bound to its shared context. */
 export function createIntake(ctx: DocumentContext) {
   const { config } = ctx.deps;
@@ -263,6 +288,8 @@ export function createIntake(ctx: DocumentContext) {
     maxPages: config.maxPages,
     zip: { maxTotalBytes: config.maxUnpackedBytes, maxEntryBytes: config.maxUnpackedBytes, maxRatio: config.maxZipRatio, maxEntries: 10_000 },
     ocrLanguages: ocrLanguageDirs(config.ocrLangPath, config.ocrLanguages),
+    ocr: resolveOcr({ engine: config.ocr.engine, languages: config.ocrLanguages, langPath: config.ocrLangPath, timeoutMs: config.ocr.timeoutMs }),
+    pdfOcr: { maxPages: config.ocr.maxPages, dpi: config.ocr.dpi },
     // PDFs are read in worker threads, started on the first one (idle roles never load PDF.js).
     pdfPool: createPdfPool({ ...config.pdf, logger: ctx.deps.logger }),
   };

@@ -22,6 +22,8 @@ export interface Extracted {
   units: number;
   /** The file had no text layer (a scan): the reply says so plainly. */
   noTextLayer?: boolean;
+  /** Scanned PDF pages left without OCR past documents.ocr.maxPages. */
+  ocrSkippedPages?: number;
 }
 
 /** Joins parts with newlines, recording each part's offsets. */
