@@ -77,4 +77,22 @@ export const TUNING2: Doc[] = [
     body: ['Памятка по работе с кассой;', 'Редакция;3', 'Дата ввода;2025-02-10', 'Разработчик;Тихонова Л. М.', ';', 'Шаг;Действие', '1;Откройте смену', '2;Пробейте чек', ''].join('\r\n'),
     fields: { title: 'Памятка по работе с кассой', date: '2025-02-10', author: 'Тихонова Л. М.' },
   },
+  {
+    lang: 'en', format: 'docx', src: 'html', category: 'contract',
+    body: page('en', 'Licence Agreement', `<h1>Software Licence Agreement</h1><p>Agreement No. LIC-5530</p>
+<p>This Agreement is entered into on 5 May 2025 by and between Alder Systems Ltd ("Licensor") and Brookfield Hotels plc ("Licensee").</p>
+<p>Term. This Agreement continues until 4 May 2026.</p><p>Licence fee. The Licensee shall pay USD 24,000.</p>`),
+    fields: { number: 'LIC-5530', parties: ['Alder Systems Ltd', 'Brookfield Hotels plc'], startDate: '2025-05-05', endDate: '2026-05-04', value: { amount: 24000, currency: 'USD' } },
+  },
+  {
+    lang: 'en', format: 'pdf', src: 'html', category: 'contract',
+    body: page('en', 'Contract summary', `<h2>Contract summary sheet</h2><table border="1"><tr><td>Contract no.</td><td>CS-118</td></tr><tr><td>Supplier</td><td>Keel Marine Ltd</td></tr>
+<tr><td>Purchaser</td><td>Port of Ayr Authority</td></tr><tr><td>Term</td><td>1 March 2025 - 28 February 2026</td></tr><tr><td>Value</td><td>£52,000</td></tr></table>`),
+    fields: { number: 'CS-118', parties: ['Keel Marine Ltd', 'Port of Ayr Authority'], startDate: '2025-03-01', endDate: '2026-02-28', value: { amount: 52000, currency: 'GBP' } },
+  },
+  {
+    lang: 'ru', format: 'xlsx', src: 'csv', category: 'contract',
+    body: ['Реестр договоров — карточка;', 'Договор;№ 12-С/25', 'Исполнитель;ООО «Сервис Плюс»', 'Заказчик;ПАО «Энергосбыт»', 'Срок действия;01.04.2025 – 31.03.2026', 'Цена, руб.;870000', ''].join('\r\n'),
+    fields: { number: '12-С/25', parties: ['ООО «Сервис Плюс»', 'ПАО «Энергосбыт»'], startDate: '2025-04-01', endDate: '2026-03-31', value: { amount: 870000, currency: 'RUB' } },
+  },
 ];

@@ -61,8 +61,8 @@ const END = '(?![\\p{L}\\p{N}])';
 // A bilingual label's other half ("Authority / Autorité", "Date of expiry / Действителен до").
 const ALT = '(?:\\s*/\\s*[^:：;|\\n]*?(?=\\s*[:：]|$))?';
 
-// A short note in brackets after a label ("Balance (EUR)", "Поставщик (исполнитель)").
-const NOTE = '(?:\\s*\\([^()]{1,24}\\))?';
+// A short note in brackets after a label ("Balance (EUR)", "Поставщик (исполнитель)"), or its currency ("Цена, руб.").
+const NOTE = '(?:\\s*\\([^()]{1,24}\\)|,\\s*(?:руб\\.?|rub|usd|eur|gbp|[$€£₽])(?![\\p{L}]))?';
 
 export function labels(src: string): Labels {
   const num = '(?:\\d{1,2}[.)]\\s*)?';

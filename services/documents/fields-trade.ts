@@ -54,8 +54,8 @@ function currencyIn(text: string): string | undefined {
  * of a total label that is one number, in the currency its label names, else the one the
  * document names, else roubles for a Russian document.
  */
-function bareTotal(d: Doc, text: string): Span | undefined {
-  const all = labelled(d, INVOICE.total, (s) => /^\d{1,3}(?:[ \u00a0,.]\d{3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$/u.test(s.value));
+function bareTotal(d: Doc, text: string, src = INVOICE.total): Span | undefined {
+  const all = labelled(d, src, (s) => /^\d{1,3}(?:[ \u00a0,.]\d{3})*(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$/u.test(s.value));
   const s = all[all.length - 1];
   if (!s) return undefined;
   const line = text.slice(text.lastIndexOf('\n', s.start) + 1, s.start);
@@ -84,7 +84,7 @@ export function invoiceFields(text: string, dates: Span[], amounts: Span[]): Ext
 }
 
 export const CONTRACT = {
-  number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора`,
+  number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора|договор`,
   signed: `date\\s+of\\s+(?:the\\s+)?(?:agreement|contract|signing|signature|conclusion)|(?:agreement|contract|signing|signature)\\s+date|signed\\s+on|dated|date|дата\\s+(?:договора|заключения|подписания)(?:\\s+договора)?|дата`,
   start: `start\\s+date|commencement\\s+date|effective\\s+(?:date|from)|valid\\s+from|term\\s+start|дата\\s+(?:начала|вступления\\s+в\\s+силу)|начало\\s+действия|действует\\s+с`,
   end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до`,
@@ -131,12 +131,34 @@ function period(text: string, dates: Span[]): { start?: Span; end?: Span } {
   return {};
 }
 
-const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
+const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?|continues?(?:\s+in\s+force)?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
+
+const TERM = `term|(?:contract\\s+)?period|duration|срок(?:\\s+действия)?(?:\\s+договора)?|период(?:\\s+действия)?`;
+const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?`;
+
+/** A term written as a range in a label's value ("Term | 1 March 2025 - 28 February 2026"). */
+function termRange(d: Doc, dates: Span[]): { start?: Span; end?: Span } {
+  const inRange = (s: Span) => dates.filter((x) => x.start >= s.start && x.start < s.end);
+  const v = labelled(d, TERM, (s) => inRange(s).length === 2)[0];
+  if (!v) return {};
+  const [start, end] = inRange(v);
+  return { start, end };
+}
+
+/** Parties by their role labels ("Supplier | Keel Marine Ltd", "Заказчик | ПАО «Энергосбыт»"), when the prose names none. */
+function roleParties(d: Doc, dates: Span[]): ExtractedField[] {
+  const seen = new Set<string>();
+  return labelled(d, ROLE, (s) => /\p{L}{2}/u.test(s.value) && !dates.some((x) => x.start >= s.start && x.start < s.end) && s.value.length <= 120)
+    .filter((s) => !seen.has(s.value.toLowerCase()) && !!seen.add(s.value.toLowerCase()))
+    .slice(0, 4)
+    .map((s) => ({ name: 'party', value: s.value, normalized: s.value, start: s.start, end: s.end, primary: true }));
+}
 
 export function contractFields(text: string, dates: Span[], amounts: Span[]): ExtractedField[] {
-  const d = doc(text, Object.values(CONTRACT));
+  const d = doc(text, [...Object.values(CONTRACT), TERM, ROLE]);
   const number = numberAt(d, CONTRACT.number, dates) ?? proseNumber(text, CONTRACT.number);
   let { start, end } = period(text, dates);
+  if (!start || !end) ({ start, end } = termRange(d, dates));
   start ??= dateAt(d, CONTRACT.start, dates);
   end ??= dateAt(d, CONTRACT.end, dates);
   if (!end) {
@@ -147,6 +169,7 @@ export function contractFields(text: string, dates: Span[], amounts: Span[]): Ex
   }
   // A contract without a start date of its own starts when it is signed.
   start ??= dateAt(d, CONTRACT.signed, dates) ?? dates.find((x) => x !== end && (!end || x.start < end.start));
-  const value = amountAt(d, CONTRACT.value, amounts) ?? byLargest(amounts);
-  return [...field('number', number), ...parties(text), ...field('startDate', start), ...field('endDate', end), ...field('value', value)];
+  const value = amountAt(d, CONTRACT.value, amounts) ?? bareTotal(d, text, CONTRACT.value) ?? byLargest(amounts);
+  const named = parties(text);
+  return [...field('number', number), ...(named.length ? named : roleParties(d, dates)), ...field('startDate', start), ...field('endDate', end), ...field('value', value)];
 }

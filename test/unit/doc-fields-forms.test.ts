@@ -82,3 +82,18 @@ test('classifier: guides, procedures and памятки are manuals; "Счёт;�
   assert.equal(classify('Памятка по работе с кассой\nШаг | Действие', 'ru').category, 'manual');
   assert.equal(classify('Счёт | № 77-К\nИсполнитель | ООО «Кварц»', 'ru').category, 'invoice');
 });
+
+test('contract: a term as a range in its cell, parties by role labels, "continues until", a bare price in roubles', () => {
+  const a = 'Contract summary sheet\nContract no. CS-118\nSupplier Keel Marine Ltd\nPurchaser Port of Ayr Authority\nTerm 1 March 2025 - 28 February 2026\nValue £52,000';
+  assert.deepEqual(all(a, 'contract', 'party'), ['Keel Marine Ltd', 'Port of Ayr Authority']);
+  assert.equal(get(a, 'contract', 'startDate'), '2025-03-01');
+  assert.equal(get(a, 'contract', 'endDate'), '2026-02-28');
+  const b = 'Договор | № 12-С/25\nИсполнитель | ООО «Сервис Плюс»\nЗаказчик | ПАО «Энергосбыт»\nСрок действия | 01.04.2025 – 31.03.2026\nЦена, руб. | 870000';
+  assert.equal(get(b, 'contract', 'number'), '12-С/25');
+  assert.equal(get(b, 'contract', 'value'), '870000.00 RUB');
+  assert.equal(get(b, 'contract', 'endDate'), '2026-03-31');
+  assert.equal(get('Agreement No. L-1 made on 5 May 2025.\nTerm. This Agreement continues until 4 May 2026.', 'contract', 'endDate'), '2026-05-04');
+  // Parties named in the prose win over role labels.
+  const c = 'ООО «Альфа», именуемое в дальнейшем «Поставщик», и ООО «Бета», именуемое в дальнейшем «Покупатель».\nПоставщик | ООО «Альфа» (ИНН 1)';
+  assert.deepEqual(all(c, 'contract', 'party'), ['ООО «Альфа»', 'ООО «Бета»']);
+});
