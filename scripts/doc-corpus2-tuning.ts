@@ -95,4 +95,9 @@ export const TUNING2: Doc[] = [
     body: ['Реестр договоров — карточка;', 'Договор;№ 12-С/25', 'Исполнитель;ООО «Сервис Плюс»', 'Заказчик;ПАО «Энергосбыт»', 'Срок действия;01.04.2025 – 31.03.2026', 'Цена, руб.;870000', ''].join('\r\n'),
     fields: { number: '12-С/25', parties: ['ООО «Сервис Плюс»', 'ПАО «Энергосбыт»'], startDate: '2025-04-01', endDate: '2026-03-31', value: { amount: 870000, currency: 'RUB' } },
   },
+  {
+    lang: 'en', format: 'txt', src: 'txt', category: 'invoice',
+    body: `Otter Cleaning Co\n\nBill number - 2211\nBill date - 9 March 2025\nCustomer - Riverside Dental\n\nOffice clean (weekly) x4 - £320.00\nWindow clean - £100.00\n\nTOTAL GBP 420.00\n`,
+    fields: { number: '2211', date: '2025-03-09', total: { amount: 420, currency: 'GBP' }, vendor: 'Otter Cleaning Co', items: 2 },
+  },
 ];

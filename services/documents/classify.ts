@@ -35,6 +35,8 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
   invoice: [
     ['invoice', 3],
     ['bill to', 1.5],
+    ['bill\\s+(?:number|no\\.?|date)', 3],
+    ['(?:amount|total)\\s+(?:owed|payable)', 2],
     ['(?:total|amount|balance) due', 2],
     ['payment terms', 1],
     ['unit price', 1],

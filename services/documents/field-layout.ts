@@ -67,8 +67,8 @@ const NOTE = '(?:\\s*\\([^()]{1,24}\\)|,\\s*(?:руб\\.?|rub|usd|eur|gbp|[$€�
 export function labels(src: string): Labels {
   const num = '(?:\\d{1,2}[.)]\\s*)?';
   return {
-    // A label at a cell start may be followed by the ";" or "," of a CSV row read as text, or a dash.
-    head: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?${NOTE}(?:\\s*[:：;,]|\\s+[—–](?=\\s))?\\s*`, 'iu'),
+    // A label at a cell start may be followed by the ";" or "," of a CSV row read as text, or a dash ("Bill number - 2211").
+    head: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?${NOTE}(?:\\s*[:：;,]|\\s+[—–-](?=\\s))?\\s*`, 'iu'),
     inner: new RegExp(`(?<=^|[\\s,;.])(?:${src})${END}\\.?${ALT}\\.?\\s*[:：]\\s*`, 'giu'),
     whole: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?${NOTE}\\s*[:：]?$`, 'iu'),
     lead: new RegExp(`^${num}(?:${src})${END}\\.?${ALT}\\.?\\s*[:：]`, 'iu'),

@@ -11,15 +11,15 @@ import { byLargest, field, proseNumber, type ExtractedField } from './field-kit.
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 
 export const INVOICE = {
-  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*(?:${NO}|ref(?:erence)?\\.?)|inv\\.?\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
-  date: `(?:invoice|issue|billing)\\s+date|date\\s+of\\s+(?:issue|invoice)|date\\s+issued|issued(?:\\s+on)?|dated|date|дата(?:\\s+(?:сч[её]та|документа|выставления|составления|выписки))?`,
+  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*(?:${NO}|ref(?:erence)?\\.?)|inv\\.?\\s*${NO}|bill\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
+  date: `(?:invoice|issue|billing|bill)\\s+date|date\\s+of\\s+(?:issue|invoice)|date\\s+issued|issued(?:\\s+on)?|dated|date|дата(?:\\s+(?:сч[её]та|документа|выставления|составления|выписки))?`,
   total: `(?:grand\\s+)?total(?:\\s+(?:due|amount|payable|to\\s+pay|incl\\.?\\s+vat))?|amount\\s+(?:due|payable|owed)|balance(?:\\s+due)?|итого(?:\\s+к\\s+оплате)?|всего(?:\\s+к\\s+оплате)?|(?:сумма\\s+)?к\\s+оплате`,
   vendor: `vendor|supplier|seller|from|billed\\s+by|issued\\s+by|поставщик(?:\\s*\\([^)]*\\))?|продавец|исполнитель|получатель\\s+платежа`,
   buyer: `bill(?:ed)?\\s+to|buyer|customer|client|покупатель|заказчик|плательщик`,
 };
 
 const INVOICE_LABELS = Object.values(INVOICE);
-const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|unit\s+price|price|amount|кол-?во|количество|наименование|цена|сумма|ед\.)(?![\p{L}])/giu;
+const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|unit\s+price|price|amount|кол-?во|кол\.|количество|наименование|товар\p{L}*|цена|сумма|ед\.)(?![\p{L}])/giu;
 const NOT_ITEM = /(?<![\p{L}])(?:sub-?total|total|vat|tax|итого|всего|ндс|к оплате|сумма без)(?![\p{L}])/iu;
 
 /** Item rows: the rows under a header row of item columns, until a row that is no item. */
@@ -35,7 +35,8 @@ function items(d: Doc): ExtractedField[] {
       if (out.length) break;
       continue;
     }
-    const wide = width >= 3 ? full.length === width : /^\d+(?:[.,]\d+)?\s+\S/.test(line);
+    // A row whose columns the text lost (a PDF line) starts with a quantity or ends with an amount.
+    const wide = width >= 3 ? full.length === width : /^\d+(?:[.,]\d+)?\s+\S|^\p{L}.*\s\d{1,3}(?:[ \u00a0,]\d{3})*[.,]\d{2}$/u.test(line);
     if (!wide || !/\d/.test(line) || NOT_ITEM.test(line)) break;
     out.push({ name: 'item', value: line, normalized: line, start: full[0]!.start, end: full[full.length - 1]!.end, primary: true });
   }

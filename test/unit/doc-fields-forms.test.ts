@@ -97,3 +97,15 @@ test('contract: a term as a range in its cell, parties by role labels, "continue
   const c = 'ООО «Альфа», именуемое в дальнейшем «Поставщик», и ООО «Бета», именуемое в дальнейшем «Покупатель».\nПоставщик | ООО «Альфа» (ИНН 1)';
   assert.deepEqual(all(c, 'contract', 'party'), ['ООО «Альфа»', 'ООО «Бета»']);
 });
+
+test('invoice: "Label - value" lines, bill number and date, item rows whose columns a PDF lost', () => {
+  const a = 'Otter Cleaning Co\n\nBill number - 2211\nBill date - 9 March 2025\nCustomer - Riverside Dental\n\nTOTAL GBP 420.00';
+  assert.equal(classify(a, 'en').category, 'invoice');
+  assert.equal(get(a, 'invoice', 'number'), '2211');
+  assert.equal(get(a, 'invoice', 'date'), '2025-03-09');
+  assert.equal(get(a, 'invoice', 'total'), '420.00 GBP');
+  // A hyphen inside a value is no label dash.
+  assert.equal(get('Invoice No. A-17 - 2', 'invoice', 'number'), 'A-17');
+  const b = 'СЧЁТ № 5-ЗЛ от 02.02.25\nТовар Кол. Сумма\nСемена газонные 5 4 500,00\nУдобрение 3 2 100,00\nИтого 6 600,00';
+  assert.equal(all(b, 'invoice', 'item').length, 2);
+});
