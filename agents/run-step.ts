@@ -10,6 +10,7 @@ import type { ChatCompletionMessageParam, ChatCompletionMessageFunctionToolCall,
 import type { CommandContext } from '../core/registry.ts';
 import type { AgentRun } from '../generated/prisma/client.ts';
 import type { Locale } from '../services/i18n/i18n.ts';
+import { formatDuration } from '../services/i18n/duration-format.ts';
 import { AGENTS, allowsTool, type AgentDefinition } from './definitions.ts';
 import { buildToolSet, needsApproval, runCommandTool, runReadTool, type ToolSet } from './tools.ts';
 import { BudgetExceededError, LlmUnavailableError, type ChatResult } from './llm.service.ts';
@@ -253,7 +254,7 @@ async function finish(rt: RunnerContext, s: RunStep, status: string, text: strin
 }
 
 function timeoutText(rt: RunnerContext, t: CommandContext['t']): string {
-  return t('agents.run.timeout', { seconds: Math.round(rt.cfg.runTimeoutMs / 1000) });
+  return t('agents.run.timeout', { duration: formatDuration(t, rt.cfg.runTimeoutMs) });
 }
 
 /** A step that threw: out of time, over budget, no model, or a fault (logged under a short reference). */

@@ -4,6 +4,7 @@
  * results, the approvals it asked for and the model requests of the usage ledger.
  */
 import { formatTime } from '../../services/tickets/ticket.render.ts';
+import { formatDuration } from '../../services/i18n/duration-format.ts';
 import { html, type Html } from './html.ts';
 import { href, page, type PageCtx } from './layout.ts';
 
@@ -110,7 +111,7 @@ function usageTable(c: PageCtx, usage: UsageView[], tz: string): Html {
   if (!usage.length) return html`<p>${c.t('console.agents.noUsage')}</p>`;
   const rows = usage.map(
     (u) => html`<tr data-usage="${String(u.id)}"><td>${when(c, u.at, tz)}</td><th scope="row">${u.provider} / ${u.model}</th><td>${u.purpose}</td><td class="num">${u.promptTokens}</td>
-<td class="num">${u.completionTokens}</td><td class="num">${usd(u.costUsd)}</td><td class="num">${u.latencyMs} ms</td><td>${u.ok ? c.t('console.agents.ok') : (u.error ?? c.t('console.agents.failed'))}</td></tr>`,
+<td class="num">${u.completionTokens}</td><td class="num">${usd(u.costUsd)}</td><td class="num">${formatDuration(c.t, u.latencyMs)}</td><td>${u.ok ? c.t('console.agents.ok') : (u.error ?? c.t('console.agents.failed'))}</td></tr>`,
   );
   return html`<table data-table="usage"><caption>${c.t('console.agents.usageCaption', { count: usage.length })}</caption><thead><tr>
 <th scope="col">${c.t('console.col.when')}</th><th scope="col">${c.t('console.agents.model')}</th><th scope="col">${c.t('console.agents.purpose')}</th><th scope="col">${c.t('console.agents.prompt')}</th>
@@ -130,7 +131,7 @@ export function agentRunPage(c: PageCtx, o: { run: AgentRunRow; calls: ToolCallV
   const item = (key: string, value: Html | string | number) => html`<dt>${c.t(key)}</dt><dd>${value}</dd>`;
   const details = html`<dl class="details">${item('console.col.state', html`<span class="state" data-status="${r.status}">${status(c, r.status)}</span>`)}${item('console.col.who', r.userName)}
 ${item('console.agents.toolCalls', r.toolCalls)}${item('console.agents.tokens', r.tokens)}${item('console.agents.cost', html`<span data-cost>${usd(r.costUsd)}</span>`)}
-${item('console.agents.requests', r.requests)}${item('console.agents.elapsed', `${(r.elapsedMs / 1000).toFixed(1)} s`)}
+${item('console.agents.requests', r.requests)}${item('console.agents.elapsed', formatDuration(c.t, r.elapsedMs))}
 ${item('console.runs.started', when(c, r.createdAt, tz))}${item('console.runs.finished', when(c, r.finishedAt, tz))}
 ${r.parentId ? item('console.agents.parent', html`<a href="${href(c, `/console/agents/${r.parentId}`)}">${r.parentId.slice(0, 8)}</a>`) : ''}</dl>`;
   return page(c, {

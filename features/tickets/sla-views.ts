@@ -10,7 +10,7 @@ import type { Reply } from '../../services/messaging/types.ts';
 import type { PngRenderer } from '../../services/charts/png-renderer.ts';
 import { renderBarChartSvg, type BarChartSpec } from '../../services/charts/bar-chart-svg.ts';
 import { SEVERITIES } from '../../services/tickets/tickets.config.ts';
-import { formatDuration } from '../../services/tickets/ticket.render.ts';
+import { formatDuration } from '../../services/i18n/duration-format.ts';
 import type { SlaStats, TicketService, WeeklySla } from '../../services/tickets/ticket.service.ts';
 import { weeksBetween } from '../../services/tickets/sla-weekly.ts';
 
@@ -40,7 +40,7 @@ export interface SlaRequest {
 /** The figures per severity as one reply. */
 export function renderSlaNumbers(t: Translate, title: string, stats: SlaStats[]): Reply {
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
-  const dur = (v: number | null) => (v === null ? '—' : formatDuration(v * 1000));
+  const dur = (v: number | null) => (v === null ? '—' : formatDuration(t, v * 1000));
   return {
     title,
     text: t('tickets.sla.legend'),

@@ -3,6 +3,7 @@
  * deployment card. Every word comes from the catalogue; the adapters render the result.
  */
 import type { Translate } from '../i18n/i18n.ts';
+import { formatDuration } from '../i18n/duration-format.ts';
 import type { Button, Field, LinkRef, Reply } from '../messaging/types.ts';
 import type { GroupDetails } from './alert-details.ts';
 
@@ -47,15 +48,6 @@ export interface CardDeployment {
 /** Time as "2026-11-26 17:05 UTC": unambiguous in any chat. */
 export function fmtTime(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** A duration as a person says it: "25 s", "7 min", "2 h 5 min" (never "0 min"). */
-export function fmtDuration(ms: number, t: Translate): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return t('alerts.duration.seconds', { seconds });
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return t('alerts.duration.minutes', { minutes });
-  return t('alerts.duration.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }
 
 /** The card's parts that come from the last delivery: counts and instances as text, runbook and Alertmanager links. */
@@ -154,7 +146,7 @@ export function renderResolvedNote(
   t: Translate,
 ): Reply {
   const at = g.resolvedAt ?? new Date();
-  const duration = fmtDuration(at.getTime() - (g.occurrenceAt ?? g.firstSeenAt).getTime(), t);
+  const duration = formatDuration(t, at.getTime() - (g.occurrenceAt ?? g.firstSeenAt).getTime());
   return {
     text: g.resolvedBy
       ? t('alerts.note.resolvedBy', { title: g.title, who: g.resolvedBy, duration })

@@ -5,6 +5,7 @@
  */
 import type { Reply } from '../messaging/types.ts';
 import type { Translate } from '../i18n/i18n.ts';
+import { formatDuration } from '../i18n/duration-format.ts';
 import type { ProcessDefinition, StepDef } from './definition.ts';
 
 /** Button action ids of the processes feature. */
@@ -97,7 +98,7 @@ export function renderTimelineLine(t: Translate, label: string, row: StepLike): 
   let detail = '';
   const out = row.output as Record<string, unknown> | null | undefined;
   if (row.status === 'succeeded' && out && typeof out === 'object') {
-    if (typeof out.status === 'number') detail = ` · HTTP ${out.status}${typeof out.ms === 'number' ? `, ${out.ms} ms` : ''}`;
+    if (typeof out.status === 'number') detail = ` · HTTP ${out.status}${typeof out.ms === 'number' ? `, ${formatDuration(t, out.ms)}` : ''}`;
     else if (typeof out.approved === 'boolean') detail = ` · ${out.approved ? t('processes.timeline.approved', { who: String(out.by ?? '-') }) : t('processes.timeline.notApproved')}`;
     else if (typeof out.target === 'string') detail = ` · → ${out.target}`;
   }

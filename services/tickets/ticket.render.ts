@@ -5,6 +5,7 @@
  */
 import type { Ticket } from '../../generated/prisma/client.ts';
 import type { Translate } from '../i18n/i18n.ts';
+import { formatDuration } from '../i18n/duration-format.ts';
 import type { Button, Field, Reply } from '../messaging/types.ts';
 import type { Severity } from './tickets.config.ts';
 
@@ -39,24 +40,11 @@ export const STATUSES = ['new', 'acknowledged', 'in_progress', 'waiting_on_repor
 export type TicketStatus = (typeof STATUSES)[number];
 export const DONE_STATUSES: readonly string[] = ['resolved', 'closed'];
 
-/** "2h 5m", "45s", "3d 4h": a compact duration. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (d > 0) return h ? `${d}d ${h}h` : `${d}d`;
-  if (h > 0) return m ? `${h}h ${m}m` : `${h}h`;
-  if (m > 0) return sec && m < 10 ? `${m}m ${sec}s` : `${m}m`;
-  return `${sec}s`;
-}
-
-/** A deadline relative to now, in words: "in 2h" / "overdue by 5m". */
+/** A deadline relative to now, in words: "due in 2h" / "overdue by 5m" ("через 2 ч" in Russian). */
 export function formatDue(t: Translate, due: Date | null, now: Date): string {
   if (!due) return t('tickets.due.none');
   const diff = due.getTime() - now.getTime();
-  return diff >= 0 ? t('tickets.due.in', { time: formatDuration(diff) }) : t('tickets.due.overdue', { time: formatDuration(-diff) });
+  return diff >= 0 ? t('tickets.due.in', { time: formatDuration(t, diff) }) : t('tickets.due.overdue', { time: formatDuration(t, -diff) });
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();

@@ -226,7 +226,7 @@ test('a hanging model is stopped at the run timeout', async () => {
     return r && ['done', 'failed', 'stopped'].includes(r.status) ? r : null;
   }, 'timed-out run');
   assert.equal(run.status, 'stopped');
-  await until(() => said(chat, translate('en', 'agents.run.timeout', { seconds: 2 })), 'timeout notice');
+  await until(() => said(chat, translate('en', 'agents.run.timeout', { duration: '1.5s' })), 'timeout notice');
 });
 
 test('a budget cap refuses further calls with a clear reply', async () => {

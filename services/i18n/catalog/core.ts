@@ -1,4 +1,4 @@
-/** Core conversation strings: help, status, errors, confirmations, roles, link, lang. */
+/** Core conversation strings: help, status, errors, confirmations, roles, link, lang, and the units of durations. */
 export const core = {
   en: {
     'core.error': 'Something went wrong on my side. It has been logged (ref {ref}); please try again.',
@@ -47,6 +47,14 @@ export const core = {
     'core.lang.usage': 'lang en|ru|auto',
     'core.lang.setEn': 'OK, I will speak English.',
     'core.lang.setRu': 'Хорошо, буду говорить по-русски.',
+    // Units of a duration (services/i18n/duration-format.ts): {n} is the number.
+    'duration.d': '{n}d',
+    'duration.h': '{n}h',
+    'duration.m': '{n}m',
+    'duration.s': '{n}s',
+    'duration.ms': '{n} ms',
+    'duration.pair': '{first} {second}',
+    'duration.decimal': '{whole}.{fraction}',
   },
   ru: {
     'core.error': 'У меня что-то сломалось. Я записал это (код {ref}); попробуйте ещё раз.',
@@ -95,5 +103,12 @@ export const core = {
     'core.lang.usage': 'язык en|ru|auto',
     'core.lang.setEn': 'OK, I will speak English.',
     'core.lang.setRu': 'Хорошо, буду говорить по-русски.',
+    'duration.d': '{n} д',
+    'duration.h': '{n} ч',
+    'duration.m': '{n} мин',
+    'duration.s': '{n} с',
+    'duration.ms': '{n} мс',
+    'duration.pair': '{first} {second}',
+    'duration.decimal': '{whole},{fraction}',
   },
 };
