@@ -44,9 +44,9 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   maxAttempts: 8,
   maxInlineWaitMs: 250,
   lockTtlMs: 30_000,
-  orphanGraceMs: 30_000,
+  orphanGraceMs: 5_000,
   strandedGiveUpMs: 24 * 3600_000,
-  sweepEveryMs: 30_000,
+  sweepEveryMs: 10_000,
   concurrency: 16,
 };
 

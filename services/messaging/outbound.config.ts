@@ -63,8 +63,8 @@ export const outboundConfigSchema = z
      */
     recovery: z
       .object({
-        every: durationSchema.default('30s').describe('How often the outbound recovery sweep runs'),
-        grace: durationSchema.default('30s').describe('Age of a queued message whose job is missing or ended after which it is queued again'),
+        every: durationSchema.default('10s').describe('How often the outbound recovery sweep runs'),
+        grace: durationSchema.default('5s').describe('Age of a queued message whose job is missing or ended after which it is queued again (queuing again is idempotent by job id; the grace only spares the lookups of rows whose enqueue is on its way)'),
         giveUp: durationSchema.default('1d').describe('Age after which a stranded message is marked failed instead'),
       })
       .strict()

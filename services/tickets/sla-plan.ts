@@ -126,5 +126,11 @@ export function createSlaPlanner(deps: SlaPlanDeps) {
     );
   }
 
-  return { stepsFor, stepDelays, clockState, storedPlan, nextCheck, planColumns, schedule };
+  /** Whether the ticket's current timer job is still on its way (delayed, waiting or running). */
+  async function timerPending(t: Pick<Ticket, 'id' | 'slaVersion' | 'responseStage' | 'resolutionStage'>): Promise<boolean> {
+    const state = await queues.queue(TICKETS_SLA_QUEUE).getJobState(jobId(t));
+    return state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized';
+  }
+
+  return { stepsFor, stepDelays, clockState, storedPlan, nextCheck, planColumns, schedule, timerPending };
 }

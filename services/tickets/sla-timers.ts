@@ -13,11 +13,14 @@ import { OPEN_WHERE, type TicketContext } from './ticket-context.ts';
 /** Tickets evaluated at once by a sweep (each in its own short transaction). */
 const SWEEP_PARALLEL = 8;
 
+/** How overdue a check point must be before the sweep looks at its timer job (a timer firing right now is left alone). */
+const SWEEP_MOMENT_MS = 1_000;
+
 /** Builds the timer half of the service. */
 export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evaluate' | 'sweep'> {
   const { db, clock, logger, config } = ctx.deps;
   const { isDone } = ctx;
-  const { stepDelays, storedPlan, nextCheck, schedule } = ctx.plan;
+  const { stepDelays, storedPlan, nextCheck, schedule, timerPending } = ctx.plan;
   const { sendNotices, postCard } = ctx.notices;
 
   async function evaluate(id: number): Promise<number> {
@@ -70,16 +73,22 @@ export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evalua
   }
 
   /**
-   * Evaluates every open ticket whose check point is overdue by more than the grace (default
-   * `sweepGrace`, which leaves a healthy timer its moment), a few at a time. With `reschedule`
+   * Evaluates every open ticket whose check point is overdue and whose timer job is gone, and
+   * those overdue by more than the grace (default `sweepGrace`) whatever their job, a few at a
+   * time. With `reschedule`
    * (after Redis lost its data) it also queues again the timer of every ticket whose check
    * point is still ahead: those jobs were lost too, and would otherwise wait for a sweep.
    */
   async function sweep(opts: { graceMs?: number; reschedule?: boolean } = {}): Promise<number> {
-    const late = new Date(clock.now().getTime() - (opts.graceMs ?? durationMs(config.sweepGrace)));
+    const nowMs = clock.now().getTime();
+    const graceMs = opts.graceMs ?? durationMs(config.sweepGrace);
+    const late = new Date(nowMs - graceMs);
+    // Overdue by a moment: a check point whose timer job is gone (its add failed while Redis
+    // was away, or Redis lost it) is evaluated now; one whose job is still on its way gets
+    // the grace first.
     const due = await db.ticket.findMany({
-      where: { ...OPEN_WHERE, nextSlaCheckAt: { lte: late } },
-      select: { id: true },
+      where: { ...OPEN_WHERE, nextSlaCheckAt: { lte: new Date(nowMs - Math.min(graceMs, SWEEP_MOMENT_MS)) } },
+      select: { id: true, slaVersion: true, responseStage: true, resolutionStage: true, nextSlaCheckAt: true },
       orderBy: { nextSlaCheckAt: 'asc' },
       take: 500,
     });
@@ -88,6 +97,7 @@ export function createSlaTimers(ctx: TicketContext): Pick<TicketService, 'evalua
     const one = async (): Promise<void> => {
       for (let t = next.shift(); t; t = next.shift()) {
         try {
+          if (t.nextSlaCheckAt! > late && (await timerPending(t))) continue;
           if ((await evaluate(t.id)) > 0) n++;
         } catch (err) {
           logger.error({ err, ticketId: t.id }, 'sla sweep failed for a ticket');

@@ -140,10 +140,10 @@ export const ticketsConfigSchema = z
       .prefault({}),
     /** Share of a window after which a ticket is "at risk". */
     atRiskRatio: z.number().gt(0).lt(1).default(0.8).describe('Share of a clock\'s window after which a ticket is "at risk" (warned in its thread and listed by `tickets at-risk`)'),
-    /** How often the sweep looks for timers a lost job missed. */
-    sweepEvery: durationSchema.default('1m').describe('How often the SLA sweep looks for clock checks a lost timer job missed'),
-    /** The sweep leaves a check point alone until it is this late, so it never races a healthy timer job. */
-    sweepGrace: durationSchema.default('30s').describe('The sweep leaves a check point alone until it is this late, so it never races a healthy timer job'),
+    /** How often the sweep looks for overdue check points whose timer job is gone. */
+    sweepEvery: durationSchema.default('5s').describe('How often the SLA sweep looks for overdue clock checks whose timer job is gone (its add failed while Redis was away, or Redis lost it); one indexed query, and a job lookup per overdue ticket'),
+    /** How long an overdue check point is left to a timer job that is still on its way. */
+    sweepGrace: durationSchema.default('30s').describe('How long the sweep leaves an overdue check point to its timer job while that job is still queued or running (a check point without a job is evaluated at once)'),
     /** Where new tickets are posted as a card for the support team. */
     triage: destinationSchema.optional().describe('Chat where every new ticket is posted as a card for the support team (and escalation steps without `to`); unset: no triage card'),
     /** Escalation chain per severity, applied when a clock breaches. */

@@ -171,6 +171,11 @@ test('resolving cancels the timers; waiting on the reporter pauses them and resu
 
 test('a worker stopped between creation and breach, and a new one started on the same queues, still escalates once', async () => {
   const prefix = `t-${randomUUID().slice(0, 8)}`;
+  // This file's main app shares the database under another queue prefix: its sweep would find
+  // the ticket's timer missing from its own queues and fire it itself. One deployment is one
+  // prefix; pause that sweep while two deployments share the database here.
+  const sweepQueue = t.app.deps.queues.queue('tickets-sweep');
+  await sweepQueue.pause();
   const s1 = new FakePlatformSender('terminal');
   const a = await startTestApp({ env: { A2D2_API_TOKEN: API_TOKEN, A2D2_QUEUE_PREFIX: prefix }, yaml: ticketsYaml(), modules: [{ name: 'recorder', sender: s1 }] });
   const { id, ticket } = await createTicket(a.url, 'P0');
@@ -191,6 +196,7 @@ test('a worker stopped between creation and breach, and a new one started on the
     assert.equal(s1.delivered.filter((x) => /SLA breached/.test(x.reply.text) && x.reply.text.includes(`#${id} `)).length, 0);
   } finally {
     await b.stop();
+    await sweepQueue.resume();
   }
 });
 
