@@ -3,6 +3,8 @@
  * `/word` or `!word`, or, in a message addressed to the bot, a command word at its start. A
  * command word that opens a sentence ("status of ticket 88", "start the smoke test", "ask the
  * agent to ...") is left to the intent engine: the word after it reads as prose, not arguments.
+ * A command word followed by a marked number ("ask #1 why ...", "спросить №1 почему ...") names
+ * what it acts on, so it runs that command whatever the rest sounds like.
  */
 import type { CommandContext, CommandRegistry, CommandSpec, IntentEngine, IntentMatch } from './registry.ts';
 import type { InboundMessage } from '../services/messaging/types.ts';
@@ -23,6 +25,9 @@ export function readsAsProse(rest: string): boolean {
   return PROSE_NEXT.test(next.replace(/[,.:;!?]+$/, ''));
 }
 
+// "#12", "№ 12": the marked number a command acts on (a ticket, a document).
+const MARKED_REFERENCE = /^[#№]\s*\d/;
+
 /** The command a message names explicitly, with the text after the command word; null when it names none. */
 export function explicitCommand(registry: CommandRegistry, event: Pick<InboundMessage, 'command' | 'text' | 'addressed'>): { spec: CommandSpec<unknown>; raw: string; loose?: boolean } | null {
   if (event.command && event.command !== 'a2d2') {
@@ -33,7 +38,7 @@ export function explicitCommand(registry: CommandRegistry, event: Pick<InboundMe
   const { word, rest } = splitCommand(line);
   const prefixed = event.command !== undefined || /^\s*[/!]/.test(line);
   const candidate = word ? registry.byAlias(word) : undefined;
-  if (candidate && prefixed) return { spec: candidate, raw: rest };
+  if (candidate && (prefixed || (event.addressed && MARKED_REFERENCE.test(rest)))) return { spec: candidate, raw: rest };
   if (candidate && event.addressed && !readsAsProse(rest)) return { spec: candidate, raw: rest, ...(rest ? { loose: true } : {}) };
   if (!word && event.addressed) {
     const help = registry.command('core.help');
