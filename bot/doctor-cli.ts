@@ -107,7 +107,7 @@ export function doctorTarget(config: AppConfig, opts: DoctorOptions): DoctorTarg
     redis: redisTarget(config),
     documents: { dir: join(env.A2D2_DATA_DIR, 'documents'), uploadLimitBytes: config.file.documents.uploadLimitBytes },
     destinations: configuredDestinations(config),
-    ocr: { languages: config.file.documents.ocrLanguages, ...(config.file.documents.ocrLangPath ? { path: config.file.documents.ocrLangPath } : {}) },
+    ocr: { ...config.file.documents.ocr, languages: config.file.documents.ocrLanguages, ...(config.file.documents.ocrLangPath ? { path: config.file.documents.ocrLangPath } : {}) },
     ...(env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN
       ? { slack: { token: env.SLACK_BOT_TOKEN, scopes: slackBotScopes(), ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) } }
       : {}),

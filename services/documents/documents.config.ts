@@ -26,6 +26,8 @@ export const documentsConfigSchema = z
     ocr: z
       .object({
         engine: z.enum(['auto', 'native', 'js']).default('auto').describe('OCR engine: `native` runs the `tesseract` command, `js` uses tesseract.js, `auto` takes the command when it is installed and knows a configured language'),
+        command: z.string().min(1).default('tesseract').describe('The native OCR command (a name on PATH or a path); run without a shell'),
+        tessdataRoots: z.array(z.string().min(1)).default(['/usr/share/tesseract-ocr']).describe('Where tesseract.js looks for system language data, as `<root>/<version>/tessdata/<lang>.traineddata` (after `ocrLangPath`)'),
         timeoutMs: z.number().int().min(1000).default(120_000).describe('Longest OCR (or rendering) of one image or PDF page; past it the file is refused as damaged'),
         maxPages: z.number().int().min(1).max(1000).default(20).describe('Pages without a text layer OCR\'d from one PDF at most; the pages past it are skipped and the chat is told'),
         dpi: z.number().int().min(72).max(600).default(200).describe('Resolution scanned PDF pages are rendered at for OCR'),

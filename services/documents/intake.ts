@@ -287,8 +287,8 @@ export function createIntake(ctx: DocumentContext) {
   const extractOptions: ExtractOptions = {
     maxPages: config.maxPages,
     zip: { maxTotalBytes: config.maxUnpackedBytes, maxEntryBytes: config.maxUnpackedBytes, maxRatio: config.maxZipRatio, maxEntries: 10_000 },
-    ocrLanguages: ocrLanguageDirs(config.ocrLangPath, config.ocrLanguages),
-    ocr: resolveOcr({ engine: config.ocr.engine, languages: config.ocrLanguages, langPath: config.ocrLangPath, timeoutMs: config.ocr.timeoutMs }),
+    ocrLanguages: ocrLanguageDirs(config.ocrLangPath, config.ocrLanguages, config.ocr.tessdataRoots),
+    ocr: resolveOcr({ ...config.ocr, languages: config.ocrLanguages, langPath: config.ocrLangPath }),
     pdfOcr: { maxPages: config.ocr.maxPages, dpi: config.ocr.dpi },
     // PDFs are read in worker threads, started on the first one (idle roles never load PDF.js).
     pdfPool: createPdfPool({ ...config.pdf, logger: ctx.deps.logger }),

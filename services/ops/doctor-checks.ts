@@ -7,7 +7,8 @@ import { constants } from 'node:fs';
 import { access, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { checkDestinations } from './doctor-destinations.ts';
-import { ocrLanguageDirs } from '../documents/extract/image.extract.ts';
+import { resolveOcr } from '../documents/extract/ocr.engine.ts';
+import { pdftoppmAvailable } from '../documents/extract/pdf.render.ts';
 import { DoctorProblem, fail, ok, skipped, warn, type DoctorCheck, type DoctorFinding, type DoctorTarget } from './doctor.ts';
 import { checkLlm, checkPublicUrl, checkSlack, checkTelegramMe, checkTelegramWebhook } from './doctor-platforms.ts';
 import {
@@ -63,16 +64,23 @@ export async function checkDisk(documents: DoctorTarget['documents']): Promise<D
 }
 
 /**
- * Language data for every configured OCR language, found where the extractor looks (the
- * package for English, documents.ocrLangPath for the others): fail when none is found (images
- * are refused), warn when some are missing (their text is not read).
+ * The OCR engine the extractor will use (the native command, else tesseract.js) and the
+ * configured languages it has data for: fail when it has none (images are refused), warn when
+ * some are missing (their text is not read), and say which engine and renderer run.
  */
 export function checkOcr(ocr: DoctorTarget['ocr']): DoctorFinding {
-  const found = ocrLanguageDirs(ocr.path, ocr.languages);
-  const missing = ocr.languages.filter((l) => !found.has(l));
-  const params = { languages: ocr.languages.join(', '), missing: missing.join(', '), path: ocr.path ?? '-' };
-  if (missing.length === 0) return ok('doctor.ocr.ok', params);
-  return (found.size ? warn : fail)('doctor.ocr.missing', params, 'doctor.fix.ocr', params);
+  const setup = resolveOcr({ ...ocr, langPath: ocr.path });
+  const params = {
+    engine: setup.engine === 'native' ? `${setup.command ?? 'tesseract'}` : setup.engine === 'js' ? `tesseract.js (${setup.dir ?? '-'})` : '-',
+    renderer: pdftoppmAvailable() ? 'pdftoppm' : 'PDF.js',
+    languages: ocr.languages.join(', '),
+    found: setup.languages.join(', ') || '-',
+    missing: setup.missing.join(', '),
+    packages: setup.missing.map((l) => `tesseract-ocr-${l}`).join(' '),
+    path: ocr.path ?? '-',
+  };
+  if (setup.missing.length === 0) return ok('doctor.ocr.ok', params);
+  return (setup.languages.length ? warn : fail)('doctor.ocr.missing', params, 'doctor.fix.ocr', params);
 }
 
 /** One Redis connection serves the three Redis checks; the later two skip when it failed. */

@@ -7,6 +7,7 @@
  * own deadline.
  */
 import type { RedisTarget } from '../redis.ts';
+import type { OcrEngineChoice } from '../documents/extract/ocr.engine.ts';
 
 export type DoctorLevel = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -92,8 +93,8 @@ export interface DoctorTarget {
   documents: { dir: string; uploadLimitBytes: number };
   /** Every chat the configuration posts to, with the YAML key that names it. */
   destinations: { platform: string; chatId: string; where: string }[];
-  /** documents.ocrLanguages and documents.ocrLangPath. */
-  ocr: { languages: string[]; path?: string };
+  /** documents.ocrLanguages, documents.ocrLangPath and documents.ocr. */
+  ocr: { languages: string[]; path?: string; engine: OcrEngineChoice; command?: string; tessdataRoots?: string[]; timeoutMs: number };
   /** Set when the Slack module is on; `scopes` are those the bot needs. */
   slack?: { token: string; apiUrl?: string; scopes: readonly string[] };
   /** Set when a Telegram token is configured. */

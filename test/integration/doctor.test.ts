@@ -156,6 +156,8 @@ test('a site set up right: every check ok (plain-http public URL a warning), exi
   assert.match(row(run, 'telegram webhook').message, new RegExp(`registered at ${WEBHOOK_URL}; 3 update`));
   assert.match(row(run, 'llm').message, /answers: default; 2 model\(s\) listed\./);
   assert.match(row(run, 'destinations').message, /every configured chat \(3\)/);
+  // The defaults (eng, rus) with Debian's tesseract-ocr, -rus and -eng installed (.ci/run does).
+  assert.match(row(run, 'ocr').message, /^language data found for eng, rus; engine tesseract, scanned PDF pages rendered by pdftoppm\.$/);
   assert.ok(telegram.callsOf('getWebhookInfo').length === 1 && telegram.callsOf('getMe').length === 1);
   for (const secret of [slackToken, telegram.token, env.OPENAI_API_KEY!, SIGNING, TG_SECRET]) assert.ok(!run.stdout.includes(secret), 'a secret was printed');
 
@@ -175,7 +177,7 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
   const { env, telegram, slack, models } = await fakes(FAKE_SLACK_SCOPES.filter((s) => s !== 'groups:history' && s !== 'files:read'));
   telegram.webhook.url = 'https://other.example.test/telegram/webhook';
   models.models = ['some-other-model'];
-  // Russian OCR configured without its language data (English ships as a package).
+  // Russian OCR configured without its language data: no native command, no system data (English ships as a package).
   // Chats the bot cannot post in: a Slack channel it is not in, a Telegram channel where it is
   // only a member, a chat that does not exist.
   slack.refuseChannel('C0NOTIN', 'not_in_channel');
@@ -184,6 +186,7 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
     'documents:',
     '  ocrLanguages: [eng, rus]',
     `  ocrLangPath: ${tmpdir()}/a2d2-doctor-no-ocr-data`,
+    `  ocr: { command: ${tmpdir()}/a2d2-doctor-no-tesseract, tessdataRoots: [${tmpdir()}/a2d2-doctor-no-tessdata] }`,
     'alerts:',
     '  routes:',
     '    - destinations: [slack:C0OPS, slack:C0NOTIN]',
@@ -218,7 +221,8 @@ test('a missing Slack scope, an evicting Redis without persistence, a webhook re
   assert.match(dest.fix ?? '', /\/invite/);
   const ocr = row(run, 'ocr');
   assert.equal(ocr.level, 'warn');
-  assert.match(ocr.message, /^no language data for rus \(of eng, rus\)/);
+  assert.match(ocr.message, /^no language data for rus \(of eng, rus\).* Engine tesseract\.js \(.*@tesseract\.js-data.*\) reads eng;/);
+  assert.match(ocr.fix ?? '', /apt-get install tesseract-ocr tesseract-ocr-rus\)/);
   assert.match(ocr.fix ?? '', /documents\.ocrLangPath/);
   for (const name of ['config', 'postgres', 'migrations', 'clock', 'telegram', 'disk']) assert.equal(row(run, name).level, 'ok', name);
 

@@ -25,6 +25,20 @@ export interface OcrSetup {
   dir?: string;
   gzip?: boolean;
   timeoutMs: number;
+  /** native only: the command run. */
+  command?: string;
+}
+
+/** How to look for an engine (documents.ocr, ocrLanguages, ocrLangPath). */
+export interface OcrLookup {
+  engine: OcrEngineChoice;
+  languages: string[];
+  langPath?: string | undefined;
+  timeoutMs: number;
+  /** The native command (default `tesseract`). */
+  command?: string;
+  /** Roots holding `<version>/tessdata` (default /usr/share/tesseract-ocr). */
+  tessdataRoots?: string[];
 }
 
 const SYSTEM_ROOT = '/usr/share/tesseract-ocr';
@@ -52,9 +66,9 @@ function packageDir(lang: string): string | undefined {
 const hasData = (dir: string, lang: string) => existsSync(join(dir, `${lang}.traineddata`)) || existsSync(join(dir, `${lang}.traineddata.gz`));
 
 /** Where each language's data lives for tesseract.js (ocrLangPath, system tessdata, the package). */
-export function ocrLanguageDirs(extraPath: string | undefined, languages: string[]): Map<string, string> {
+export function ocrLanguageDirs(extraPath: string | undefined, languages: string[], roots = [SYSTEM_ROOT]): Map<string, string> {
   const out = new Map<string, string>();
-  const dirs = [...(extraPath ? [extraPath] : []), ...systemTessdataDirs()];
+  const dirs = [...(extraPath ? [extraPath] : []), ...roots.flatMap((r) => systemTessdataDirs(r))];
   for (const lang of languages) {
     const dir = dirs.find((d) => hasData(d, lang)) ?? packageDir(lang);
     if (dir) out.set(lang, dir);
@@ -83,13 +97,14 @@ export function jsSetup(dirs: Map<string, string>, languages: string[], timeoutM
 }
 
 /** Picks the engine for the configured languages (documents.ocr.engine, ocrLanguages, ocrLangPath). */
-export function resolveOcr(opts: { engine: OcrEngineChoice; languages: string[]; langPath?: string | undefined; timeoutMs: number }): OcrSetup {
-  const js = () => jsSetup(ocrLanguageDirs(opts.langPath, opts.languages), opts.languages, opts.timeoutMs);
+export function resolveOcr(opts: OcrLookup): OcrSetup {
+  const js = () => jsSetup(ocrLanguageDirs(opts.langPath, opts.languages, opts.tessdataRoots), opts.languages, opts.timeoutMs);
   if (opts.engine === 'js') return js();
-  const native = nativeLanguages();
+  const command = opts.command ?? 'tesseract';
+  const native = nativeLanguages(command);
   if (native) {
     const found = opts.languages.filter((l) => native.includes(l));
-    if (found.length) return { engine: 'native', languages: found, missing: opts.languages.filter((l) => !found.includes(l)), timeoutMs: opts.timeoutMs };
+    if (found.length) return { engine: 'native', command, languages: found, missing: opts.languages.filter((l) => !found.includes(l)), timeoutMs: opts.timeoutMs };
   }
   return opts.engine === 'native' ? { engine: 'none', languages: [], missing: opts.languages, timeoutMs: opts.timeoutMs } : js();
 }
@@ -101,7 +116,7 @@ function tidy(text: string): string {
 
 function runNative(buf: Buffer, setup: OcrSetup): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('tesseract', ['stdin', 'stdout', '-l', setup.languages.join('+')], { timeout: setup.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } }, (err, stdout, stderr) => {
+    const child = execFile(setup.command ?? 'tesseract', ['stdin', 'stdout', '-l', setup.languages.join('+')], { timeout: setup.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } }, (err, stdout, stderr) => {
       if (err) reject(new DocumentInputError('corrupt', {}, `image: ${(err as { killed?: boolean }).killed ? `OCR took longer than ${setup.timeoutMs} ms` : String(stderr).trim().split('\n').pop() || err.message}`));
       else resolve(stdout);
     });
