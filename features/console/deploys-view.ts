@@ -6,19 +6,12 @@
 import { formatTime } from '../../services/tickets/ticket.render.ts';
 import { html, type Html } from './html.ts';
 import { href, page, type PageCtx } from './layout.ts';
+import type { DeployView } from '../../services/alerts/alert-render.ts';
 
-/** A stored deployment as the page reads it. */
-export interface DeployRow {
+/** A stored deployment as the page reads it: what a deploy card shows, plus its row's own fields. */
+export interface DeployRow extends DeployView {
   id: string;
   source: string;
-  service: string;
-  environment: string;
-  version: string;
-  status: string;
-  url: string | null;
-  actor: string | null;
-  history: unknown;
-  createdAt: Date;
   updatedAt: Date;
 }
 
