@@ -10,7 +10,7 @@
  *       perChat: { count: 1, windowMs: 1000 }
  *       group: { count: 20, windowMs: 60000, chatIdPattern: "^-" }
  *       global: { count: 30, windowMs: 1000 }
- *   recovery: { every: 30s, grace: 30s, giveUp: 1d }
+ *   recovery: { every: 10s, grace: 5s, giveUp: 1d }
  * ```
  */
 import { z } from 'zod';

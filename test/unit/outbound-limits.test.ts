@@ -51,7 +51,7 @@ test('a waiting message looks again after about the time the rows ahead need', (
 });
 
 test('the outbound YAML section has defaults and refuses unknown keys', () => {
-  assert.deepEqual(outboundConfigSchema.parse(undefined), { limits: {}, maxAttempts: 8, recovery: { every: '30s', grace: '30s', giveUp: '1d' } });
+  assert.deepEqual(outboundConfigSchema.parse(undefined), { limits: {}, maxAttempts: 8, recovery: { every: '10s', grace: '5s', giveUp: '1d' } });
   const parsed = outboundConfigSchema.parse({ maxAttempts: 3, limits: { slack: { global: { count: 10, windowMs: 1000 } } } });
   assert.equal(parsed.maxAttempts, 3);
   assert.deepEqual(parsed.limits.slack?.global, { count: 10, windowMs: 1000 });
