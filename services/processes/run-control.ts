@@ -23,6 +23,9 @@ export interface PlanStep {
   when?: string;
 }
 
+/** How long a press waits for its approval step to finish posting the request. */
+const SETTLE_WAIT_MS = 10_000;
+
 function inputError(p: InputProblem): ProcessError {
   return new ProcessError('processes.badInput', { field: p.field, reason: p.reason }, p.field);
 }
@@ -199,9 +202,23 @@ export function createRunControl(core: EngineCore, messages: RunMessages, transi
     return out.run;
   }
 
+  /**
+   * The approval's step row once its step has finished posting the request. The request is
+   * queued while the step still runs and is marked waiting just after; a press that arrives in
+   * between (a fast click, a busy database) waits for that instead of finding the request closed.
+   */
+  async function settledApproval(stepRunId: string) {
+    const until = Date.now() + SETTLE_WAIT_MS;
+    for (;;) {
+      const row = await db.processStepRun.findUnique({ where: { id: stepRunId }, include: { run: true } });
+      if (!row || row.status !== 'running' || row.run.status !== 'running' || Date.now() >= until) return row;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** An approval decision from a button. Checks the approver's role against the step. */
   async function decide(stepRunId: string, approve: boolean, who: { name: string; role: string }): Promise<'approved' | 'denied' | 'closed'> {
-    const row = await db.processStepRun.findUnique({ where: { id: stepRunId }, include: { run: true } });
+    const row = await settledApproval(stepRunId);
     if (!row || row.kind !== 'approval') throw new ProcessError('processes.approval.unknown');
     if (row.status !== 'waiting' || row.run.status !== 'running') return 'closed';
     const def = await core.definitionOf(row.run.definitionId);

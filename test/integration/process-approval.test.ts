@@ -95,7 +95,10 @@ test('denied: the run stops and the guarded action is never called', async () =>
   const before = target.hits.get('/act-pa-approve') ?? 0;
   const id = await p.start('pa-approve', { base: target.url });
   const { deny } = await approvalMessage(p.replies, id);
-  await p.press(p.admin, 'process.deny', deny);
+  // Pressed the moment the request shows: the step may not be marked waiting yet, and the
+  // press must wait for that rather than find the request closed.
+  const denied = await p.press(p.admin, 'process.deny', deny);
+  assert.match(denied.map((r) => r.reply.text).join('\n'), new RegExp(`Denied by ${p.admin}`));
   const run = await p.waitRun(id, 'failed');
   assert.equal(run.steps[0]!.status, 'denied');
   assert.match(String(run.error), new RegExp(`ask: denied by ${p.admin}`));
