@@ -11,12 +11,11 @@
  * Writes test/fixtures/documents/<set>/: the documents, src/ (the sources of converted files)
  * and labels.jsonl. Needs soffice (libreoffice-writer, libreoffice-calc).
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { any, rng, type Ctx, type Lang, type Rec, type SetName } from './doc-corpus-data.ts';
 import { BUILDERS } from './doc-corpus-kinds.ts';
+import { convertSources } from './doc-convert.ts';
 
 type Style = 'cells' | 'grid' | 'kv' | 'header' | 'dotted' | 'tabs' | 'spaced' | 'wide' | 'rows';
 type Format = 'docx' | 'odt' | 'pdf' | 'html' | 'txt' | 'csv' | 'xlsx';
@@ -108,29 +107,8 @@ function plan(set: SetName): Planned[] {
   return out;
 }
 
-function soffice(work: string, outDir: string, files: string[], infilter: string, convertTo: string): void {
-  if (!files.length) return;
-  const res = spawnSync('soffice', [`-env:UserInstallation=file://${work}/profile`, '--headless', `--infilter=${infilter}`, '--convert-to', convertTo, '--outdir', outDir, ...files], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`soffice failed: ${res.stderr}`);
-}
-
 function convert(dir: string, docs: Planned[]): void {
-  const work = mkdtempSync(join(tmpdir(), 'doc-corpus-'));
-  try {
-    const out = join(work, 'out');
-    mkdirSync(out);
-    const src = (p: Planned) => join(dir, 'src', p.file.replace(/\.\w+$/, `.${p.source}`));
-    const of = (fmt: Format, source: string, lang?: Lang) => docs.filter((p) => p.format === fmt && p.source === source && (!lang || p.rec.lang === lang)).map(src);
-    soffice(work, out, of('docx', 'html'), 'HTML (StarWriter)', 'docx:MS Word 2007 XML');
-    soffice(work, out, of('odt', 'html'), 'HTML (StarWriter)', 'odt');
-    soffice(work, out, of('pdf', 'html'), 'HTML (StarWriter)', 'pdf:writer_pdf_Export');
-    soffice(work, out, of('pdf', 'txt'), 'Text (encoded):UTF8', 'pdf:writer_pdf_Export');
-    soffice(work, out, of('xlsx', 'csv', 'en'), 'CSV:44,34,76,1', 'xlsx');
-    soffice(work, out, of('xlsx', 'csv', 'ru'), 'CSV:59,34,76,1', 'xlsx');
-    for (const name of readdirSync(out)) copyFileSync(join(out, name), join(dir, name));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  convertSources(dir, docs.map((p) => ({ file: p.file, format: p.format, source: p.source, lang: p.rec.lang })));
 }
 
 function main(set: SetName): void {

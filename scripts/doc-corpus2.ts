@@ -6,27 +6,31 @@
  * text and XLSX from CSV by LibreOffice (soffice, headless). Written before the extractor was
  * tuned any further, and never to be tuned on.
  *
- *   node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2]
+ *   node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2|tuning3]
  *
  * tuning2 (scripts/doc-corpus2-tuning.ts) is a small hand-written tuning set, written after
- * heldout2 for the weak categories and formats; heldout2 is the default.
+ * heldout2 for the weak categories and formats; tuning3 (scripts/doc-corpus3-trade.ts and
+ * doc-corpus3-docs.ts) is a larger one, 34 documents in new layouts and wordings, written after
+ * heldout2 had been scored twice. heldout2 is the default.
  *
  * Writes the documents, src/ (the sources of converted files) and labels.jsonl (same shape as
  * the other sets'). Needs soffice (libreoffice-writer, libreoffice-calc).
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc } from './doc-corpus2-kit.ts';
 import { CONTRACTS, INVOICES } from './doc-corpus2-trade.ts';
 import { CERTIFICATES, PASSPORTS } from './doc-corpus2-ids.ts';
 import { MANUALS, REPORTS } from './doc-corpus2-texts.ts';
 import { TUNING2 } from './doc-corpus2-tuning.ts';
+import { TUNING3_TRADE } from './doc-corpus3-trade.ts';
+import { TUNING3_DOCS } from './doc-corpus3-docs.ts';
+import { convertSources } from './doc-convert.ts';
 
 const SETS: Record<string, { groups: Doc[][]; prefix: string }> = {
   heldout2: { groups: [INVOICES, CONTRACTS, CERTIFICATES, PASSPORTS, REPORTS, MANUALS], prefix: 's' },
   tuning2: { groups: [TUNING2], prefix: 'u' },
+  tuning3: { groups: [TUNING3_TRADE, TUNING3_DOCS], prefix: 'w' },
 };
 
 /** Every document in turn across the categories, numbered s001, s002, ... (u001 in tuning2). */
@@ -43,29 +47,8 @@ function plan(set: string): { file: string; doc: Doc }[] {
   return out;
 }
 
-function soffice(work: string, outDir: string, files: string[], infilter: string, convertTo: string): void {
-  if (!files.length) return;
-  const res = spawnSync('soffice', [`-env:UserInstallation=file://${work}/profile`, '--headless', `--infilter=${infilter}`, '--convert-to', convertTo, '--outdir', outDir, ...files], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`soffice failed: ${res.stderr}`);
-}
-
 function convert(dir: string, docs: { file: string; doc: Doc }[]): void {
-  const work = mkdtempSync(join(tmpdir(), 'doc-corpus2-'));
-  try {
-    const out = join(work, 'out');
-    mkdirSync(out);
-    const of = (format: string, src: string, lang?: string) =>
-      docs.filter((p) => p.doc.format === format && p.doc.src === src && (!lang || p.doc.lang === lang)).map((p) => join(dir, 'src', p.file.replace(/\.\w+$/, `.${src}`)));
-    soffice(work, out, of('docx', 'html'), 'HTML (StarWriter)', 'docx:MS Word 2007 XML');
-    soffice(work, out, of('odt', 'html'), 'HTML (StarWriter)', 'odt');
-    soffice(work, out, of('pdf', 'html'), 'HTML (StarWriter)', 'pdf:writer_pdf_Export');
-    soffice(work, out, of('pdf', 'txt'), 'Text (encoded):UTF8', 'pdf:writer_pdf_Export');
-    soffice(work, out, of('xlsx', 'csv', 'en'), 'CSV:44,34,76,1', 'xlsx');
-    soffice(work, out, of('xlsx', 'csv', 'ru'), 'CSV:59,34,76,1', 'xlsx');
-    for (const name of readdirSync(out)) copyFileSync(join(out, name), join(dir, name));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  convertSources(dir, docs.map(({ file, doc }) => ({ file, format: doc.format, source: doc.src, lang: doc.lang })));
 }
 
 function main(set: string): void {
@@ -88,7 +71,7 @@ function main(set: string): void {
 
 const set = process.argv[2] ?? 'heldout2';
 if (!SETS[set]) {
-  console.error('usage: node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2]');
+  console.error('usage: node --import tsx scripts/doc-corpus2.ts [heldout2|tuning2|tuning3]');
   process.exit(1);
 }
 main(set);

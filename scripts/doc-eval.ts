@@ -5,7 +5,7 @@
  * the outcome with labels.jsonl. Prints category accuracy and field accuracy overall, per
  * category, per format and per language.
  *
- *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2] [--dir path] [--verbose] [--json]
+ *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2|tuning3] [--dir path] [--verbose] [--json]
  *
  * The held-out set (the default) is for reporting only; tune on `--set tuning`.
  * Exits 0 (it is a report) unless a file cannot be read at all: a missing file, or an
@@ -25,7 +25,7 @@ import { extractFields, type ExtractedField } from '../services/documents/fields
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 
 /** The sets under test/fixtures/documents: two held-out sets (report only) and two tuning sets. */
-const SETS = ['heldout', 'heldout2', 'tuning', 'tuning2'];
+const SETS = ['heldout', 'heldout2', 'tuning', 'tuning2', 'tuning3'];
 
 /** One line of labels.jsonl. */
 export interface DocLabel {
