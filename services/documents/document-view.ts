@@ -25,6 +25,8 @@ export interface DocumentView {
   stage: string;
   ocr: boolean;
   noTextLayer: boolean;
+  /** Pages without text that OCR left out (documents.ocr.maxPages). */
+  ocrSkippedPages: number;
   createdAt: Date;
   expiresOn: Date | null;
   fields: { name: string; value: string; normalized: string; start: number; end: number; primary: boolean }[];
@@ -52,6 +54,7 @@ export function renderCard(t: Translate, doc: DocumentView): Reply {
     title: t('documents.card.title', { number: doc.number, title: doc.title }),
     text: [
       doc.noTextLayer ? t('documents.card.noTextLayer') : doc.summary ? doc.summary : t('documents.card.noSummary'),
+      ...(doc.ocrSkippedPages ? [t('documents.card.ocrSkipped', { skipped: doc.ocrSkippedPages })] : []),
     ].join('\n'),
     fields: [
       {
@@ -105,6 +108,7 @@ export async function loadDocumentView(db: Db, where: { number: number } | { id:
     stage: v.stage,
     ocr: v.ocr,
     noTextLayer: v.noTextLayer,
+    ocrSkippedPages: v.ocrSkippedPages,
     createdAt: v.createdAt,
     expiresOn: v.expiresOn,
     fields: v.fields.map((f) => ({ name: f.name, value: f.value, normalized: f.normalized, start: f.start, end: f.end, primary: f.primary })),

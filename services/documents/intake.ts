@@ -14,7 +14,7 @@ import { MIME, sniff, type DocKind } from './sniff.ts';
 import { extract, type ExtractOptions } from './extract/extract.service.ts';
 import type { Extracted } from './extract/types.ts';
 import { ocrLanguageDirs, resolveOcr } from './extract/ocr.engine.ts';
-import { createPdfPool } from './extract/pdf.pool.ts';
+import { createPdfReader } from './extract/pdf.poppler.ts';
 import { renderCard, titleOf } from './document-view.ts';
 import type { DocumentContext, IntakeRow } from './document-context.ts';
 
@@ -131,6 +131,7 @@ async function storeVersion(ctx: DocumentContext, intake: IntakeRow, v: { name: 
           locations: ex.locations as unknown as object,
           ocr: ex.ocr,
           noTextLayer: Boolean(ex.noTextLayer),
+          ocrSkippedPages: ex.ocrSkippedPages ?? 0,
           platform: intake.platform,
           chatId: intake.chatId,
           threadId: intake.threadId,
@@ -290,8 +291,8 @@ export function createIntake(ctx: DocumentContext) {
     ocrLanguages: ocrLanguageDirs(config.ocrLangPath, config.ocrLanguages, config.ocr.tessdataRoots),
     ocr: resolveOcr({ ...config.ocr, languages: config.ocrLanguages, langPath: config.ocrLangPath }),
     pdfOcr: { maxPages: config.ocr.maxPages, dpi: config.ocr.dpi },
-    // PDFs are read in worker threads, started on the first one (idle roles never load PDF.js).
-    pdfPool: createPdfPool({ ...config.pdf, logger: ctx.deps.logger }),
+    // PDFs are read by pdftotext processes or in PDF.js worker threads, started on the first one (idle roles never load PDF.js).
+    pdfPool: createPdfReader({ ...config.pdf, logger: ctx.deps.logger }),
   };
   return {
     /** Registers a chat file and queues its intake; null when this file of this event was already registered. */

@@ -2,7 +2,8 @@
  * Scans through the real Telegram route and document pipeline (fake Telegram API serving the
  * bytes): a Russian scanned PDF invoice and an English certificate photo give their text,
  * category and fields; a three-page scan past the OCR page limit shows "page 2 of 2" progress
- * and a message naming the skipped page; a broken image fails only itself.
+ * and a message naming the skipped page, and its card says that a page was not read; a broken
+ * image fails only itself.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,13 +81,16 @@ test('Telegram: an English certificate photo (JPEG) gets its category and fields
   assert.equal(field(v, 'number'), 'CRT-7731');
 });
 
-test('Telegram: a three-page scan past the page limit (2) edits "page 2 of 2" into the progress and names the skipped page', async () => {
+test('Telegram: a three-page scan past the page limit (2) edits "page 2 of 2" into the progress, names the skipped page, and its card says so', async () => {
   const chat = newChat();
   const pages = ['en-certificate.jpg', 'ru-invoice.jpg', 'en-certificate.jpg'].map((n) => ({ jpeg: fresh(scan(n), 'image'), ...jpegSize(scan(n)) }));
   const pdf = imagePdf(pages, 150);
   await tgFile(chat, `pack-${run}.pdf`, pdf);
   const v = await done(pdf);
   assert.match(v.text, /CRT-7731[\s\S]*4512/);
+  assert.equal(v.ocrSkippedPages, 1);
+  // The card (the progress message's last edit) names the skipped page too, not only the notice.
+  await waitFor(() => tgOut(chat).some((s) => s.includes('Не прочитано: ещё 1 стр. скана') && s.includes('Документ №')), 'the card naming the skipped page', 30_000);
   // The skipped-page message is its own message: it reaches the chat after the analysis is done.
   await waitFor(() => tgOut(chat).some((s) => s.includes('до страницы 2') && s.includes('ещё 1 стр.')), 'the skipped-page message', 30_000);
   // The progress edit was made (its row stored); whether the chat shows it before the next
