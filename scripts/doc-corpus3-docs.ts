@@ -20,7 +20,8 @@ const IDS: Doc[] = [
   {
     lang: 'en', format: 'xlsx', src: 'csv', category: 'certificate',
     body: ['Training certificate record,,,,', 'Employee,Course,Certificate ID,Issued,Expires', 'Marek Nowak,Forklift operator (counterbalance),FLT-7730,12/09/2024,12/09/2027', ''].join('\r\n'),
-    fields: { number: 'FLT-7730', issueDate: '2024-09-12', expiryDate: '2027-09-12', holder: 'Marek Nowak' },
+    // LibreOffice's CSV import reads 12/09/2024 month first (en-US): the spreadsheet holds 9 December.
+    fields: { number: 'FLT-7730', issueDate: '2024-12-09', expiryDate: '2027-12-09', holder: 'Marek Nowak' },
   },
   {
     lang: 'en', format: 'txt', src: 'txt', category: 'passport',

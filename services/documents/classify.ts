@@ -94,6 +94,9 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['manual', 3],
     ['user guide', 3],
     ['(?:quick\\s+)?(?:reference|start|setup|installation|service)\\s+guide', 3],
+    ['guide', 1.5],
+    ['handbook', 3],
+    ['how[ -]to', 2.5],
     ['(?:operating\\s+)?procedure', 1.5],
     ['instructions?', 1],
     ['step \\d+', 1],
@@ -127,6 +130,10 @@ const RULES: Record<Exclude<Category, 'other'>, Rule[]> = {
     ['рекомендаци[\\p{L}\\p{N}]*', 1],
     ['выводы', 1.5],
     ['квартал[\\p{L}\\p{N}]*', 1],
+    ['(?:quarterly|annual|monthly|weekly|sales|performance|business|project)\\s+review', 3],
+    ['post-?mortem', 3],
+    ['обзор[\\p{L}\\p{N}]*', 1.5],
+    ['сводк[\\p{L}\\p{N}]*', 2],
   ],
 };
 
@@ -167,16 +174,25 @@ function jaccard(a: string[], b: string[]): number {
 /** Term overlap at which a past correction decides the category. */
 export const CORRECTION_SIMILARITY = 0.5;
 
+/** The title line: the first of the first three non-empty lines with two words of letters (not a sheet name). */
+export function titleLine(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3);
+  return lines.find((l) => l.length <= 120 && /\p{L}{2,}[^\p{L}\n]+\p{L}{2,}/u.test(l));
+}
+
 /** Classifies text; `corrections` are earlier human corrections (most recent first). */
 export function classify(text: string, _language: DocLanguage, corrections: CorrectionExample[] = []): Classification {
   const folded = fold(text);
   const head = folded.slice(0, TITLE_CHARS);
+  const title = titleLine(folded);
   const scores: Record<string, number> = {};
   for (const [cat, rules] of Object.entries(COMPILED)) {
     let s = 0;
     for (const [re, w] of rules) {
       if (re.test(head)) s += w * 1.5;
       else if (re.test(folded)) s += w;
+      // The title names the kind of paper: "Incident Report" outweighs a "certificate" further down.
+      if (title && re.test(title)) s += w;
     }
     scores[cat] = s;
   }

@@ -39,3 +39,27 @@ export function captured(text: string, re: RegExp, group = 1): Span | undefined 
 export function proseNumber(text: string, labelSrc: string): Span | undefined {
   return captured(text, new RegExp(`(?<![\\p{L}])(?:${labelSrc})(?![\\p{L}])\\.?\\s*[:|]?\\s*([\\p{L}\\p{N}][\\p{L}\\p{N}\\-/.]*\\d[\\p{L}\\p{N}\\-/]*)`, 'iu'));
 }
+
+/** A span cut to its first `len` characters, trailing spaces and punctuation dropped. */
+function cut(s: Span, len: number): Span {
+  const value = s.value.slice(0, len).replace(/[\s,;:–—-]+$/u, '');
+  return value ? { value, normalized: value, start: s.start, end: s.start + value.length } : s;
+}
+
+/**
+ * A person written with a role or note after it ("Смирнова А. В., ведущий аудитор", "Daniel
+ * Brooks, Head of Sales", "Tom Becker (IT Service Desk)"): the name before the comma or bracket.
+ * Initials keep their dots.
+ */
+export function personName(s: Span | undefined): Span | undefined {
+  if (!s) return undefined;
+  const m = /,\s|\s\(/u.exec(s.value);
+  return m && m.index >= 3 ? cut(s, m.index) : s;
+}
+
+/** An organisation followed by its address or tax numbers ("Brightline Print Ltd, 4 Mill Lane"): the name. */
+export function orgName(s: Span | undefined): Span | undefined {
+  if (!s) return undefined;
+  const m = /,\s*(?=\d|(?:ул|г|пр|д|инн|кпп|огрн|тел)\.?\s|(?:inn|vat|tel|phone)\b)/iu.exec(s.value);
+  return m && m.index >= 3 ? cut(s, m.index) : s;
+}

@@ -16,8 +16,8 @@ export interface Cell {
 
 export type Row = Cell[];
 
-// Cell boundaries: the " | " of table rows, tabs, dot (also spaced) or underscore leaders, two or more spaces.
-const BOUNDARY = /\s*\|\s*|\t+|\s*(?:\.{3,}|(?:\. ){3,}\.?|…+|_{3,})\s*| {2,}/g;
+// Cell boundaries: the " | " of table rows, a spaced middle dot or bullet ("Week ending ... · Submitted by ..."), tabs, dot (also spaced) or underscore leaders, two or more spaces.
+const BOUNDARY = /\s*\|\s*|\s+[·•]\s+|\t+|\s*(?:\.{3,}|(?:\. ){3,}\.?|…+|_{3,})\s*| {2,}/g;
 
 /** The text's lines split into trimmed cells with their offsets (empty cells kept, for columns). */
 export function layout(text: string): Row[] {
@@ -109,7 +109,7 @@ export function doc(text: string, all: string[]): Doc {
   return { text, rows: layout(text), all: all.map(labels) };
 }
 
-const isLabelCell = (d: Doc, c: Cell | undefined) => !!c && d.all.some((l) => l.whole.test(c.text) || l.lead.test(c.text));
+export const isLabelCell = (d: Doc, c: Cell | undefined) => !!c && d.all.some((l) => l.whole.test(c.text) || l.lead.test(c.text));
 
 /** A row of labels over a row of values: two or more cells, most of them labels. */
 function isHeaderRow(d: Doc, row: Row): boolean {

@@ -64,7 +64,9 @@ export function findDates(text: string): Span[] {
 const CUR_AFTER = '(usd|eur|gbp|rub|chf|cny|руб\\.?|рублей|рубля|рубль|₽|\\$|€|£)';
 const CUR_BEFORE = '(usd|eur|gbp|rub|\\$|€|£)';
 const NUM = '(\\d{1,3}(?:[ \\u00a0\\u202f,.]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?)';
-const AMOUNT_RE = new RegExp(`${CUR_BEFORE}\\s?${NUM}|${NUM}\\s?${CUR_AFTER}(?![\\p{L}])`, 'giu');
+// The amount in words in brackets between the number and the currency ("2 500 000 (два миллиона) рублей") is skipped.
+const WORDS = '(?:\\s*\\([^()\\d]{3,80}\\)\\s*|\\s?)';
+const AMOUNT_RE = new RegExp(`${CUR_BEFORE}\\s?${NUM}|${NUM}${WORDS}${CUR_AFTER}(?![\\p{L}])`, 'giu');
 
 function currencyCode(c: string): string {
   const s = c.toLowerCase();

@@ -5,7 +5,7 @@
  */
 import type { Span } from './field-values.ts';
 import { dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
-import { captured, field, proseNumber, type ExtractedField } from './field-kit.ts';
+import { captured, field, personName, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
@@ -17,7 +17,9 @@ export const CERTIFICATE = {
   number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство)(?:\\s+[\\p{L}]+){0,2}\\s*№|(?:certificate\\s+)?ref(?:erence)?\\.?|№`,
   issued: ISSUED,
   expires: EXPIRES,
-  holder: `holder|awarded\\s+to|issued\\s+to|presented\\s+to|recipient|participant|(?:name\\s+of\\s+)?candidate|owner(?:\\s+of\\s+(?:the\\s+)?equipment)?|insured|name|организация|ф\\.?\\s?и\\.?\\s?о\\.?|владелец|получатель|заявитель|выдан[оа]?|участник|слушатель`,
+  holder: `holder|employee|staff\\s+member|trainee|learner|student|сотрудник|работник|обучающийся|awarded\\s+to|issued\\s+to|presented\\s+to|recipient|participant|(?:name\\s+of\\s+)?candidate|owner(?:\\s+of\\s+(?:the\\s+)?equipment)?|insured|name|организация|ф\\.?\\s?и\\.?\\s?о\\.?|владелец|получатель|заявитель|выдан[оа]?|участник|слушатель`,
+  // Column and field names that are no holder ("Employee | Course | ...").
+  other: `course(?:\\s+name)?|programme|program|qualification|subject|курс|программа(?:\\s+обучения)?|квалификация|продукция`,
 };
 
 function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefined {
@@ -29,7 +31,7 @@ function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefine
 }
 
 const VALID_RANGE = /(?:срок\s+действия|valid(?:ity)?|действ[а-яё]*)\s+(?:с|from)\s+/giu;
-const PROSE_EXPIRY = /(?:expires?|expiring|renewal\s+due|valid\s+(?:until|till|through|to))\s+(?:on\s+)?|действител[а-яё]*\s+до\s+|действует\s+до\s+/giu;
+const PROSE_EXPIRY = /(?:expires?|expiring|renewal\s+due|valid(?:\s+for\s+[^.\d\n]{1,30}?,?)?\s+(?:until|till|through|to))\s+(?:on\s+)?|действител[а-яё]*(?:\s+в\s+течение\s+[^.\d\n]{1,30}?,?)?\s+до\s+|действует\s+до\s+/giu;
 
 /** A validity period in prose: "срок действия с A по B", "valid from A to B": the two dates. */
 function validity(text: string, dates: Span[]): { issue?: Span; expiry?: Span } {
@@ -92,10 +94,10 @@ export function passportFields(text: string, dates: Span[]): ExtractedField[] {
 
 export const PAPER = {
   date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?`,
-  author: `authors?|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
+  author: `authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
 };
 
-const KIND_WORD = /(?<![\p{L}])(?:report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
+const KIND_WORD = /(?<![\p{L}])(?:how[ -]to|report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
 const ORG_LINE = /(?<![\p{L}])(?:ООО|АО|ПАО|ЗАО|ОАО|ИП|Inc|Ltd|LLC|plc|GmbH|Co|Corp|Company)(?![\p{L}])/u;
 
 /** The title: among the first lines, the first that names the kind of paper, else the first plain line. */
@@ -105,13 +107,15 @@ function title(d: Doc): Span | undefined {
   const pairLike = (t: string) => { const m = /^([^:]{1,30}):\s/u.exec(t); return !!m && !KIND_WORD.test(m[1]!); };
   const candidates = lines.filter((r) => r.length === 1 && /\p{L}{2,}\s+\p{L}/u.test(r[0]!.text) && !pairLike(r[0]!.text));
   const pick = candidates.find((r) => KIND_WORD.test(r[0]!.text)) ?? candidates.find((r) => !ORG_LINE.test(r[0]!.text)) ?? candidates[0];
-  const c = pick?.[0];
+  // A short page title repeated inside the full heading ("Weekly Status Report", then "Project Falcon – Weekly Status Report"): the heading.
+  const full = pick && candidates.find((r) => r[0]!.text.length > pick[0]!.text.length && r[0]!.text.toLowerCase().includes(pick[0]!.text.toLowerCase()));
+  const c = (full ?? pick)?.[0];
   return c ? { value: c.text, normalized: c.text, start: c.start, end: c.end } : undefined;
 }
 
 /** Report and manual fields: title, date, author. */
 export function paperFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(PAPER));
-  const author = nameAt(d, PAPER.author, dates);
+  const author = personName(nameAt(d, PAPER.author, dates));
   return [...field('title', title(d)), ...field('date', dateAt(d, PAPER.date, dates) ?? dates[0]), ...field('author', author)];
 }

@@ -4,14 +4,14 @@
  * "from ... until", "с ... по ...").
  */
 import type { Span } from './field-values.ts';
-import { amountAt, dateAt, doc, labelled, nameAt, numberAt, type Doc } from './field-layout.ts';
+import { amountAt, dateAt, doc, isLabelCell, labelled, nameAt, numberAt, type Doc, type Row } from './field-layout.ts';
 import { parseNumber } from './field-values.ts';
-import { byLargest, field, proseNumber, type ExtractedField } from './field-kit.ts';
+import { byLargest, field, orgName, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 
 export const INVOICE = {
-  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*(?:${NO}|ref(?:erence)?\\.?)|inv\\.?\\s*${NO}|bill\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та`,
+  number: `(?:tax\\s+|proforma\\s+|commercial\\s+)?invoice\\s*(?:${NO}|ref(?:erence)?\\.?)|inv\\.?\\s*${NO}|bill\\s*${NO}|номер\\s+(?:сч[её]та|документа)|сч[её]т(?:-фактура|\\s+на\\s+оплату)?\\s*(?:№|n|номер)|№\\s*сч[её]та|invoice(?=\\s*$|\\s+[#№]?[\\p{L}\\p{N}/-]*\\d)`,
   date: `(?:invoice|issue|billing|bill)\\s+date|date\\s+of\\s+(?:issue|invoice)|date\\s+issued|issued(?:\\s+on)?|dated|date|дата(?:\\s+(?:сч[её]та|документа|выставления|составления|выписки))?`,
   total: `(?:grand\\s+)?total(?:\\s+(?:due|amount|payable|to\\s+pay|incl\\.?\\s+vat))?|amount\\s+(?:due|payable|owed)|balance(?:\\s+due)?|итого(?:\\s+к\\s+оплате)?|всего(?:\\s+к\\s+оплате)?|(?:сумма\\s+)?к\\s+оплате`,
   vendor: `vendor|supplier|seller|from|billed\\s+by|issued\\s+by|поставщик(?:\\s*\\([^)]*\\))?|продавец|исполнитель|получатель\\s+платежа`,
@@ -19,14 +19,43 @@ export const INVOICE = {
 };
 
 const INVOICE_LABELS = Object.values(INVOICE);
-const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|unit\s+price|price|amount|кол-?во|кол\.|количество|наименование|товар\p{L}*|цена|сумма|ед\.)(?![\p{L}])/giu;
-const NOT_ITEM = /(?<![\p{L}])(?:sub-?total|total|vat|tax|итого|всего|ндс|к оплате|сумма без)(?![\p{L}])/iu;
+const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|services?|услуг[аи]?|работ[аы]?|unit\s+price|price|amount|кол-?во|кол\.|количество|наименование|товар\p{L}*|цена|сумма|ед\.)(?![\p{L}])/giu;
+const NOT_ITEM = /(?<![\p{L}])(?:sub-?total|total|vat|tax|balance|due|paid|deposit|discount|итого|всего|ндс|к оплате|оплачено|аванс|скидка|сумма без)(?![\p{L}])/iu;
+// A price at a row's end: "1,800.00", "7 500,00", "$45.00", "6 000 ₽".
+const ROW_PRICE = /^(?:[$€£]\s?)?\d{1,3}(?:[ \u00a0,.]\d{3})*(?:[.,]\d{2})?(?:\s?(?:₽|руб\.?|[$€£]|usd|eur|gbp|rub))?$/iu;
+
+/**
+ * Item rows without a header row ("Logo design ....... 1,800.00", "1<tab>Ремонт<tab>1<tab>7 500,00"):
+ * the first run of two or more rows of the same width (two cells or more) that end in a price
+ * with decimals or a currency and hold a word, none a total or a label.
+ */
+function bareItems(d: Doc): ExtractedField[] {
+  const isItem = (row: Row) => {
+    const full = row.filter((c) => c.text);
+    const last = full[full.length - 1]?.text ?? '';
+    const line = full.map((c) => c.text).join(' | ');
+    return full.length >= 2 && ROW_PRICE.test(last) && /[.,]\d{2}$|\D$/u.test(last) && full.slice(0, -1).some((c) => /\p{L}{3}/u.test(c.text)) && !NOT_ITEM.test(line) && !isLabelCell(d, full[0]);
+  };
+  for (let r = 0; r < d.rows.length; r++) {
+    let n = r;
+    const width = d.rows[r]!.filter((c) => c.text).length;
+    while (n < d.rows.length && isItem(d.rows[n]!) && d.rows[n]!.filter((c) => c.text).length === width) n++;
+    if (n - r >= 2) {
+      return d.rows.slice(r, n).map((row) => {
+        const full = row.filter((c) => c.text);
+        const line = full.map((c) => c.text).join(' | ');
+        return { name: 'item', value: line, normalized: line, start: full[0]!.start, end: full[full.length - 1]!.end, primary: true };
+      });
+    }
+  }
+  return [];
+}
 
 /** Item rows: the rows under a header row of item columns, until a row that is no item. */
 function items(d: Doc): ExtractedField[] {
   const out: ExtractedField[] = [];
   const head = d.rows.findIndex((row) => new Set(row.map((c) => c.text).join(' | ').toLowerCase().match(ITEM_HEAD) ?? []).size >= 2);
-  if (head < 0) return out;
+  if (head < 0) return bareItems(d);
   const width = d.rows[head]!.filter((c) => c.text).length;
   for (const row of d.rows.slice(head + 1)) {
     const full = row.filter((c) => c.text);
@@ -36,7 +65,7 @@ function items(d: Doc): ExtractedField[] {
       continue;
     }
     // A row whose columns the text lost (a PDF line) starts with a quantity or ends with an amount.
-    const wide = width >= 3 ? full.length === width : /^\d+(?:[.,]\d+)?\s+\S|^\p{L}.*\s\d{1,3}(?:[ \u00a0,]\d{3})*[.,]\d{2}$/u.test(line);
+    const wide = width >= 3 ? full.length === width : (full.length === 2 && ROW_PRICE.test(full[1]!.text)) || /^\d+(?:[.,]\d+)?\s+\S|^\p{L}.*\s\d{1,3}(?:[ \u00a0,]\d{3})*[.,]\d{2}$/u.test(line);
     if (!wide || !/\d/.test(line) || NOT_ITEM.test(line)) break;
     out.push({ name: 'item', value: line, normalized: line, start: full[0]!.start, end: full[full.length - 1]!.end, primary: true });
   }
@@ -68,10 +97,14 @@ const ORG_WORD = /(?<![\p{L}])(?:ООО|АО|ПАО|ЗАО|ОАО|ИП|Inc|Ltd|L
 
 /** The vendor as the letterhead: the first line, when it is one cell that names an organisation. */
 function letterhead(d: Doc): Span | undefined {
-  const row = d.rows.find((r) => r.some((c) => c.text));
+  // A spreadsheet's first line is its sheet name (one token with no space): the letterhead is the next.
+  const lines = d.rows.filter((r) => r.some((c) => c.text));
+  const row = lines[0]?.length === 1 && /^\S+$/u.test(lines[0][0]!.text) && /\d/.test(lines[0][0]!.text) ? lines[1] : lines[0];
   const cells = row?.filter((c) => c.text) ?? [];
   const c = cells[0];
-  if (cells.length !== 1 || !c || !ORG_WORD.test(c.text) || /\d|invoice|сч[её]т/iu.test(c.text)) return undefined;
+  if (cells.length !== 1 || !c || /\d|invoice|сч[её]т/iu.test(c.text)) return undefined;
+  // An organisation word, or a short name in capitals ("Maria Lopez Design", "Northwind Traders").
+  if (!ORG_WORD.test(c.text) && !/^[\p{Lu}][\p{L}'&.-]*(?:\s+(?:&\s+)?[\p{Lu}][\p{L}'&.-]*){1,4}$/u.test(c.text)) return undefined;
   return { value: c.text, normalized: c.text, start: c.start, end: c.end };
 }
 
@@ -80,15 +113,15 @@ export function invoiceFields(text: string, dates: Span[], amounts: Span[]): Ext
   const number = numberAt(d, INVOICE.number, dates) ?? proseNumber(text, INVOICE.number);
   const date = dateAt(d, INVOICE.date, dates) ?? (number ? dates.find((x) => x.start > number.end && x.start - number.end < 16) : undefined) ?? dates[0];
   const total = amountAt(d, INVOICE.total, amounts, true) ?? bareTotal(d, text) ?? byLargest(amounts);
-  const vendor = nameAt(d, INVOICE.vendor, dates) ?? letterhead(d);
+  const vendor = orgName(nameAt(d, INVOICE.vendor, dates)) ?? letterhead(d);
   return [...field('number', number), ...field('date', date), ...field('total', total), ...field('vendor', vendor), ...items(d)];
 }
 
 export const CONTRACT = {
-  number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора|договор`,
+  number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора|(?:agreement|contract)(?=\\s*$)|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}(?=\\s*$)|договор|(?:our\\s+|your\\s+)?ref(?:erence)?(?:\\s*${NO})?`,
   signed: `date\\s+of\\s+(?:the\\s+)?(?:agreement|contract|signing|signature|conclusion)|(?:agreement|contract|signing|signature)\\s+date|signed\\s+on|dated|date|дата\\s+(?:договора|заключения|подписания)(?:\\s+договора)?|дата`,
-  start: `start\\s+date|commencement\\s+date|effective\\s+(?:date|from)|valid\\s+from|term\\s+start|дата\\s+(?:начала|вступления\\s+в\\s+силу)|начало\\s+действия|действует\\s+с`,
-  end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до`,
+  start: `start\\s+date|commencement\\s+date|effective\\s+(?:date|from)|valid\\s+from|term\\s+start|дата\\s+(?:начала|вступления\\s+в\\s+силу)|начало\\s+действия|действует\\s+с|(?:дата\\s+)?начал[оа](?:\\s+[\\p{L}]+){0,2}|start`,
+  end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до|(?:дата\\s+)?окончани[ея](?:\\s+[\\p{L}]+){0,2}|end`,
   value: `(?:total\\s+)?(?:contract\\s+)?(?:value|price|amount|sum)|стоимость(?:\\s+договора)?|цена(?:\\s+договора)?|сумма(?:\\s+договора)?`,
 };
 
@@ -118,6 +151,9 @@ function parties(text: string): ExtractedField[] {
     const between = /between\s+(.+?)\s*\(.*?\)\s*and\s+(.+?)\s*\(/iu.exec(flat);
     if (between) for (const g of [1, 2]) push(between[g]!, Math.max(0, text.indexOf(between[g]!)));
   }
+  // "between Vega Analytics Inc. and Harbor Health LLC (each a Party)": two capitalised names.
+  const plain = !out.length && /between\s+([\p{Lu}][^,;()\n]{1,60}?)\s+and\s+([\p{Lu}][^,;()\n]{1,60}?)(?=\s*(?:\(|,|;)|\.?\s*$|\.\s+[\p{Lu}])/u.exec(flat);
+  if (plain) for (const g of [1, 2]) push(plain[g]!, Math.max(0, text.indexOf(plain[g]!)));
   return out;
 }
 
@@ -132,10 +168,10 @@ function period(text: string, dates: Span[]): { start?: Span; end?: Span } {
   return {};
 }
 
-const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?|continues?(?:\s+in\s+force)?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
+const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?|ends?|continues?(?:\s+in\s+force)?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
 
 const TERM = `term|(?:contract\\s+)?period|duration|срок(?:\\s+действия)?(?:\\s+договора)?|период(?:\\s+действия)?`;
-const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?`;
+const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?|party\\s*(?:[a-d]|\\d)|сторона\\s*\\d`;
 
 /** A term written as a range in a label's value ("Term | 1 March 2025 - 28 February 2026"). */
 function termRange(d: Doc, dates: Span[]): { start?: Span; end?: Span } {
