@@ -7,12 +7,14 @@ import type { Writable } from 'node:stream';
 import type { AppConfig } from '../services/config.ts';
 import { createBackup } from '../services/backup/backup.ts';
 import { restoreBackup } from '../services/backup/restore.ts';
-import { BackupError } from '../services/backup/pg-tools.ts';
+import { LocalizedError, translator, type Locale, type Translate } from '../services/i18n/i18n.ts';
 
 export interface BackupCliIo {
   out: Writable;
   err: Writable;
   env?: NodeJS.ProcessEnv;
+  /** The operator's language (the YAML's defaultLocale); English when absent. */
+  lang?: Locale;
 }
 
 /** The documents storage directory, as bot/container.ts configures it. */
@@ -20,11 +22,11 @@ export function storageDirOf(config: AppConfig): string {
   return join(config.env.A2D2_DATA_DIR, 'documents');
 }
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+function bytes(n: number, t: Translate): string {
+  if (n < 1024) return t('cli.size.b', { n });
+  if (n < 1024 * 1024) return t('cli.size.kib', { n: (n / 1024).toFixed(1) });
+  if (n < 1024 ** 3) return t('cli.size.mib', { n: (n / 1024 / 1024).toFixed(1) });
+  return t('cli.size.gib', { n: (n / 1024 ** 3).toFixed(2) });
 }
 
 /** `a2d2 backup --out FILE`. */
@@ -32,7 +34,8 @@ export async function backupCommand(args: string[], config: AppConfig, io: Backu
   const i = args.findIndex((a) => a === '--out' || a.startsWith('--out='));
   const out = i < 0 ? undefined : args[i]!.includes('=') ? args[i]!.slice('--out='.length) : args[i + 1];
   const extra = args.filter((_, j) => j !== i && !(j === i + 1 && !args[i]!.includes('=')));
-  if (!out || extra.length) throw new BackupError(`usage: a2d2 backup --out FILE${extra.length ? ` (unknown argument: ${extra[0]})` : ''}`);
+  if (!out || extra.length) throw extra.length ? new LocalizedError('cli.backup.usageUnknown', { arg: extra[0] }) : new LocalizedError('cli.backup.usage');
+  const t = translator(io.lang ?? 'en');
   const { manifest, archiveBytes } = await createBackup({
     databaseUrl: config.env.DATABASE_URL,
     storageDir: storageDirOf(config),
@@ -43,11 +46,12 @@ export async function backupCommand(args: string[], config: AppConfig, io: Backu
   const tables = Object.keys(manifest.rowCounts).length;
   const rows = Object.values(manifest.rowCounts).reduce((a, b) => a + b, 0);
   const fileBytes = manifest.files.reduce((a, f) => a + f.size, 0);
-  io.out.write(
-    `Backup written to ${out} (${bytes(archiveBytes)}).\n` +
-      `  Database ${manifest.database}: ${tables} tables, ${rows} rows, ${manifest.migrations.length} migrations applied (PostgreSQL ${manifest.serverVersion}).\n` +
-      `  Stored files: ${manifest.files.length} (${bytes(fileBytes)}) from ${storageDirOf(config)}.\n`,
-  );
+  const lines = [
+    t('cli.backup.written', { file: out, size: bytes(archiveBytes, t) }),
+    t('cli.backup.database', { database: manifest.database, tables, rows, migrations: manifest.migrations.length, version: manifest.serverVersion }),
+    t('cli.backup.files', { files: manifest.files.length, size: bytes(fileBytes, t), dir: storageDirOf(config) }),
+  ];
+  io.out.write(`${lines.join('\n')}\n`);
 }
 
 /** `a2d2 restore FILE [--force]`. */
@@ -55,7 +59,8 @@ export async function restoreCommand(args: string[], config: AppConfig, io: Back
   const force = args.includes('--force');
   const rest = args.filter((a) => a !== '--force');
   const unknown = rest.find((a) => a.startsWith('--'));
-  if (rest.length !== 1 || unknown) throw new BackupError(`usage: a2d2 restore FILE [--force]${unknown ? ` (unknown option: ${unknown})` : ''}`);
+  if (rest.length !== 1 || unknown) throw unknown ? new LocalizedError('cli.restore.usageUnknown', { option: unknown }) : new LocalizedError('cli.restore.usage');
+  const t = translator(io.lang ?? 'en');
   const storageDir = storageDirOf(config);
   const r = await restoreBackup({
     file: rest[0]!,
@@ -65,13 +70,12 @@ export async function restoreCommand(args: string[], config: AppConfig, io: Back
     warn: (line) => io.err.write(`${line}\n`),
     ...(io.env ? { env: io.env } : {}),
   });
+  const done = { file: rest[0], version: r.manifest.a2d2Version, made: r.manifest.createdAt, database: r.database };
   const lines = [
-    `Restored ${rest[0]} (a2d2 ${r.manifest.a2d2Version}, made ${r.manifest.createdAt}) into database ${r.database}${r.createdDatabase ? ' (created)' : ''}.`,
-    `  Database: ${r.tables} tables, ${r.rows} rows, ${r.manifest.migrations.length} migrations; row counts match the backup.`,
-    `  Stored files: ${r.manifest.files.length} (${bytes(r.bytes)}) in ${storageDir}: ${r.filesWritten} written, ${r.filesPresent} already there; every checksum matches.`,
+    t(r.createdDatabase ? 'cli.restore.doneCreated' : 'cli.restore.done', done),
+    t('cli.restore.database', { tables: r.tables, rows: r.rows, migrations: r.manifest.migrations.length }),
+    t('cli.restore.files', { files: r.manifest.files.length, size: bytes(r.bytes, t), dir: storageDir, written: r.filesWritten, present: r.filesPresent }),
   ];
-  if (r.pendingMigrations.length) {
-    lines.push(`  This version has ${r.pendingMigrations.length} migration(s) the backup lacks: a2d2 migrate (or start) applies them.`);
-  }
+  if (r.pendingMigrations.length) lines.push(t('cli.restore.pending', { pending: r.pendingMigrations.length }));
   io.out.write(`${lines.join('\n')}\n`);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ConfigError, loadConfig, redisTarget, secretValues, type AppConfig } from '../services/config.ts';
 import { parseDuration } from '../services/duration.ts';
-import { translate, type Locale } from '../services/i18n/i18n.ts';
+import { LocalizedError, translate, type Locale } from '../services/i18n/i18n.ts';
 import { fail, ok, runCheck, runDoctor, warn, type DoctorCheck, type DoctorCheckResult, type DoctorFinding, type DoctorReport, type DoctorTarget } from '../services/ops/doctor.ts';
 import { doctorChecks } from '../services/ops/doctor-checks.ts';
 import { resolveProviders, modelFor } from '../agents/llm.service.ts';
@@ -29,15 +29,15 @@ const OPTIONS = ['--lang', '--json', '--timeout', '--public-url'];
 
 export function parseDoctorArgs(args: string[]): DoctorOptions {
   for (const a of args) {
-    if (a.startsWith('--') && !OPTIONS.includes(a.split('=')[0]!)) throw new Error(`unknown option for doctor: ${a} (use ${OPTIONS.join(', ')})`);
+    if (a.startsWith('--') && !OPTIONS.includes(a.split('=')[0]!)) throw new LocalizedError('cli.doctor.unknownOption', { option: a, options: OPTIONS.join(', ') });
   }
   const lang = option(args, '--lang');
-  if (lang !== null && lang !== 'en' && lang !== 'ru') throw new Error(`--lang takes en or ru, not "${lang}"`);
+  if (lang !== null && lang !== 'en' && lang !== 'ru') throw new LocalizedError('cli.option.lang', { value: lang });
   const publicUrl = option(args, '--public-url');
-  if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl)) throw new Error(`--public-url takes an http or https URL, not "${publicUrl}"`);
+  if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl)) throw new LocalizedError('cli.option.url', { name: '--public-url', value: publicUrl });
   const timeout = option(args, '--timeout') ?? '5s';
   const timeoutMs = parseDuration(timeout);
-  if (timeoutMs === null || timeoutMs <= 0) throw new Error(`--timeout takes a duration with a unit, such as 5s or 500ms, not "${timeout}"`);
+  if (timeoutMs === null || timeoutMs <= 0) throw new LocalizedError('cli.option.timeout', { example: '5s', value: timeout });
   return { lang, json: args.includes('--json'), timeoutMs, publicUrl };
 }
 

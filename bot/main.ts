@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, ConfigError, secretValues, type AppConfig } from '../services/config.ts';
 import { durationMs } from '../services/duration.ts';
-import { translate } from '../services/i18n/i18n.ts';
+import { LocalizedError, translate, type Locale } from '../services/i18n/i18n.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { applyPending, migrateCommand } from './migrate-cli.ts';
 import { backupCommand, restoreCommand } from './backup-cli.ts';
@@ -23,33 +23,17 @@ import { createIntentEngine } from '../agents/llm-intent.ts';
 // is still optimized. Set before any Wasm is compiled (the first query comes later).
 setFlagsFromString('--wasm-tiering-budget=50000000');
 
-const USAGE = `usage: a2d2 <command>
-  start [--role all|http|worker]   run the bot (applies migrations first)
-  migrate                          create the database if missing and apply migrations
-  migrate --status                 list each migration as applied or pending
-  migrate --dry-run                print the SQL of the pending migrations without applying it
-  backup --out FILE                write one archive: the database (pg_dump), the stored
-                                   document files and a manifest of both
-  restore FILE [--force]           restore a backup into an empty database and storage
-                                   directory, then check row counts and file checksums;
-                                   --force replaces a database or files that are not empty
-  chat                             talk to the bot in this terminal
-  smoke [--url URL] [--json] [--timeout 10s]
-                                   check a running deployment end to end (probes, metrics,
-                                   database, a queue job answered by a worker, platform tokens,
-                                   webhook routes); exits 1 when any check fails
-  doctor [--lang en|ru] [--json] [--timeout 5s] [--public-url URL]
-                                   check this site's set-up before going live (config, Postgres
-                                   and migrations, Redis settings, Slack scopes, Telegram
-                                   webhook, model endpoint, public URL, disk, clock); one line
-                                   per check with the fix; exits 1 when any check fails
-  support-process [--lang en|ru]   print the support process (P0-P3 times, business hours,
-                                   escalation, channels, how to reach support) as Markdown,
-                                   from this installation's configuration
-  understand [--llm] [--llm-timeout 5s]
-                                   JSON lines in ({"text", "lang"}), one JSON line out per input
-  understand --export-feedback     the "Did you mean" choices as labelled lines for the corpus
-`;
+/** The operator's language: the YAML's defaultLocale, set once the configuration is loaded. */
+let lang: Locale = 'en';
+
+/** The language when the configuration is not loaded yet (help, doctor): English if it does not load. */
+function configuredLocale(): Locale {
+  try {
+    return loadConfig().file.defaultLocale;
+  } catch {
+    return 'en';
+  }
+}
 
 function parseRole(args: string[]): Role {
   const i = args.findIndex((a) => a === '--role' || a.startsWith('--role='));
@@ -61,7 +45,7 @@ function parseRole(args: string[]): Role {
 
 /** Applies pending migrations in this process: a plain pg connection, no schema engine. */
 async function migrate(config: AppConfig, logger: Logger): Promise<void> {
-  await applyPending({ databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout });
+  await applyPending({ databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout, lang });
 }
 
 async function start(config: AppConfig, logger: Logger, role: Role): Promise<void> {
@@ -116,7 +100,7 @@ async function chat(config: AppConfig, logger: Logger): Promise<void> {
     ...(process.stdin.isTTY ? { prompt: '> ' } : {}),
   });
   await app.start();
-  if (process.stdin.isTTY) process.stdout.write('a2d2 — type "help" (or "помощь"); "exit" to leave.\n');
+  if (process.stdin.isTTY) process.stdout.write(`${translate(lang, 'cli.chat.banner')}\n`);
   await session.run();
   await app.stop();
 }
@@ -138,17 +122,19 @@ async function understand(config: AppConfig, logger: Logger, args: string[]): Pr
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(translate(configuredLocale(), 'cli.usage'));
     return;
   }
   if (command === 'doctor') {
     // Before loadConfig: an invalid configuration is the doctor's first finding, not a crash.
+    lang = configuredLocale();
     const { doctorCommand } = await import('./doctor-cli.ts');
     process.exitCode = await doctorCommand(rest, process.env, process.stdout);
     process.stdout.write('', () => process.exit());
     return;
   }
   const config = loadConfig();
+  lang = config.file.defaultLocale;
   // The terminal keeps stdout for the conversation (or the report); logs go to stderr there.
   const ownsStdout = command === 'chat' || command === 'understand' || command === 'smoke';
   const logger = createLogger({
@@ -161,15 +147,15 @@ async function main(argv: string[]): Promise<void> {
       await start(config, logger, parseRole(rest));
       return;
     case 'migrate':
-      await migrateCommand(rest, { databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout });
+      await migrateCommand(rest, { databaseUrl: config.env.DATABASE_URL, logger, out: process.stdout, lang });
       process.exit(0);
       return;
     case 'backup':
-      await backupCommand(rest, config, { out: process.stdout, err: process.stderr });
+      await backupCommand(rest, config, { out: process.stdout, err: process.stderr, lang });
       process.exit(0);
       return;
     case 'restore':
-      await restoreCommand(rest, config, { out: process.stdout, err: process.stderr });
+      await restoreCommand(rest, config, { out: process.stdout, err: process.stderr, lang });
       process.exit(0);
       return;
     case 'chat':
@@ -194,16 +180,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(USAGE);
+      process.stderr.write(translate(lang, 'cli.usage'));
       process.exit(2);
   }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`a2d2: ${err.message}\n`);
-  } else {
-    process.stderr.write(`a2d2: ${err instanceof Error ? err.message : String(err)}\n`);
-  }
+  const text = err instanceof LocalizedError ? err.in(lang) : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`a2d2: ${text}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@
  * services/db/migration-runner.ts does the work; this file only words it for the operator.
  */
 import type { Writable } from 'node:stream';
+import { LocalizedError, translator, type Locale, type Translate } from '../services/i18n/i18n.ts';
 import {
   databaseName,
   migrationPlan,
@@ -18,6 +19,8 @@ export interface MigrateCommandOptions {
   out: Writable;
   /** Defaults to the repository's `prisma/migrations`. */
   migrationsDir?: string;
+  /** The operator's language (the YAML's defaultLocale); English when absent. */
+  lang?: Locale;
 }
 
 function time(date: Date | null): string {
@@ -25,53 +28,53 @@ function time(date: Date | null): string {
 }
 
 /** One line per migration: the folder's in order, then those only the database knows. */
-export function statusLines(plan: MigrationPlan): string[] {
+export function statusLines(plan: MigrationPlan, t: Translate = translator('en')): string[] {
+  const words = { applied: t('cli.migrate.state.applied'), pending: t('cli.migrate.state.pending'), failed: t('cli.migrate.state.failed') };
+  const width = Math.max(...Object.values(words).map((w) => w.length));
+  const line = (state: keyof typeof words, ...rest: string[]) => [words[state].padEnd(width), ...rest].join('  ');
   const lines: string[] = [];
   const edited = new Set(plan.problems.map((p) => p.migration));
   for (const file of plan.files) {
     const row = plan.recorded.get(file.name);
-    if (!row) lines.push(`pending  ${file.name}`);
-    else if (!row.finishedAt) lines.push(`failed   ${file.name}  (started ${time(row.startedAt)}, not finished)`);
-    else if (edited.has(file.name)) lines.push(`applied  ${file.name}  ${time(row.finishedAt)}  (the file has changed since)`);
-    else lines.push(`applied  ${file.name}  ${time(row.finishedAt)}`);
+    if (!row) lines.push(line('pending', file.name));
+    else if (!row.finishedAt) lines.push(line('failed', file.name, t('cli.migrate.notFinished', { time: time(row.startedAt) })));
+    else if (edited.has(file.name)) lines.push(line('applied', file.name, time(row.finishedAt), t('cli.migrate.changedSince')));
+    else lines.push(line('applied', file.name, time(row.finishedAt)));
   }
   for (const row of plan.unknown) {
-    const state = row.finishedAt ? 'applied' : 'failed ';
-    lines.push(`${state}  ${row.name}  ${time(row.finishedAt ?? row.startedAt)}  (not in this version's migrations)`);
+    lines.push(line(row.finishedAt ? 'applied' : 'failed', row.name, time(row.finishedAt ?? row.startedAt), t('cli.migrate.notInVersion')));
   }
   return lines;
 }
 
 /** `a2d2 migrate --status`. */
 export async function printStatus(opts: MigrateCommandOptions): Promise<void> {
+  const t = translator(opts.lang ?? 'en');
   const plan = await migrationPlan(opts);
   const database = databaseName(opts.databaseUrl);
   const applied = plan.files.filter((f) => plan.recorded.get(f.name)?.finishedAt).length;
   const lines = [
-    plan.databaseExists
-      ? `Database ${database}: ${applied} applied, ${plan.pending.length} pending.`
-      : `Database ${database} does not exist yet: every migration is pending.`,
-    ...statusLines(plan),
-    ...plan.problems.map((p) => `Cannot migrate: ${p.message}`),
+    plan.databaseExists ? t('cli.migrate.summary', { database, applied, pending: plan.pending.length }) : t('cli.migrate.noDatabase', { database }),
+    ...statusLines(plan, t),
+    ...plan.problems.map((p) => t('cli.migrate.cannot', { error: p.in(opts.lang ?? 'en') })),
   ];
   opts.out.write(`${lines.join('\n')}\n`);
 }
 
 /** `a2d2 migrate --dry-run`: the SQL that `a2d2 migrate` would run, in order. Refuses as it would. */
 export async function printDryRun(opts: MigrateCommandOptions): Promise<void> {
+  const t = translator(opts.lang ?? 'en');
   const plan = await migrationPlan(opts);
   const database = databaseName(opts.databaseUrl);
   if (plan.problems[0]) throw plan.problems[0];
-  for (const row of plan.unknown) {
-    opts.out.write(`-- Warning: ${row.name} is recorded in the database but not in this version's migrations.\n`);
-  }
+  for (const row of plan.unknown) opts.out.write(`${t('cli.migrate.dry.unknown', { name: row.name })}\n`);
   if (!plan.pending.length) {
-    opts.out.write(`-- Database ${database} is up to date: no pending migrations.\n`);
+    opts.out.write(`${t('cli.migrate.dry.upToDate', { database })}\n`);
     return;
   }
-  opts.out.write(`-- ${plan.pending.length} pending migration(s) for database ${database}; nothing was applied.\n`);
+  opts.out.write(`${t('cli.migrate.dry.pending', { pending: plan.pending.length, database })}\n`);
   for (const file of plan.pending) {
-    opts.out.write(`\n-- Migration ${file.name}\n${file.sql.endsWith('\n') ? file.sql : `${file.sql}\n`}`);
+    opts.out.write(`\n${t('cli.migrate.dry.migration', { name: file.name })}\n${file.sql.endsWith('\n') ? file.sql : `${file.sql}\n`}`);
   }
 }
 
@@ -85,9 +88,9 @@ export async function applyPending(opts: MigrateCommandOptions): Promise<string[
 /** Runs the `migrate` command for its arguments; throws on an unknown one. */
 export async function migrateCommand(args: string[], opts: MigrateCommandOptions): Promise<void> {
   const [flag, ...extra] = args;
-  if (extra.length) throw new Error(`migrate takes one option at most, not: ${args.join(' ')}`);
+  if (extra.length) throw new LocalizedError('cli.migrate.tooMany', { args: args.join(' ') });
   if (flag === undefined) await applyPending(opts);
   else if (flag === '--status') await printStatus(opts);
   else if (flag === '--dry-run') await printDryRun(opts);
-  else throw new Error(`unknown option for migrate: ${flag} (use --status or --dry-run)`);
+  else throw new LocalizedError('cli.migrate.unknownOption', { option: flag });
 }

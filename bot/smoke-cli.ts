@@ -11,6 +11,7 @@ import type { Logger } from '../services/logger.ts';
 import { runSmoke, type SmokeReport, type SmokeTarget } from '../services/ops/smoke.ts';
 import { resolveTelegramMode } from './adapters/telegram/telegram.adapter.ts';
 import { option } from './cli-options.ts';
+import { LocalizedError, translator, type Locale } from '../services/i18n/i18n.ts';
 
 export interface SmokeOptions {
   url: string | null;
@@ -20,13 +21,13 @@ export interface SmokeOptions {
 
 export function parseSmokeArgs(args: string[]): SmokeOptions {
   for (const a of args) {
-    if (a.startsWith('--') && !['--url', '--json', '--timeout'].includes(a.split('=')[0]!)) throw new Error(`unknown option for smoke: ${a} (use --url, --json or --timeout)`);
+    if (a.startsWith('--') && !['--url', '--json', '--timeout'].includes(a.split('=')[0]!)) throw new LocalizedError('cli.smoke.unknownOption', { option: a });
   }
   const url = option(args, '--url');
-  if (url !== null && !/^https?:\/\/[^/]/.test(url)) throw new Error(`--url takes an http or https URL, not "${url}"`);
+  if (url !== null && !/^https?:\/\/[^/]/.test(url)) throw new LocalizedError('cli.option.url', { name: '--url', value: url });
   const timeout = option(args, '--timeout') ?? '10s';
   const timeoutMs = parseDuration(timeout);
-  if (timeoutMs === null || timeoutMs <= 0) throw new Error(`--timeout takes a duration with a unit, such as 10s or 500ms, not "${timeout}"`);
+  if (timeoutMs === null || timeoutMs <= 0) throw new LocalizedError('cli.option.timeout', { example: '10s', value: timeout });
   return { url, json: args.includes('--json'), timeoutMs };
 }
 
@@ -55,23 +56,22 @@ export function smokeTarget(config: AppConfig, logger: Logger, opts: SmokeOption
 }
 
 /** The report as the operator reads it: one line per check, then the verdict. */
-export function smokeTable(report: SmokeReport): string {
-  const head = ['check', 'result', 'time ms', 'detail'];
-  const rows = report.checks.map((c) => [c.check, c.result, c.result === 'skip' ? '-' : String(c.ms), c.detail]);
+export function smokeTable(report: SmokeReport, lang: Locale = 'en'): string {
+  const t = translator(lang);
+  const head = [t('cli.smoke.head.check'), t('cli.smoke.head.result'), t('cli.smoke.head.ms'), t('cli.smoke.head.detail')];
+  const rows = report.checks.map((c) => [c.check, t(`cli.smoke.result.${c.result}`), c.result === 'skip' ? '-' : String(c.ms), c.detail]);
   const width = (col: number) => Math.max(head[col]!.length, ...rows.map((r) => r[col]!.length));
   const line = (r: string[]) => [r[0]!.padEnd(width(0)), r[1]!.padEnd(width(1)), r[2]!.padStart(width(2)), r[3]!].join('  ').trimEnd();
   const count = (what: string) => report.checks.filter((c) => c.result === what).length;
   const failed = report.checks.filter((c) => c.result === 'fail').map((c) => c.check);
-  const verdict = failed.length
-    ? `The deployment is not healthy: ${failed.join(', ')} failed.`
-    : 'The deployment is healthy.';
+  const verdict = failed.length ? t('cli.smoke.unhealthy', { checks: failed.join(', ') }) : t('cli.smoke.healthy');
   return [
-    `Smoke check of ${report.url}`,
+    t('cli.smoke.title', { url: report.url }),
     '',
     line(head),
     ...rows.map(line),
     '',
-    `${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped. ${verdict}`,
+    `${t('cli.smoke.summary', { pass: count('pass'), fail: count('fail'), skip: count('skip') })} ${verdict}`,
     '',
   ].join('\n');
 }
@@ -80,6 +80,6 @@ export function smokeTable(report: SmokeReport): string {
 export async function smokeCommand(args: string[], config: AppConfig, logger: Logger, out: Writable): Promise<number> {
   const opts = parseSmokeArgs(args);
   const report = await runSmoke(smokeTarget(config, logger, opts));
-  out.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : smokeTable(report));
+  out.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : smokeTable(report, config.file.defaultLocale));
   return report.ok ? 0 : 1;
 }

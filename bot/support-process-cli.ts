@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { AppConfig } from '../services/config.ts';
-import type { Locale } from '../services/i18n/i18n.ts';
+import { LocalizedError, type Locale } from '../services/i18n/i18n.ts';
 import { supportProcessPage } from '../services/ops/support-process.ts';
 
 /** The page's language: `--lang en|ru` (or `--lang=ru`), else the file's defaultLocale. */
@@ -17,8 +17,8 @@ export function parseSupportArgs(args: string[], fallback: Locale): Locale {
     const a = args[i]!;
     if (a === '--lang') lang = args[++i];
     else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
-    else throw new Error(`unknown option for support-process: ${a} (use --lang en or --lang ru)`);
-    if (lang !== 'en' && lang !== 'ru') throw new Error(`--lang takes en or ru, not "${lang ?? ''}"`);
+    else throw new LocalizedError('cli.support.unknownOption', { option: a });
+    if (lang !== 'en' && lang !== 'ru') throw new LocalizedError('cli.option.lang', { value: lang ?? '' });
   }
   return (lang as Locale | undefined) ?? fallback;
 }

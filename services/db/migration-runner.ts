@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connectClient, firstHostUrl, withDatabaseName } from './pg-hosts.ts';
 import { ensureContractTable, markContractSteps, readContractMarks, readContractSteps, CONTRACT_TABLE } from './contract-steps.ts';
+import { LocalizedError, type Params } from '../i18n/i18n.ts';
 
 /** The advisory lock key of the Prisma schema engine's migrate commands. */
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -65,13 +66,14 @@ export interface RecordedMigration {
   logs: string | null;
 }
 
-/** Why migrations cannot run; the message names the migration and what to do. */
-export class MigrationRefused extends Error {
+/** Why migrations cannot run; the message (catalogue `cli.migrate.refused.*`) names the migration and what to do. */
+export class MigrationRefused extends LocalizedError {
   constructor(
-    message: string,
+    key: string,
+    params: Params,
     readonly migration: string,
   ) {
-    super(message);
+    super(key, params);
     this.name = 'MigrationRefused';
   }
 }
@@ -154,7 +156,7 @@ export async function readMigrationFiles(migrationsDir: string): Promise<Migrati
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(migrationsDir, name, MIGRATION_FILE), 'utf8').catch((error: Error) => {
-        throw new MigrationRefused(`Migration ${name} has no readable ${MIGRATION_FILE}: ${error.message}`, name);
+        throw new MigrationRefused('cli.migrate.refused.unreadable', { name, file: MIGRATION_FILE, error: error.message }, name);
       });
       return { name, sql, checksum: checksumOf(sql) };
     }),
@@ -180,30 +182,19 @@ async function readRecorded(client: pg.ClientBase): Promise<Map<string, Recorded
 }
 
 function failedRefusal(row: RecordedMigration): MigrationRefused {
-  const cause = row.logs?.trim().split('\n').find((line) => line.trim()) ?? 'no error recorded';
-  return new MigrationRefused(
-    `Migration ${row.name} failed (started ${row.startedAt.toISOString()}): ${cause}. ` +
-      'Nothing of it was kept. Fix the cause, mark it rolled back ' +
-      `(UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${row.name}' AND finished_at IS NULL), then migrate again.`,
-    row.name,
-  );
+  const cause = row.logs?.trim().split('\n').find((line) => line.trim());
+  const params = { name: row.name, started: row.startedAt.toISOString(), cause };
+  return new MigrationRefused(cause ? 'cli.migrate.refused.failed' : 'cli.migrate.refused.failedNoCause', params, row.name);
 }
 
 function editedRefusal(file: MigrationFile, row: RecordedMigration): MigrationRefused {
-  return new MigrationRefused(
-    `Migration ${file.name} was changed after it was applied (applied checksum ${row.checksum}, ` +
-      `file checksum ${file.checksum}). Restore the applied ${file.name}/${MIGRATION_FILE} and put the change in a new migration.`,
-    file.name,
-  );
+  const params = { name: file.name, applied: row.checksum, checksum: file.checksum, file: MIGRATION_FILE };
+  return new MigrationRefused('cli.migrate.refused.edited', params, file.name);
 }
 
 function contractRefusal(row: RecordedMigration): MigrationRefused {
-  return new MigrationRefused(
-    `Migration ${row.name} is a contract step applied by a newer version (${row.finishedAt?.toISOString() ?? 'unfinished'}) and is not in this version's migrations: ` +
-      'it removed something this version may still use, so it does not start. Deploy the version that applied it or a newer one (or restore a backup from before it). ' +
-      `Only when that release's notes say this version no longer uses what it removed: DELETE FROM "${CONTRACT_TABLE}" WHERE migration_name = '${row.name}', then start again.`,
-    row.name,
-  );
+  const params = { name: row.name, finished: row.finishedAt?.toISOString() ?? '', table: CONTRACT_TABLE };
+  return new MigrationRefused('cli.migrate.refused.contract', params, row.name);
 }
 
 /** Compares the folder with the recorded rows (and the contract steps recorded in the database). */
@@ -285,7 +276,7 @@ async function applyOne(client: pg.ClientBase, file: MigrationFile, contract: bo
         [id, file.checksum, file.name, logs],
       )
       .catch(() => {}); // the connection may be gone: the migration's own error matters more
-    throw new Error(`Migration ${file.name} failed and was rolled back: ${err.message}`, { cause: error });
+    throw new LocalizedError('cli.migrate.rolledBack', { name: file.name, error: err.message }, { cause: error });
   }
 }
 

@@ -13,6 +13,7 @@ import { ops } from './catalog/ops.ts';
 import { webConsole } from './catalog/console.ts';
 import { support } from './catalog/support.ts';
 import { startup } from './catalog/startup.ts';
+import { cli } from './catalog/cli.ts';
 
 type Table = Record<string, string>;
 
@@ -25,4 +26,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support, startup);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support, startup, cli);

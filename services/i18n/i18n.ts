@@ -53,3 +53,22 @@ export function translator(locale: Locale): Translate {
 export function hasMessage(key: string): boolean {
   return key in catalog.en || `${key}_other` in catalog.en;
 }
+
+/**
+ * An error worded from the catalogue: its `message` is the English text (for logs and
+ * callers that read it); `in(locale)` words it for the operator's language.
+ */
+export class LocalizedError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params: Params = {},
+    options?: { cause?: unknown },
+  ) {
+    super(translate('en', key, params), options);
+    this.name = 'LocalizedError';
+  }
+
+  in(locale: Locale): string {
+    return translate(locale, this.key, this.params);
+  }
+}

@@ -210,6 +210,35 @@ void test('a2d2 migrate --status lists applied and pending; --dry-run prints the
   assert.match(missing.out, /does not exist yet: every migration is pending/);
 });
 
+void test('with defaultLocale: ru the migrate tool answers in Russian: status, refusal, option error', async () => {
+  const files = await readMigrationFiles(MIGRATIONS_DIR);
+  const [first, last] = [files[0]!, files.at(-1)!];
+  const databaseUrl = urlFor('ru');
+  const dir = await copyMigrations(files.length - 1);
+  await runMigrations({ databaseUrl, migrationsDir: dir });
+  const yaml = join(dir, 'a2d2.yaml');
+  await writeFile(yaml, 'defaultLocale: ru\n');
+  const env = { DATABASE_URL: databaseUrl, A2D2_CONFIG: yaml };
+  const database = new URL(databaseUrl).pathname.slice(1);
+
+  const status = await run([BIN, 'migrate', '--status'], env);
+  assert.equal(status.code, 0, status.err);
+  const lines = status.out.trim().split('\n');
+  assert.equal(lines[0], `База данных ${database}: применено ${files.length - 1}, ожидает 1.`);
+  assert.ok(lines.some((l) => l.startsWith(`применена  ${first.name}  `)), status.out);
+  assert.ok(lines.includes(`ожидает    ${last.name}`), status.out);
+
+  const bad = await run([BIN, 'migrate', '--bogus'], env);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.err.trim(), 'a2d2: неизвестный параметр migrate: --bogus (используйте --status или --dry-run)');
+
+  // The refusal at start-up, in the same language (the repository's migrations, one of them edited).
+  await query(databaseUrl, `UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2`, ['0'.repeat(64), first.name]);
+  const refused = await run([BIN, 'migrate'], env);
+  assert.equal(refused.code, 1, refused.out);
+  assert.match(refused.err, new RegExp(`^a2d2: Миграция ${first.name} изменена после применения \\(контрольная сумма применённой 0{64}, файла [0-9a-f]{64}\\)\\.`, 'm'));
+});
+
 void test('the contract check passes the repository and refuses an undeclared drop, rename or retype', async () => {
   const check = (dir?: string) => run(['--import', 'tsx', join(ROOT, 'scripts/migration-check.ts'), ...(dir ? [dir] : [])], {});
   const repo = await check();
