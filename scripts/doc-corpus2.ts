@@ -11,7 +11,8 @@
  * tuning2 (scripts/doc-corpus2-tuning.ts) is a small hand-written tuning set, written after
  * heldout2 for the weak categories and formats; tuning3 (scripts/doc-corpus3-trade.ts and
  * doc-corpus3-docs.ts) is a larger one, 34 documents in new layouts and wordings, written after
- * heldout2 had been scored twice. heldout2 is the default.
+ * heldout2 had been scored twice, and a second batch (doc-corpus3-more.ts, w035 on) written after
+ * the first rules. heldout2 is the default.
  *
  * Writes the documents, src/ (the sources of converted files) and labels.jsonl (same shape as
  * the other sets'). Needs soffice (libreoffice-writer, libreoffice-calc).
@@ -25,17 +26,18 @@ import { MANUALS, REPORTS } from './doc-corpus2-texts.ts';
 import { TUNING2 } from './doc-corpus2-tuning.ts';
 import { TUNING3_TRADE } from './doc-corpus3-trade.ts';
 import { TUNING3_DOCS } from './doc-corpus3-docs.ts';
+import { TUNING3_MORE } from './doc-corpus3-more.ts';
 import { convertSources } from './doc-convert.ts';
 
-const SETS: Record<string, { groups: Doc[][]; prefix: string }> = {
+const SETS: Record<string, { groups: Doc[][]; prefix: string; tail?: Doc[] }> = {
   heldout2: { groups: [INVOICES, CONTRACTS, CERTIFICATES, PASSPORTS, REPORTS, MANUALS], prefix: 's' },
   tuning2: { groups: [TUNING2], prefix: 'u' },
-  tuning3: { groups: [TUNING3_TRADE, TUNING3_DOCS], prefix: 'w' },
+  tuning3: { groups: [TUNING3_TRADE, TUNING3_DOCS], prefix: 'w', tail: TUNING3_MORE },
 };
 
 /** Every document in turn across the categories, numbered s001, s002, ... (u001 in tuning2). */
 function plan(set: string): { file: string; doc: Doc }[] {
-  const { groups: GROUPS, prefix } = SETS[set]!;
+  const { groups: GROUPS, prefix, tail = [] } = SETS[set]!;
   const out: { file: string; doc: Doc }[] = [];
   const longest = Math.max(...GROUPS.map((g) => g.length));
   for (let i = 0; i < longest; i++) {
@@ -44,6 +46,8 @@ function plan(set: string): { file: string; doc: Doc }[] {
       if (doc) out.push({ file: `${prefix}${String(out.length + 1).padStart(3, '0')}.${doc.format}`, doc });
     }
   }
+  // A later batch is numbered after the first, so the first batch's files keep their names.
+  for (const doc of tail) out.push({ file: `${prefix}${String(out.length + 1).padStart(3, '0')}.${doc.format}`, doc });
   return out;
 }
 
