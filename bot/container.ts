@@ -26,6 +26,7 @@ import { createTicketService } from '../services/tickets/ticket.service.ts';
 import { createAlertService } from '../services/alerts/alert.service.ts';
 import { createDeployService } from '../services/alerts/deploy.service.ts';
 import { createHealthCheckService } from '../services/alerts/health-check.service.ts';
+import { documentFieldModel } from '../agents/document-fields.ts';
 import { createDocumentService, DOC_ANALYZE_QUEUE, DOC_INTAKE_QUEUE } from '../services/documents/document.service.ts';
 import { createLocalStorage } from '../services/documents/storage.ts';
 import { createLlmService, type LlmService } from '../agents/llm.service.ts';
@@ -142,6 +143,9 @@ export function createServices(core: CoreDeps, opts: ContainerOptions = {}): Ser
   });
   const deploys = createDeployService({ db, queues, clock });
   const healthChecks = createHealthCheckService({ db, queues, clock, logger, checks: file.alerts.healthChecks, alerts });
+  const llm =
+    opts.llm ??
+    createLlmService({ config, db, logger: logger.child({ module: 'llm' }), clock, redis: queues.producer, prefix: queues.prefix, registry: core.metrics.registry });
   const documents = createDocumentService({
     db,
     logger: logger.child({ component: 'documents' }),
@@ -151,6 +155,7 @@ export function createServices(core: CoreDeps, opts: ContainerOptions = {}): Ser
     config: file.documents,
     fetcher: (platform) => core.fileFetcher(platform),
     ticketsAvailable: () => Boolean(core.registry.command('ticket.create')),
+    fieldModel: documentFieldModel(llm),
     async enqueueIntake(intakeId) {
       await queues.add(DOC_INTAKE_QUEUE, { intakeId }, { jobId: `doc-intake-${intakeId}` });
     },
@@ -158,8 +163,5 @@ export function createServices(core: CoreDeps, opts: ContainerOptions = {}): Ser
       await queues.add(DOC_ANALYZE_QUEUE, { versionId }, { jobId: `doc-analyze-${versionId}${suffix ? `-${suffix}` : ''}` });
     },
   });
-  const llm =
-    opts.llm ??
-    createLlmService({ config, db, logger: logger.child({ module: 'llm' }), clock, redis: queues.producer, prefix: queues.prefix, registry: core.metrics.registry });
   return { ...core, tickets, alerts, deploys, healthChecks, documents, llm };
 }

@@ -7,6 +7,7 @@ import { translator } from '../i18n/i18n.ts';
 import { detectLanguage, fold } from './language.ts';
 import { classify, isCategory, type Category, type CorrectionExample } from './classify.ts';
 import { expiryOf, extractFields, type ExtractedField } from './fields.ts';
+import { modelFields } from './llm-fields.ts';
 import { summarize } from './summary.ts';
 import { cardButtons, renderCard } from './document-view.ts';
 import { STAGES, type DocumentContext, type IntakeRow, type Stage } from './document-context.ts';
@@ -19,6 +20,8 @@ interface VersionRow {
   language: string | null;
   category: string | null;
   noTextLayer: boolean;
+  platform: string;
+  uploadedById: string | null;
   document: { title: string };
 }
 
@@ -59,7 +62,14 @@ export function createAnalysis(ctx: DocumentContext) {
   async function fieldsStage(v: VersionRow, next: Stage): Promise<void> {
     const versionId = v.id;
     const category = (isCategory(v.category) ? v.category : 'other') as Category;
-    const fields = extractFields(v.text, category);
+    const rules = extractFields(v.text, category);
+    // With a model configured (documents.llmFields), its typed fields over the rules' ones; the rules' alone otherwise.
+    const llm = deps.config.llmFields;
+    const found = llm.enabled
+      ? await modelFields(deps.fieldModel, { text: v.text, category, rules, workspaceKey: `${v.platform}:default`, userId: v.uploadedById ?? undefined }, llm)
+      : { fields: rules, source: 'rules:no-model' as const };
+    if (found.error) deps.logger.warn({ versionId, source: found.source, err: found.error }, 'model field extraction unusable: the rules\' fields are kept');
+    const fields = found.fields;
     const expires = category === 'certificate' || category === 'contract' ? expiryOf(fields) : null;
     const rows = fieldRows(versionId, fields);
     await db.$transaction([

@@ -14,6 +14,7 @@ import type { DocumentsConfig } from './documents.config.ts';
 import type { DocumentStorage } from './storage.ts';
 import type { FileFetcher } from './file-fetcher.ts';
 import { loadDocumentView, type DocumentView } from './document-view.ts';
+import type { FieldModel } from './llm-fields.ts';
 
 /** Pipeline stages after extraction, in order. */
 export const STAGES = ['language', 'classify', 'fields', 'summary', 'index', 'notify', 'done'] as const;
@@ -33,6 +34,8 @@ export interface DocumentServiceDeps {
   enqueueAnalysis(versionId: string, suffix?: string): Promise<void>;
   /** Enqueues an intake (idempotent by job id). */
   enqueueIntake(intakeId: string): Promise<void>;
+  /** The model for structured field extraction (llm-fields.ts); absent without a configured LLM. */
+  fieldModel?: FieldModel | undefined;
   /** True when the tickets feature is present (the card then offers "Open ticket"). */
   ticketsAvailable?(): boolean;
 }

@@ -35,6 +35,15 @@ export const documentsConfigSchema = z
       })
       .describe('OCR of images and scanned PDFs')
       .prefault({}),
+    /** Structured field extraction by the configured LLM (services/documents/llm-fields.ts). */
+    llmFields: z
+      .object({
+        enabled: z.boolean().default(true).describe('With an LLM configured, ask it for each document\'s fields (a JSON schema per category, validated and typed); the deterministic fields are kept when it is absent, fails, times out, is over budget or answers invalid JSON'),
+        timeoutMs: z.number().int().min(1000).max(300_000).default(20_000).describe('Longest wait for the model\'s answer about one document; past it the deterministic fields are kept'),
+        maxChars: z.number().int().min(500).max(200_000).default(12_000).describe('Characters of a document\'s text sent to the model at most'),
+      })
+      .describe('Structured field extraction by the LLM')
+      .prefault({}),
     /** Worker lock settings of the document queues (a killed worker's job resumes after the lock expires). */
     lockDurationMs: z.number().int().min(500).default(60_000).describe('Lock of a document job on its worker; a killed worker\'s job resumes elsewhere after it expires'),
     stalledIntervalMs: z.number().int().min(200).default(30_000).describe('How often workers look for document jobs whose lock expired'),
