@@ -4,7 +4,10 @@
  * (1 http + 2 worker roles) finds Redis through REDIS_SENTINELS / REDIS_SENTINEL_NAME. Under
  * REST tickets, signed Slack slash-command tickets, Alertmanager webhooks and process runs
  * (test/helpers/failover-load.ts, shared with pg-switch), the primary is SIGKILLed and the
- * sentinels promote the replica. Nothing is restarted.
+ * sentinels promote the replica. Nothing is restarted. The deployment has a database of its own
+ * (created next to DATABASE_URL's and dropped after): another install on a shared database (a
+ * bench, a second scenario) re-queues every queued row there under its own prefix and sends it
+ * to its own Slack, which made cards of a loaded run look `sent` but never posted here.
  * Counts: acknowledged vs stored (lost), slash tickets stored twice, cards and run posts
  * missing or posted twice once the outbound backlog has drained, runs not finished, the
  * longest gap between acknowledged requests, the seconds from the kill until readiness and a
@@ -43,7 +46,10 @@ async function explain(d: Deployment, tag: string, load: Awaited<ReturnType<type
   for (const r of missing.slice(0, 8)) {
     const key = r.title.split(' ').at(-1)!;
     const methods = d.slack.calls.filter((c) => JSON.stringify(c.args).includes(key)).map((c) => `${c.method}@${String(c.args.channel)}`);
-    console.log(`no card post for ticket ${r.id} (${key}): row ${r.key ?? 'none'} ${r.status ?? ''} ts ${r.pmid ?? ''}; Slack saw ${methods.join(', ') || 'nothing'}`);
+    // Whether this fake handed out the row's ts at all, and to which call.
+    const answered = r.pmid ? d.slack.calls.find((c) => c.method === 'chat.postMessage' && c.answer?.ts === r.pmid) : undefined;
+    const origin = !r.pmid ? '' : answered ? `; ts answered to a post with ${JSON.stringify(answered.args.metadata ?? null)}` : '; this fake never answered that ts (another Slack?)';
+    console.log(`no card post for ticket ${r.id} (${key}): row ${r.key ?? 'none'} ${r.status ?? ''} ts ${r.pmid ?? ''}; Slack saw ${methods.join(', ') || 'nothing'}${origin}`);
   }
   const open = await d.db.query<{ id: number; step: string; status: string }>(
     `SELECT r.id, s."stepId" AS step, s.status FROM "ProcessRun" r JOIN "ProcessStepRun" s ON s."runId" = r.id WHERE r.id = ANY($1) AND r.status <> 'succeeded' ORDER BY r.id`,
@@ -61,6 +67,7 @@ let ok = false;
 try {
   dep = await startDeployment({
     name: 'sentinel',
+    ownDatabase: true,
     env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name },
     yaml: failoverYaml(tag, { processFolder: failoverProcessFolder(tag) }),
   });

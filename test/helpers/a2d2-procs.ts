@@ -14,6 +14,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from './app.ts';
 import { freePort } from './ports.ts';
 import { signSlackRequest, slashCommandBody, startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import { dropRedisKeys } from './redis-keys.ts';
+import { createEmptyDatabase, dropDatabase, scratchDatabaseUrl } from './test-db.ts';
 import { sleep, waitFor } from './wait.ts';
 
 const BIN = new URL('../../bin/a2d2.mjs', import.meta.url).pathname;
@@ -47,6 +48,14 @@ export interface DeploymentOptions {
   /** Extra environment for every process (DATABASE_URL or REDIS_URL through a proxy, say). */
   env?: Record<string, string>;
   name?: string;
+  /**
+   * A database of the deployment's own, created empty next to DATABASE_URL's (the first
+   * process migrates it) and dropped by close(). Without it the deployment shares
+   * DATABASE_URL with whatever else runs against it, and another install's recovery sweeps
+   * take every queued row of the database they use: a bench or a second scenario on the same
+   * database would send this one's outbound rows to its own fake Slack (and mark them sent).
+   */
+  ownDatabase?: boolean;
 }
 
 /** A deployment of real processes and the secrets a sender needs to reach it. */
@@ -65,7 +74,7 @@ export interface Deployment {
   workers: A2d2Proc[];
   /** Starts one more process of `role` (on `port` when given, for a restart "at the same address"). */
   start(role: Role, port?: number): Promise<A2d2Proc>;
-  /** A pg client on DATABASE_URL (not through any proxy the processes use). */
+  /** A pg client on DATABASE_URL, or the deployment's own database (not through any proxy the processes use). */
   db: pg.Client;
   /** Stops every process (SIGKILL), the fake Slack and the client; drops the queue keys. */
   close(): Promise<void>;
@@ -121,6 +130,8 @@ export async function startDeployment(opts: DeploymentOptions = {}): Promise<Dep
   const prefix = `${name}-${id}`;
   const dir = mkdtempSync(join(tmpdir(), `a2d2-${name}-`));
   writeFileSync(join(dir, 'a2d2.yaml'), JSON.stringify(opts.yaml ?? {}, null, 2));
+  const databaseUrl = opts.ownDatabase ? scratchDatabaseUrl(TEST_DATABASE_URL, 'dep') : TEST_DATABASE_URL;
+  if (opts.ownDatabase) await createEmptyDatabase(databaseUrl);
   const slack = await startFakeSlack();
   const secrets = {
     slackSecret: `slack-${randomUUID()}`,
@@ -133,7 +144,7 @@ export async function startDeployment(opts: DeploymentOptions = {}): Promise<Dep
   const { SLACK_APP_TOKEN: _a, TELEGRAM_BOT_TOKEN: _b, OPENAI_API_KEY: _c, ...rest } = process.env as Record<string, string>;
   const env: Record<string, string> = {
     ...rest,
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
     A2D2_CONFIG: join(dir, 'a2d2.yaml'),
     A2D2_QUEUE_PREFIX: prefix,
@@ -150,7 +161,7 @@ export async function startDeployment(opts: DeploymentOptions = {}): Promise<Dep
     GITHUB_WEBHOOK_SECRET: secrets.githubSecret,
     ...opts.env,
   };
-  const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const all: A2d2Proc[] = [];
   let n = 0;
@@ -174,6 +185,7 @@ export async function startDeployment(opts: DeploymentOptions = {}): Promise<Dep
       await slack.close();
       await db.end().catch(() => undefined);
       await dropRedisKeys(env.REDIS_URL!, prefix).catch(() => undefined);
+      if (opts.ownDatabase) await dropDatabase(databaseUrl).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -16,6 +16,8 @@ export interface FakeSlackCall {
   at: number;
   args: Record<string, unknown>;
   headers: IncomingHttpHeaders;
+  /** What the fake answered (absent for a scripted failure). */
+  answer?: Record<string, unknown>;
 }
 
 /** A file the fake serves at its own URL. */
@@ -327,7 +329,8 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
       }
       const method = url.pathname.replace(/^\/api\//, '');
       const args = parseArgs(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
-      calls.push({ method, at: Date.now(), args, headers: req.headers });
+      const call: FakeSlackCall = { method, at: Date.now(), args, headers: req.headers };
+      calls.push(call);
       const script = scripts.get(method)?.shift();
       if (script?.kind === '429') {
         res.writeHead(429, { 'content-type': 'application/json', ...(script.retryAfter !== null ? { 'retry-after': String(script.retryAfter) } : {}) });
@@ -350,7 +353,8 @@ export async function startFakeSlack(opts: { token?: string; appToken?: string; 
         res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
         return;
       }
-      const answered = JSON.stringify(answer(method, args));
+      call.answer = answer(method, args);
+      const answered = JSON.stringify(call.answer);
       if (script?.kind === 'hang') return; // done, never answered (the socket closes with the server)
       res.end(answered);
     });

@@ -98,6 +98,11 @@ export async function createFromTemplate(databaseUrl: string, template: string, 
   });
 }
 
+/** `CREATE DATABASE <databaseUrl>`, empty (the first a2d2 process started on it migrates it). */
+export async function createEmptyDatabase(databaseUrl: string): Promise<void> {
+  await withAdmin(databaseUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(nameOf(databaseUrl))}`));
+}
+
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   await withAdmin(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(nameOf(databaseUrl))} WITH (FORCE)`));
 }
