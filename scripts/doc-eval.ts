@@ -5,7 +5,10 @@
  * the outcome with labels.jsonl. Prints category accuracy and field accuracy overall, per
  * category, per format and per language.
  *
- *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2|tuning3] [--dir path] [--verbose] [--json]
+ *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2|tuning3] [--dir path] [--verbose] [--json] [--llm]
+ *
+ * `--llm` adds the configured LLM's structured fields (services/documents/llm-fields.ts) over
+ * the deterministic ones, as the service does with a model configured (scripts/doc-eval-llm.ts).
  *
  * The held-out set (the default) is for reporting only; tune on `--set tuning`.
  * Exits 0 (it is a report) unless a file cannot be read at all: a missing file, or an
@@ -22,6 +25,7 @@ import { DocumentInputError } from '../services/documents/errors.ts';
 import { detectLanguage } from '../services/documents/language.ts';
 import { classify } from '../services/documents/classify.ts';
 import { extractFields, type ExtractedField } from '../services/documents/fields.ts';
+import { modelFields, type FieldModel, type FieldsSource, type LlmFieldsOptions } from '../services/documents/llm-fields.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 
 /** The sets under test/fixtures/documents: two held-out sets (report only) and two tuning sets. */
@@ -193,8 +197,15 @@ const EXTRACT_OPTIONS = (() => {
   return { maxPages: c.maxPages, zip: DEFAULT_ZIP_LIMITS, ocrLanguages: new Map<string, string>() };
 })();
 
-/** The service's path for one file's bytes: sniff, extract, language, classify, fields. */
-export async function readDocument(bytes: Buffer): Promise<DocOutcome> {
+/** The field model of `--llm`, and a count of where each document's fields came from. */
+export interface EvalModel {
+  model: FieldModel;
+  opts: LlmFieldsOptions;
+  sources: Partial<Record<FieldsSource, number>>;
+}
+
+/** The service's path for one file's bytes: sniff, extract, language, classify, fields (with `llm`, the model's over the rules'). */
+export async function readDocument(bytes: Buffer, llm?: EvalModel): Promise<DocOutcome> {
   let text: string;
   try {
     const ex = await extract(bytes, sniff(bytes), EXTRACT_OPTIONS);
@@ -205,7 +216,11 @@ export async function readDocument(bytes: Buffer): Promise<DocOutcome> {
   }
   const language = detectLanguage(text);
   const { category } = classify(text, language);
-  return { category, language, fields: extractFields(text, category) };
+  const rules = extractFields(text, category);
+  if (!llm) return { category, language, fields: rules };
+  const found = await modelFields(llm.model, { text, category, rules, workspaceKey: 'eval:default' }, llm.opts);
+  llm.sources[found.source] = (llm.sources[found.source] ?? 0) + 1;
+  return { category, language, fields: found.fields };
 }
 
 /** Reads labels.jsonl of a set directory. */
@@ -214,12 +229,12 @@ export function loadLabels(dir: string): DocLabel[] {
 }
 
 /** Scores every labelled file of `dir`; files that cannot be read at all are returned apart. */
-export async function evaluateSet(dir: string): Promise<{ report: DocReport; unreadable: { file: string; error: string }[] }> {
+export async function evaluateSet(dir: string, llm?: EvalModel): Promise<{ report: DocReport; unreadable: { file: string; error: string }[] }> {
   const scores: DocScore[] = [];
   const unreadable: { file: string; error: string }[] = [];
   for (const label of loadLabels(dir)) {
     try {
-      scores.push(scoreDocument(label, await readDocument(readFileSync(join(dir, label.file)))));
+      scores.push(scoreDocument(label, await readDocument(readFileSync(join(dir, label.file)), llm)));
     } catch (err) {
       unreadable.push({ file: label.file, error: err instanceof Error ? err.message : String(err) });
     }
@@ -260,10 +275,13 @@ export function formatDocReport(r: DocReport, verbose = false): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { set: { type: 'string', default: 'heldout' }, dir: { type: 'string' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { set: { type: 'string', default: 'heldout' }, dir: { type: 'string' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, llm: { type: 'boolean', default: false } } });
   if (!values.dir && !SETS.includes(values.set)) throw new Error(`--set is ${SETS.join(', ')}, not "${values.set}"`);
   const dir = values.dir ?? join(import.meta.dirname, '..', 'test', 'fixtures', 'documents', values.set);
-  const { report, unreadable } = await evaluateSet(dir);
+  const ev = values.llm ? (await import('./doc-eval-llm.ts')).evalFieldModel() : undefined;
+  const llm: EvalModel | undefined = ev ? { model: ev.model, opts: ev.opts, sources: {} } : undefined;
+  const { report, unreadable } = await evaluateSet(dir, llm).finally(() => ev?.close());
+  if (llm) process.stderr.write(`fields by source (documents): ${JSON.stringify(llm.sources)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify({ set: values.dir ?? values.set, ...report, unreadable }, null, 2)}\n`);
   else process.stdout.write(`set: ${values.dir ?? values.set}\n${formatDocReport(report, values.verbose)}\n`);
   for (const u of unreadable) process.stderr.write(`cannot read ${u.file}: ${u.error}\n`);
