@@ -94,7 +94,7 @@ export function passportFields(text: string, dates: Span[]): ExtractedField[] {
 
 export const PAPER = {
   date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?`,
-  author: `authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
+  author: `(?:report|document|paper)\\s+authors?|автор\\s+(?:отч[её]та|документа)|владелец(?:\\s+документа)?|(?:notes|minutes|recorded)\\s+by|authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
 };
 
 const KIND_WORD = /(?<![\p{L}])(?:how[ -]to|report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
@@ -113,9 +113,20 @@ function title(d: Doc): Span | undefined {
   return c ? { value: c.text, normalized: c.text, start: c.start, end: c.end } : undefined;
 }
 
+// A cell that is "By" and a capitalised name ("Last updated ... · By Kevin Ortiz"), case as written.
+const BY_NAME = /^By\s+([\p{Lu}][\p{Ll}'-]+(?:\s+[\p{Lu}][\p{L}.'-]*){1,2})$/u;
+
+function byLine(d: Doc): Span | undefined {
+  for (const c of d.rows.flat()) {
+    const m = BY_NAME.exec(c.text);
+    if (m) return { value: m[1]!, normalized: m[1]!, start: c.end - m[1]!.length, end: c.end };
+  }
+  return undefined;
+}
+
 /** Report and manual fields: title, date, author. */
 export function paperFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(PAPER));
-  const author = personName(nameAt(d, PAPER.author, dates));
+  const author = personName(nameAt(d, PAPER.author, dates)) ?? byLine(d);
   return [...field('title', title(d)), ...field('date', dateAt(d, PAPER.date, dates) ?? dates[0]), ...field('author', author)];
 }

@@ -119,13 +119,14 @@ export function invoiceFields(text: string, dates: Span[], amounts: Span[]): Ext
 
 export const CONTRACT = {
   number: `(?:[\\p{L}]+\\s+){0,2}(?:agreement|contract)\\s*${NO}|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}\\s*(?:№|n)|номер\\s+договора|(?:agreement|contract)(?=\\s*$)|договор[а-я]*(?:\\s+[\\p{L}]+){0,3}(?=\\s*$)|договор|(?:our\\s+|your\\s+)?ref(?:erence)?(?:\\s*${NO})?`,
-  signed: `date\\s+of\\s+(?:the\\s+)?(?:agreement|contract|signing|signature|conclusion)|(?:agreement|contract|signing|signature)\\s+date|signed\\s+on|dated|date|дата\\s+(?:договора|заключения|подписания)(?:\\s+договора)?|дата`,
+  signed: `signed(?=\\s*$)|date\\s+of\\s+(?:the\\s+)?(?:agreement|contract|signing|signature|conclusion)|(?:agreement|contract|signing|signature)\\s+date|signed\\s+on|dated|date|дата\\s+(?:договора|заключения|подписания)(?:\\s+договора)?|дата`,
   start: `start\\s+date|commencement\\s+date|effective\\s+(?:date|from)|valid\\s+from|term\\s+start|дата\\s+(?:начала|вступления\\s+в\\s+силу)|начало\\s+действия|действует\\s+с|(?:дата\\s+)?начал[оа](?:\\s+[\\p{L}]+){0,2}|start`,
-  end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до|(?:дата\\s+)?окончани[ея](?:\\s+[\\p{L}]+){0,2}|end`,
-  value: `(?:total\\s+)?(?:contract\\s+)?(?:value|price|amount|sum)|стоимость(?:\\s+договора)?|цена(?:\\s+договора)?|сумма(?:\\s+договора)?`,
+  end: `end\\s+date|expiry\\s+date|expiration\\s+date|termination\\s+date|valid\\s+(?:until|till|through)|term\\s+end|дата\\s+окончания|окончание\\s+действия|срок\\s+действия(?:\\s+до)?|действует\\s+до|(?:дата\\s+)?окончани[ея](?:\\s+[\\p{L}]+){0,2}|end|expires?(?:\\s+on)?|expiry`,
+  value: `(?:(?:total|annual|monthly|yearly)\\s+)?(?:contract\\s+)?(?:value|price|amount|sum)|стоимость(?:\\s+договора)?|цена(?:\\s+договора)?|сумма(?:\\s+договора)?`,
 };
 
-const ORG = '(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ГУП|МУП|ФГУП|НКО|АНО)\\s+(?:«[^»]+»|"[^"]+"|[\\p{Lu}][\\p{L}-]+(?:\\s+[\\p{Lu}]\\.){0,2})';
+// A name in quotes, or a word with initials or up to two more capitalised words ("ИП Захаров Олег Игоревич").
+const ORG = '(?:ООО|АО|ПАО|ЗАО|ОАО|НАО|ИП|ГУП|МУП|ФГУП|НКО|АНО)\\s+(?:«[^»]+»|"[^"]+"|[\\p{Lu}][\\p{L}-]+(?:(?:\\s+[\\p{Lu}]\\.){1,2}|(?:\\s+[\\p{Lu}][\\p{Ll}-]+){1,2})?)';
 const RU_PARTY = new RegExp(`(${ORG})[^.«]{0,20}?,?\\s*(?:именуем[\\p{L}]*\\s+в\\s+дальнейшем|\\(\\s*далее\\s*[—–-])`, 'gu');
 const EN_PARTY = /(?:between|and|,)\s+([\p{Lu}\d][\p{L}\d&.'-]*(?:\s+[\p{L}\d&.'-]+){0,6}?)\s*,?\s*\(?\s*(?:hereinafter|herein\s*after)\s*(?:referred\s+to\s+as|called|the)?/gu;
 
@@ -154,6 +155,8 @@ function parties(text: string): ExtractedField[] {
   // "between Vega Analytics Inc. and Harbor Health LLC (each a Party)": two capitalised names.
   const plain = !out.length && /between\s+([\p{Lu}][^,;()\n]{1,60}?)\s+and\s+([\p{Lu}][^,;()\n]{1,60}?)(?=\s*(?:\(|,|;)|\.?\s*$|\.\s+[\p{Lu}])/u.exec(flat);
   if (plain) for (const g of [1, 2]) push(plain[g]!, Math.max(0, text.indexOf(plain[g]!)));
+  // A numbered list of parties with their roles: "(1) Holloway Consulting Ltd ("Consultant"); (2) ...".
+  if (!out.length) for (const m of flat.matchAll(/(?:\(\d\)|(?<![\d.])\d\.)\s+([\p{Lu}][^()";\n]{1,60}?)\s*\((?:the\s+)?["“«]/gu)) push(m[1]!, Math.max(0, text.indexOf(m[1]!)));
   return out;
 }
 
@@ -170,8 +173,11 @@ function period(text: string, dates: Span[]): { start?: Span; end?: Span } {
 
 const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates?|ends?|continues?(?:\s+in\s+force)?)\s+(?:until|till|through|on)|действует\s+до|действителен\s+до|срок\s+действия[^.\d]{0,30}?до|по\s+(?=\d|«)/giu;
 
+// A start in prose: "The tenancy starts on 1 July 2025", "commences on", "begins on".
+const PROSE_START = /(?:starts?|commences?|begins?)\s+on\s+/giu;
+
 const TERM = `term|(?:contract\\s+)?period|duration|срок(?:\\s+действия)?(?:\\s+договора)?|период(?:\\s+действия)?`;
-const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?|party\\s*(?:[a-d]|\\d)|сторона\\s*\\d`;
+const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?|party\\s*(?:[a-d]|\\d)|сторона\\s*\\d|counterparty|our\\s+(?:entity|company)`;
 
 /** A term written as a range in a label's value ("Term | 1 March 2025 - 28 February 2026"). */
 function termRange(d: Doc, dates: Span[]): { start?: Span; end?: Span } {
@@ -197,6 +203,10 @@ export function contractFields(text: string, dates: Span[], amounts: Span[]): Ex
   let { start, end } = period(text, dates);
   if (!start || !end) ({ start, end } = termRange(d, dates));
   start ??= dateAt(d, CONTRACT.start, dates);
+  for (const m of start ? [] : text.matchAll(PROSE_START)) {
+    start = dates.find((x) => x.start === m.index + m[0].length);
+    if (start) break;
+  }
   end ??= dateAt(d, CONTRACT.end, dates);
   if (!end) {
     for (const m of text.matchAll(PROSE_END)) {

@@ -105,3 +105,27 @@ test('Russian start and end labels, a contract title cell before its number, and
 test('parties written "between X and Y" with no roles', () => {
   assert.deepEqual(all('Consulting Agreement C-1\nThis agreement is made between Birch Data Ltd and Cedar Foods Inc. (together the Parties).', 'contract', 'party'), ['Birch Data Ltd', 'Cedar Foods Inc.']);
 });
+
+test('second batch: retrospectives and getting-started notes; report-author, notes-by, владелец документа and "By Name" labels', () => {
+  assert.equal(cat('Q2 Retrospective\nNotes by: Ann Lowe\nDate: 2025-07-01'), 'report');
+  assert.equal(get('Q2 Retrospective\nNotes by: Ann Lowe\nDate: 2025-07-01', 'report', 'author'), 'Ann Lowe');
+  assert.equal(cat('Getting started with the help desk\nUpdated 3 June 2025 · By Rosa Diaz'), 'manual');
+  assert.equal(get('Getting started with the help desk\nUpdated 3 June 2025 · By Rosa Diaz', 'manual', 'author'), 'Rosa Diaz');
+  assert.equal(get('Fleet Report 2024\nReport author | Ivo Petrov\nReport date | 2 Feb 2025', 'report', 'author'), 'Ivo Petrov');
+  assert.equal(get('Отчёт о проверке\nАвтор отчёта: Панов Е. Е.\nДата: 01.02.2025', 'report', 'author'), 'Панов Е. Е.');
+  assert.equal(get('Регламент доступа\nВладелец документа | Ершов К. К.\nДата утверждения | 01.03.2025', 'manual', 'author'), 'Ершов К. К.');
+  // "By" and a sentence is no author.
+  assert.equal(get('Network Report\nBy the end of May all sites were moved.', 'report', 'author'), undefined);
+});
+
+test('second batch: an ИП written in full, numbered party lists, register columns, a start in prose', () => {
+  assert.deepEqual(all('ИП Лосев Пётр Ильич, именуемый в дальнейшем «Исполнитель», и ООО «Ветер», именуемое в дальнейшем «Заказчик»', 'contract', 'party'), ['ИП Лосев Пётр Ильич', 'ООО «Ветер»']);
+  assert.deepEqual(all('SERVICES AGREEMENT\nParties: (1) Ash Media Ltd ("Agency"); (2) Pine Hotels plc ("Client").', 'contract', 'party'), ['Ash Media Ltd', 'Pine Hotels plc']);
+  const reg = 'Agreement No | Counterparty | Our entity | Signed | Expires | Annual value\nK-9 | Lark Foods | Wren Ltd | 2025-02-01 | 2026-01-31 | $9,000';
+  assert.equal(get(reg, 'contract', 'number'), 'K-9');
+  assert.deepEqual(all(reg, 'contract', 'party'), ['Lark Foods', 'Wren Ltd']);
+  assert.equal(get(reg, 'contract', 'endDate'), '2026-01-31');
+  assert.equal(get(reg, 'contract', 'value'), '9000.00 USD');
+  // The start the prose names wins over the signing date.
+  assert.equal(get('LEASE L-1\nThe lease starts on 1 August 2025 and ends on 31 July 2026.\nSigned by both parties on 20 July 2025.', 'contract', 'startDate'), '2025-08-01');
+});
