@@ -82,10 +82,10 @@ export async function seedMore(pool: pg.Pool, n: MoreCounts): Promise<void> {
 /** The same reads as the three pages make, on a client that reports its statements. */
 export async function morePageReads(db: never): Promise<void> {
   const { deployEnvironments, environmentViews } = await import('../features/console/deploy-routes.ts');
-  const { documentCards } = await import('../features/console/document-routes.ts');
+  const { documentCards, recentNumbers } = await import('../features/console/document-routes.ts');
   const { latestAgentRuns } = await import('../features/console/agent-routes.ts');
   const envs = await deployEnvironments(db);
   await environmentViews(db, envs.map((e) => e.environment));
-  await documentCards(db, Array.from({ length: 20 }, (_, i) => i + 1));
+  await documentCards(db, await recentNumbers(db, 20));
   await latestAgentRuns(db);
 }

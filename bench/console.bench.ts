@@ -110,14 +110,21 @@ async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
     if (/^\s*(SELECT|WITH)/i.test(e.query)) seen.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] });
   });
   const { createQueries } = await import('../services/tickets/ticket-queries.ts');
-  const { createOperations } = await import('../services/alerts/alert-operations.ts');
   const { activeGroups, alertHistory } = await import('../features/console/alert-routes.ts');
+  const { assignable } = await import('../features/console/ticket-routes.ts');
+  const { createUsersService } = await import('../services/users/users.service.ts');
   const clock = { now: () => new Date() };
   const tickets = createQueries({ deps: { db, clock } } as never);
-  const alerts = createOperations({ db, clock, config: {}, enqueueGroup: async () => {} } as never);
-  // The same calls as GET /console/tickets and GET /console/alerts.
-  await tickets.list({ view: 'open', limit: 200 });
-  await activeGroups({ alerts: alerts as never, db }, clock.now());
+  const users = createUsersService({ db, file: { roles: {}, defaultRole: 'viewer' }, clock } as never);
+  // The session check of every page, then the same calls as the pages make.
+  const someone = (await pool.query<{ id: string }>('SELECT id FROM "User" ORDER BY "createdAt" LIMIT 1')).rows[0];
+  if (someone) await users.byId(someone.id);
+  await tickets.listRows({ view: 'open', limit: 200 });
+  const ticket = (await pool.query<{ id: number }>(`SELECT id FROM "Ticket" WHERE status = 'new' ORDER BY id LIMIT 1`)).rows[0]!.id;
+  await tickets.get(ticket);
+  await tickets.events(ticket);
+  await assignable(db, ['technician', 'operator', 'admin']);
+  await activeGroups({ db }, clock.now());
   await alertHistory(db);
   await morePageReads(db as never);
   const { createQueries: documentQueries } = await import('../services/documents/document-queries.ts');

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../services/db.ts';
 import { messagePage, sectionRoles } from './layout.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
-import { agentRunPage, agentRunsPage, toolCallsOf, type AgentRunRow } from './agents-view.ts';
+import { agentRunPage, agentRunsPage, INPUT_SHOWN, toolCallsOf, type AgentRunListRow, type AgentRunRow } from './agents-view.ts';
 
 export interface AgentPagesDeps {
   db: Db;
@@ -27,17 +27,20 @@ const LIST_LIMIT = 50;
 
 const RUN_COLUMNS = { id: true, agent: true, status: true, userId: true, input: true, toolCalls: true, tokens: true, elapsedMs: true, result: true, error: true, parentId: true, createdAt: true, finishedAt: true } as const;
 
-/** The latest runs with who asked and what their model requests cost. */
-export async function latestAgentRuns(db: Db): Promise<AgentRunRow[]> {
-  const runs = await db.agentRun.findMany({ orderBy: { createdAt: 'desc' }, take: LIST_LIMIT, select: RUN_COLUMNS });
-  if (!runs.length) return [];
-  const [usage, users] = await Promise.all([
-    db.llmUsage.groupBy({ by: ['runId'], where: { runId: { in: runs.map((r) => r.id) } }, _sum: { costUsd: true }, _count: { _all: true } }),
-    db.user.findMany({ where: { id: { in: [...new Set(runs.map((r) => r.userId))] } }, select: { id: true, displayName: true } }),
-  ]);
-  const cost = new Map(usage.map((u) => [u.runId, { usd: u._sum.costUsd ?? 0, requests: u._count._all }]));
-  const names = new Map(users.map((u) => [u.id, u.displayName ?? u.id]));
-  return runs.map((r) => ({ ...r, userName: names.get(r.userId) ?? r.userId, costUsd: cost.get(r.id)?.usd ?? 0, requests: cost.get(r.id)?.requests ?? 0 }));
+/**
+ * The latest runs with who asked and what their model requests cost: one statement (the runs
+ * by the AgentRun(createdAt) index, each run's ledger rows by LlmUsage(runId)), only the
+ * columns the list shows (the question cut as the page cuts it).
+ */
+export async function latestAgentRuns(db: Db): Promise<AgentRunListRow[]> {
+  const rows = await db.$queryRaw<(Omit<AgentRunListRow, 'requests'> & { requests: bigint })[]>`
+    SELECT r.id::text AS id, r.agent, r.status, coalesce(u."displayName", r."userId"::text) AS "userName", left(r.input, ${INPUT_SHOWN + 1}) AS input,
+      r."toolCalls", r.tokens, r."createdAt", coalesce(c.usd, 0)::float8 AS "costUsd", coalesce(c.requests, 0) AS requests
+    FROM (SELECT id, agent, status, "userId", input, "toolCalls", tokens, "createdAt" FROM "AgentRun" ORDER BY "createdAt" DESC LIMIT ${LIST_LIMIT}) r
+    LEFT JOIN "User" u ON u.id = r."userId"
+    LEFT JOIN LATERAL (SELECT sum(l."costUsd") AS usd, count(*) AS requests FROM "LlmUsage" l WHERE l."runId" = r.id) c ON true
+    ORDER BY r."createdAt" DESC`;
+  return rows.map((r) => ({ ...r, requests: Number(r.requests) }));
 }
 
 /** Builds the agent runs pages plugin. */
@@ -57,12 +60,13 @@ export function agentPages(deps: AgentPagesDeps) {
       if (!user) return reply;
       const { id } = req.params as { id: string };
       const c = pageCtx(req, reply, user);
-      const run = await db.agentRun.findUnique({ where: { id }, select: { ...RUN_COLUMNS, messages: true, approvals: { orderBy: { createdAt: 'asc' } } } });
-      if (!run) return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('console.agents.notFound'), { path: '/console/agents', label: c.t('console.agents.back') }));
-      const [usage, asker] = await Promise.all([
+      // The run and its ledger rows at once (both by the id); the asker's name once the run is read.
+      const [run, usage] = await Promise.all([
+        db.agentRun.findUnique({ where: { id }, select: { ...RUN_COLUMNS, messages: true, approvals: { orderBy: { createdAt: 'asc' } } } }),
         db.llmUsage.findMany({ where: { runId: id }, orderBy: { id: 'asc' }, take: 200 }),
-        db.user.findUnique({ where: { id: run.userId }, select: { displayName: true } }),
       ]);
+      if (!run) return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('console.agents.notFound'), { path: '/console/agents', label: c.t('console.agents.back') }));
+      const asker = await db.user.findUnique({ where: { id: run.userId }, select: { displayName: true } });
       const row: AgentRunRow = { ...run, userName: asker?.displayName ?? run.userId, costUsd: usage.reduce((s, u) => s + u.costUsd, 0), requests: usage.length };
       return send(reply, 200, agentRunPage(c, { run: row, calls: toolCallsOf(run.messages), approvals: run.approvals, usage, timeZone: deps.timeZone }));
     });

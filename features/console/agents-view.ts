@@ -27,6 +27,12 @@ export interface AgentRunRow {
   requests: number;
 }
 
+/** A run as the list shows it (its question at most {@link INPUT_SHOWN} characters and a mark). */
+export type AgentRunListRow = Pick<AgentRunRow, 'id' | 'agent' | 'status' | 'userName' | 'input' | 'toolCalls' | 'tokens' | 'createdAt' | 'costUsd' | 'requests'>;
+
+/** How much of a run's question the list shows. */
+export const INPUT_SHOWN = 120;
+
 /** One tool call of a run and what it answered (null: not run yet). */
 export interface ToolCallView {
   id: string;
@@ -82,11 +88,11 @@ const status = (c: PageCtx, s: string) => c.t(`console.agents.status.${s}`);
 const cut = (s: string, max = 2000) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 /** The runs list. */
-export function agentRunsPage(c: PageCtx, runs: AgentRunRow[], tz: string): string {
+export function agentRunsPage(c: PageCtx, runs: AgentRunListRow[], tz: string): string {
   const rows = runs.map((r) => {
     const link = href(c, `/console/agents/${r.id}`);
     return html`<tr data-agent-run="${r.id}" data-status="${r.status}" class="${r.status === 'failed' ? 'breached' : ''}"><th scope="row"><a href="${link}">${r.agent}</a></th>
-<td><span class="state">${status(c, r.status)}</span></td><td>${r.userName}</td><td>${cut(r.input, 120)}</td><td class="num">${r.toolCalls}</td><td class="num">${r.tokens}</td>
+<td><span class="state">${status(c, r.status)}</span></td><td>${r.userName}</td><td>${cut(r.input, INPUT_SHOWN)}</td><td class="num">${r.toolCalls}</td><td class="num">${r.tokens}</td>
 <td class="num">${usd(r.costUsd)}</td><td>${when(c, r.createdAt, tz)}</td></tr>`;
   });
   const table = runs.length

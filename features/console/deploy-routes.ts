@@ -11,7 +11,7 @@ import { Prisma } from '../../generated/prisma/client.ts';
 import type { CommandRegistry } from '../../core/registry.ts';
 import { ROLES } from '../../services/users/roles.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
-import { deploysPage, type DeployRow, type EnvironmentView } from './deploys-view.ts';
+import { deploysPage, type CurrentRow, type DeployRow, type EnvironmentView } from './deploys-view.ts';
 
 export interface DeployPagesDeps {
   db: Db;
@@ -36,10 +36,13 @@ const query = {
 /** How many environments the page shows, and deployments per environment. */
 const ENVIRONMENTS = 20;
 const PER_ENVIRONMENT = 20;
-/** At most this many services in an environment's "runs now" table. */
+/** At most this many services in an environment's "runs now" table: on its own, and among all environments (a link leads to the rest). */
 const CURRENT_LIMIT = 200;
+const OVERVIEW_SERVICES = 25;
 
+/** The columns of the latest deployments' table, and of the "runs now" table. */
 const SELECTED = Prisma.sql`id, service, environment, version, status, url, actor, history, "createdAt", "updatedAt", source`;
+const CURRENT = Prisma.sql`service, environment, version, url, actor, "updatedAt"`;
 
 /**
  * The environments with deployments, most recently deployed first: one index probe per
@@ -61,16 +64,18 @@ export async function deployEnvironments(db: Db): Promise<{ environment: string;
  * (environment, status, service, createdAt) index, one probe per environment and service,
  * in one statement for all of them.
  */
-async function currentDeploys(db: Db, environments: string[], service?: string): Promise<DeployRow[]> {
+async function currentDeploys(db: Db, environments: string[], service?: string): Promise<CurrentRow[]> {
   if (service) {
-    return db.$queryRaw<DeployRow[]>`
+    return db.$queryRaw<CurrentRow[]>`
       SELECT x.* FROM unnest(${environments}::text[]) e(env) CROSS JOIN LATERAL (
-        SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = e.env AND d.status = 'success' AND d.service = ${service} ORDER BY d."createdAt" DESC LIMIT 1
+        SELECT ${CURRENT} FROM "Deployment" d WHERE d.environment = e.env AND d.status = 'success' AND d.service = ${service} ORDER BY d."createdAt" DESC LIMIT 1
       ) x`;
   }
-  // One environment: its services only; several: every (environment, service) pair in index order.
+  // One environment: its services only; several: every (environment, service) pair in index order,
+  // each environment's first services read (the rest are counted).
   const only = environments.length === 1 ? Prisma.sql`AND environment = ${environments[0]}` : Prisma.empty;
-  return db.$queryRaw<DeployRow[]>`
+  const shown = environments.length === 1 ? CURRENT_LIMIT : OVERVIEW_SERVICES;
+  return db.$queryRaw<CurrentRow[]>`
     WITH RECURSIVE s AS (
       (SELECT environment, service FROM "Deployment" WHERE status = 'success' ${only} ORDER BY environment, status, service LIMIT 1)
       UNION ALL
@@ -79,10 +84,13 @@ async function currentDeploys(db: Db, environments: string[], service?: string):
         WHERE (environment, status, service) > (s.environment, 'success', s.service) AND status = 'success' ${only}
         ORDER BY environment, status, service LIMIT 1
       ) n
+    ), p AS (
+      SELECT environment, service, row_number() OVER (PARTITION BY environment ORDER BY service) AS n, count(*) OVER (PARTITION BY environment) AS total
+      FROM (SELECT * FROM s LIMIT ${CURRENT_LIMIT * ENVIRONMENTS}) s
     )
-    SELECT x.* FROM (SELECT * FROM s LIMIT ${CURRENT_LIMIT * ENVIRONMENTS}) s CROSS JOIN LATERAL (
-      SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = s.environment AND d.status = 'success' AND d.service = s.service ORDER BY d."createdAt" DESC LIMIT 1
-    ) x`;
+    SELECT x.*, p.total::int AS "servicesInEnvironment" FROM p CROSS JOIN LATERAL (
+      SELECT ${CURRENT} FROM "Deployment" d WHERE d.environment = p.environment AND d.status = 'success' AND d.service = p.service ORDER BY d."createdAt" DESC LIMIT 1
+    ) x WHERE p.n <= ${shown}`;
 }
 
 /** The latest deployments of each of these environments, in one statement (an index scan each). */
@@ -98,12 +106,13 @@ async function recentDeploys(db: Db, environments: string[], service?: string): 
 export async function environmentViews(db: Db, environments: string[], service?: string): Promise<EnvironmentView[]> {
   if (!environments.length) return [];
   const [recent, current] = await Promise.all([recentDeploys(db, environments, service), currentDeploys(db, environments, service)]);
-  const of = (rows: DeployRow[], env: string) => rows.filter((r) => r.environment === env);
-  return environments.map((environment) => ({
-    environment,
-    recent: of(recent, environment),
-    current: of(current, environment).sort((a, b) => a.service.localeCompare(b.service)).slice(0, CURRENT_LIMIT),
-  }));
+  const of = <R extends { environment: string }>(rows: R[], env: string) => rows.filter((r) => r.environment === env);
+  return environments.map((environment) => {
+    const runs = of(current, environment).sort((a, b) => a.service.localeCompare(b.service)).slice(0, CURRENT_LIMIT);
+    // Among several environments only the first services are listed; one environment lists them all.
+    const services = environments.length > 1 ? Math.max(runs.length, ...runs.map((r) => r.servicesInEnvironment ?? 0)) : runs.length;
+    return { environment, recent: of(recent, environment), current: runs, services };
+  });
 }
 
 /** Builds the deploys page plugin. */

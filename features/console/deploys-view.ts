@@ -15,11 +15,19 @@ export interface DeployRow extends DeployView {
   updatedAt: Date;
 }
 
+/** What a service runs now, as the "runs now" table shows it. */
+export type CurrentRow = Pick<DeployRow, 'service' | 'environment' | 'version' | 'url' | 'actor' | 'updatedAt'> & {
+  /** How many services have a successful deployment in the environment (when only the first are read). */
+  servicesInEnvironment?: number;
+};
+
 /** One environment's section. */
 export interface EnvironmentView {
   environment: string;
   /** Each service's latest successful deployment. */
-  current: DeployRow[];
+  current: CurrentRow[];
+  /** How many services run in the environment (more than `current` holds when only the first are listed). */
+  services: number;
   /** The latest deployments, newest first. */
   recent: DeployRow[];
 }
@@ -35,7 +43,7 @@ const when = (c: PageCtx, d: Date, tz: string) => html`<time datetime="${d.toISO
 const state = (c: PageCtx, s: string) => c.t(`alerts.deploy.state.${s}`);
 
 /** A link to the deployment's page, only for a web address (never a script URL). */
-function version(d: DeployRow): Html {
+function version(d: Pick<DeployRow, 'version' | 'url'>): Html {
   const v = d.version || '—';
   return d.url && /^https?:\/\//i.test(d.url) ? html`<a href="${d.url}" rel="noreferrer">${v}</a>` : html`${v}`;
 }
@@ -62,10 +70,14 @@ function recentTable(c: PageCtx, v: EnvironmentView, tz: string): Html {
 
 function currentTable(c: PageCtx, v: EnvironmentView, tz: string): Html {
   if (!v.current.length) return html`<p>${c.t('console.deploys.noneSucceeded')}</p>`;
+  const more =
+    v.services > v.current.length
+      ? html`<p class="muted"><a href="${href(c, '/console/deploys', { environment: v.environment })}">${c.t('console.deploys.moreServices', { shown: v.current.length, total: v.services, environment: v.environment })}</a></p>`
+      : '';
   const rows = v.current.map((d) => html`<tr data-current="${d.service}"><th scope="row">${d.service}</th><td>${version(d)}</td><td>${d.actor ?? '—'}</td><td>${when(c, d.updatedAt, tz)}</td></tr>`);
   return html`<table data-table="current"><caption>${c.t('console.deploys.currentCaption', { environment: v.environment })}</caption><thead><tr>
 <th scope="col">${c.t('console.alerts.service')}</th><th scope="col">${c.t('alerts.deploy.version')}</th><th scope="col">${c.t('alerts.deploy.actor')}</th><th scope="col">${c.t('console.deploys.deployedAt')}</th>
-</tr></thead><tbody>${rows}</tbody></table>`;
+</tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
 function filterForm(c: PageCtx, o: DeploysPageOpts): Html {

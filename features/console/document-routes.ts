@@ -35,25 +35,55 @@ const LIST_LIMIT = 20;
 /** A stored type that is not a plain `type/subtype` is sent as bytes. */
 const MIME_RE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
-/** The cards of these documents (their latest versions with fields), in the order given. */
+interface CardRow {
+  number: number;
+  title: string;
+  version: number;
+  fileName: string;
+  category: string | null;
+  confidence: number | null;
+  categorySource: string | null;
+  summary: string | null;
+  stage: string;
+  language: string | null;
+  expiresOn: Date | null;
+  fields: DocumentCard['latest']['fields'];
+  versions: { version: number; fileName: string; mimeType: string; sizeBytes: number; createdAt: string }[];
+}
+
+/**
+ * The cards of these documents (their latest versions with fields, and every version's file),
+ * in the order given: one statement, each document's versions and its latest version's fields
+ * read by their unique indexes.
+ */
 export async function documentCards(db: Db, numbers: number[]): Promise<DocumentCard[]> {
   if (!numbers.length) return [];
-  const docs = await db.document.findMany({
-    where: { number: { in: numbers } },
-    include: {
-      versions: {
-        orderBy: { version: 'desc' },
-        select: { version: true, fileName: true, mimeType: true, sizeBytes: true, category: true, confidence: true, categorySource: true, summary: true, stage: true, language: true, createdAt: true, expiresOn: true, fields: { orderBy: { start: 'asc' }, select: { name: true, value: true, normalized: true, primary: true } } },
-      },
-    },
-  });
-  const byNumber = new Map(docs.map((d) => [d.number, d]));
+  const rows = await db.$queryRaw<CardRow[]>`
+    SELECT d.number, d.title, l.version, l."fileName", l.category, l.confidence, l."categorySource", l.summary, l.stage, l.language, l."expiresOn",
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('name', f.name, 'value', f.value, 'normalized', f.normalized, 'primary', f."primary") ORDER BY f.start), '[]'::jsonb)
+         FROM "DocumentField" f WHERE f."versionId" = l.id) AS fields,
+      (SELECT jsonb_agg(jsonb_build_object('version', v.version, 'fileName', v."fileName", 'mimeType', v."mimeType", 'sizeBytes', v."sizeBytes", 'createdAt', v."createdAt") ORDER BY v.version DESC)
+         FROM "DocumentVersion" v WHERE v."documentId" = d.id) AS versions
+    FROM "Document" d
+    CROSS JOIN LATERAL (
+      SELECT id, version, "fileName", category, confidence, "categorySource", summary, stage, language, "expiresOn"
+      FROM "DocumentVersion" v WHERE v."documentId" = d.id ORDER BY v.version DESC LIMIT 1
+    ) l
+    WHERE d.number = ANY(${numbers}::int[])`;
+  const byNumber = new Map(rows.map((r) => [r.number, r]));
   return numbers.flatMap((n) => {
-    const d = byNumber.get(n);
-    const latest = d?.versions[0];
-    if (!d || !latest) return [];
-    return [{ number: d.number, title: d.title, latest, versions: d.versions.map((v) => ({ version: v.version, fileName: v.fileName, mimeType: v.mimeType, sizeBytes: v.sizeBytes, createdAt: v.createdAt })) }];
+    const r = byNumber.get(n);
+    if (!r) return [];
+    const { number, title, fields, versions, ...latest } = r;
+    // JSON carries the times as text (timestamp without zone, as stored: UTC).
+    return [{ number, title, latest: { ...latest, fields }, versions: versions.map((v) => ({ ...v, createdAt: new Date(`${v.createdAt}Z`) })) }];
   });
+}
+
+/** The latest documents' numbers, most recently changed first (the Document(updatedAt) index). */
+export async function recentNumbers(db: Db, limit: number): Promise<number[]> {
+  const rows = await db.document.findMany({ where: { versions: { some: {} } }, orderBy: { updatedAt: 'desc' }, take: limit, select: { number: true } });
+  return rows.map((r) => r.number);
 }
 
 /** `attachment; filename="..."; filename*=UTF-8''...`: a safe ASCII name and the real one. */
@@ -74,8 +104,8 @@ export function documentPages(deps: DocumentPagesDeps) {
       const user = await access.withRole(req, reply, roles());
       if (!user) return reply;
       const q = ((req.query as { q?: string }).q ?? '').trim();
-      const found = q ? await deps.documents.search(q, LIST_LIMIT) : await deps.documents.recent(LIST_LIMIT);
-      const cards = await documentCards(db, found.map((r) => r.number));
+      const numbers = q ? (await deps.documents.search(q, LIST_LIMIT)).map((r) => r.number) : await recentNumbers(db, LIST_LIMIT);
+      const cards = await documentCards(db, numbers);
       return send(reply, 200, documentsPage(pageCtx(req, reply, user), { query: q, cards, timeZone: deps.timeZone }));
     });
 

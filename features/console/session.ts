@@ -79,12 +79,14 @@ export function createSessions(deps: SessionDeps) {
   async function current(req: FastifyRequest): Promise<ConsoleUser | null> {
     const p = read(req);
     if (!p) return null;
-    const ids = await users.identities(p.u);
+    // One statement: the user, their identities and the role the file derives now.
+    const row = await users.byId(p.u);
+    if (!row) return null;
+    const ids = row.identities;
     const viaToken = ids.some((i) => i.platform === TOKEN_IDENTITY.platform && i.platformUserId === TOKEN_IDENTITY.platformUserId);
     if (viaToken && (!deps.apiToken || p.k !== fingerprint(deps.apiToken))) return null;
     const first = ids[0];
     if (!first) return null;
-    const row = await users.resolve(first.platform, first.platformUserId);
     if (row.role !== p.r) return null;
     const platform = (PLATFORMS as readonly string[]).includes(first.platform) ? (first.platform as Platform) : 'terminal';
     return {

@@ -23,25 +23,42 @@ export interface Assignable {
   name: string;
 }
 
+/** The picker's people: the first of those who can take tickets (matching `text` when typed), and whether there are more. */
+export interface People {
+  list: Assignable[];
+  more: boolean;
+  text: string;
+}
+
 function form(c: PageCtx, t: Ticket, op: string, body: Html): Html {
   return html`<form class="action" method="post" action="${href(c, `/console/tickets/${t.id}/${op}`)}" data-form="${op}">${csrfField(c)}${body}</form>`;
 }
 
-function assignForm(c: PageCtx, t: Ticket, f: TicketForms, people: Assignable[]): Html {
+/** A GET form that reloads the page with the picker narrowed to names containing the text (no script needed). */
+function findForm(c: PageCtx, t: Ticket, people: People): Html {
+  const note = people.text && !people.list.length ? c.t('console.ticket.pickerNone', { text: people.text }) : people.more ? c.t('console.ticket.pickerMore', { count: people.list.length }) : '';
+  return html`<form class="action" method="get" action="/console/tickets/${t.id}" role="search" data-form="find-person">
+${c.explicitLang ? html`<input type="hidden" name="lang" value="${c.explicitLang}">` : ''}<label for="find-person">${c.t('console.ticket.findPerson')}</label>
+<input id="find-person" name="people" type="search" maxlength="100" value="${people.text}"> <button type="submit">${c.t('console.ticket.find')}</button>
+${note ? html`<p class="muted" role="status">${note}</p>` : ''}</form>`;
+}
+
+function assignForm(c: PageCtx, t: Ticket, f: TicketForms, people: People): Html {
   const me = f.assignMe ? html`<option value="me">${c.t('console.ticket.assignMe')}</option>` : '';
-  const others = f.assign ? people.filter((p) => p.id !== c.user?.id).map((p) => html`<option value="${p.id}"${p.id === t.assigneeUserId ? html` selected` : ''}>${p.name}</option>`) : [];
-  if (!me && !others.length) return html``;
-  return form(
+  const others = f.assign ? people.list.filter((p) => p.id !== c.user?.id).map((p) => html`<option value="${p.id}"${p.id === t.assigneeUserId ? html` selected` : ''}>${p.name}</option>`) : [];
+  if (!me && !others.length) return f.assign && people.text ? findForm(c, t, people) : html``;
+  const assign = form(
     c,
     t,
     'assign',
     html`<label for="assignee">${c.t('console.ticket.assignTo')}</label><select id="assignee" name="assignee">${me}${others}</select>
 <button type="submit">${c.t('console.ticket.assign')}</button>`,
   );
+  return f.assign ? html`${findForm(c, t, people)}${assign}` : assign;
 }
 
 /** The actions section of a ticket's page. */
-export function ticketForms(c: PageCtx, t: Ticket, f: TicketForms, people: Assignable[]): Html {
+export function ticketForms(c: PageCtx, t: Ticket, f: TicketForms, people: People): Html {
   const open = !DONE_STATUSES.includes(t.status);
   const parts: Html[] = [];
   if (f.ack && t.status === 'new') parts.push(form(c, t, 'ack', html`<button type="submit">${c.t('console.ticket.ack')}</button>`));

@@ -17,7 +17,7 @@ import type { Press, RunCommand } from './ack.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
 import { OPEN_STATES, UNASSIGNED, ticketPage, ticketsPage, type ListFilters } from './tickets-view.ts';
 import { TICKET_DONE } from './ticket-actions.ts';
-import type { TicketForms } from './ticket-forms.ts';
+import type { People, TicketForms } from './ticket-forms.ts';
 
 export interface TicketPagesDeps {
   tickets: TicketService;
@@ -43,23 +43,35 @@ const listQuery = {
   },
 } as const;
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } } } as const;
-const detailQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: [...TICKET_DONE] } } } as const;
+const detailQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { lang: LANG, done: { type: 'string', enum: [...TICKET_DONE] }, people: { type: 'string', maxLength: 100 } },
+} as const;
 
 /** How many open tickets the list reads (the filters apply to them). */
 const LIST_LIMIT = 200;
 
-/** How many people the assignee picker offers. */
-const PICKER_LIMIT = 200;
+/** How many people the assignee picker offers at once (a typed search finds the others). */
+const PICKER_LIMIT = 50;
 
-/** The people a ticket can be assigned to: known users with a name (not the API token's). */
-export async function assignable(db: Db): Promise<{ id: string; name: string }[]> {
+/**
+ * The people a ticket can be assigned to: known users with a name (not the API token's) whose
+ * role may take tickets (the "assign to me" button's roles), whose name contains `text` when
+ * given, by name; at most {@link PICKER_LIMIT}, and whether there are more.
+ */
+export async function assignable(db: Db, roles: readonly string[], text = ''): Promise<People> {
   const rows = await db.user.findMany({
-    where: { displayName: { not: null }, identities: { some: {}, none: { platform: 'console' } } },
+    where: {
+      role: { in: [...roles] },
+      displayName: text ? { contains: text, mode: 'insensitive' } : { not: null },
+      identities: { some: {}, none: { platform: 'console' } },
+    },
     orderBy: { displayName: 'asc' },
-    take: PICKER_LIMIT,
+    take: PICKER_LIMIT + 1,
     select: { id: true, displayName: true },
   });
-  return rows.map((u) => ({ id: u.id, name: u.displayName! }));
+  return { list: rows.slice(0, PICKER_LIMIT).map((u) => ({ id: u.id, name: u.displayName! })), more: rows.length > PICKER_LIMIT, text };
 }
 
 /** Builds the tickets pages plugin. */
@@ -80,7 +92,7 @@ export function ticketPages(deps: TicketPagesDeps & { access: Access; pageCtx: P
       if (!user) return reply;
       const q = req.query as ListFilters;
       const f: ListFilters = { ...(q.severity ? { severity: q.severity } : {}), ...(q.state ? { state: q.state } : {}), ...(q.assignee ? { assignee: q.assignee } : {}) };
-      const open = await tickets.list({ view: 'open', limit: LIST_LIMIT, ...(f.severity ? { severity: f.severity as (typeof SEVERITIES)[number] } : {}), ...(f.state ? { status: f.state } : {}) });
+      const open = await tickets.listRows({ view: 'open', limit: LIST_LIMIT, ...(f.severity ? { severity: f.severity as (typeof SEVERITIES)[number] } : {}), ...(f.state ? { status: f.state } : {}) });
       const assignees = [...new Set(open.map((t) => t.assigneeName).filter((n): n is string => Boolean(n)))].sort();
       const rows = f.assignee ? open.filter((t) => (f.assignee === UNASSIGNED ? !t.assigneeName : t.assigneeName === f.assignee)) : open;
       return send(reply, 200, ticketsPage(pageCtx(req, reply, user), rows, f, assignees, deps.clock.now()));
@@ -93,12 +105,14 @@ export function ticketPages(deps: TicketPagesDeps & { access: Access; pageCtx: P
       const c = pageCtx(req, reply, user);
       const ticket = await tickets.get(id);
       if (!ticket) return send(reply, 404, messagePage(c, c.t('console.error.notFound.title'), c.t('tickets.error.notFound', { id })));
-      const done = (req.query as { done?: string }).done;
+      const { done, people: text = '' } = req.query as { done?: string; people?: string };
       const notice = done ? c.t(`console.ticket.done.${done}`, { id, name: ticket.assigneeName ?? '' }) : undefined;
       const can = forms(user);
       // A comment is the reporter's or a handler's (the command's own rule): no form for others.
       can.comment &&= can.ack || ticket.reporterUserId === user.id;
-      const [events, people] = await Promise.all([tickets.events(id), can.assign ? assignable(deps.db) : Promise.resolve([])]);
+      const takers = deps.registry.action(TICKET_ACTIONS.assignMe)?.roles ?? [];
+      const noOne: People = { list: [], more: false, text: '' };
+      const [events, people] = await Promise.all([tickets.events(id), can.assign ? assignable(deps.db, takers, text.trim()) : Promise.resolve(noOne)]);
       return send(reply, 200, ticketPage(c, { ticket, events, now: deps.clock.now(), timeZone: deps.timeZone, forms: can, people, ...(notice ? { notice } : {}) }));
     });
   };

@@ -5,11 +5,12 @@
  * say so in words.
  */
 import type { Ticket } from '../../generated/prisma/client.ts';
+import type { TicketRow } from '../../services/tickets/ticket-types.ts';
 import { SEVERITIES } from '../../services/tickets/tickets.config.ts';
 import { DONE_STATUSES, formatDue, formatTime, severityLabel, statusLabel } from '../../services/tickets/ticket.render.ts';
 import { html, type Html } from './html.ts';
 import { href, page, type PageCtx } from './layout.ts';
-import { ticketForms, type Assignable, type TicketForms } from './ticket-forms.ts';
+import { ticketForms, type People, type TicketForms } from './ticket-forms.ts';
 
 /** The states an open ticket can be in (the list's state filter). */
 export const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_on_reporter'] as const;
@@ -25,7 +26,7 @@ export interface ListFilters {
 export type SlaState = 'ok' | 'at_risk' | 'breached' | 'paused' | 'done' | 'none';
 
 /** Where a ticket stands against its clocks at `now`. */
-export function slaState(t: Ticket, now: Date): SlaState {
+export function slaState(t: TicketRow, now: Date): SlaState {
   if (DONE_STATUSES.includes(t.status)) return 'done';
   if (t.status === 'waiting_on_reporter') return 'paused';
   const responding = !t.acknowledgedAt;
@@ -45,7 +46,7 @@ const STATE_KEYS: Record<SlaState, string> = {
 };
 
 /** "At risk: response due in 5m; resolution due in 3h". */
-function slaText(c: PageCtx, t: Ticket, now: Date): Html {
+function slaText(c: PageCtx, t: TicketRow, now: Date): Html {
   const state = slaState(t, now);
   const parts: string[] = [];
   if (state !== 'done' && state !== 'paused') {
@@ -77,7 +78,7 @@ ${select(c, 'assignee', 'console.tickets.assignee', [{ value: UNASSIGNED, label:
 }
 
 /** The open tickets page. */
-export function ticketsPage(c: PageCtx, rows: Ticket[], f: ListFilters, assignees: string[], now: Date): string {
+export function ticketsPage(c: PageCtx, rows: TicketRow[], f: ListFilters, assignees: string[], now: Date): string {
   const body = rows.map((t) => {
     const state = slaState(t, now);
     const link = href(c, `/console/tickets/${t.id}`);
@@ -127,7 +128,7 @@ export interface TicketPageOpts {
   /** The forms the viewer's role may use (the chat's specs allow them). */
   forms: TicketForms;
   /** The assignee picker's people. */
-  people: Assignable[];
+  people: People;
   /** A line saying what was just done (after a form). */
   notice?: string;
 }

@@ -9,7 +9,8 @@ import type { AlertContext, GroupRow } from './alert-context.ts';
 
 const uuid = z.string().uuid();
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info'];
+/** Alert severities, most severe first (lists sort by it; an unknown one comes last). */
+export const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info'];
 
 /** Operator actions and list queries over the shared context. */
 export function createOperations(ctx: AlertContext) {

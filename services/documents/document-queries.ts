@@ -27,19 +27,22 @@ export function createQueries(ctx: DocumentContext) {
         .map((d) => ({ number: d.number, title: d.title, category: d.versions[0]!.category, version: d.versions[0]!.version, stage: d.versions[0]!.stage, createdAt: d.versions[0]!.createdAt }));
     },
 
-    /** Full-text search over the latest versions in both English and Russian configurations. */
+    /**
+     * Full-text search over the latest versions in both English and Russian configurations:
+     * the matching versions come from the GIN indexes on "searchEn" and "searchRu" (one bitmap
+     * each, OR-ed), and only those are checked for being their document's latest version.
+     */
     async search(query: string, limit = 10) {
       const q = fold(query).replace(/(\d)[./-](?=\d)/g, '$1 ').slice(0, 500);
       const rows = await db.$queryRaw<{ number: number; title: string; category: string | null; version: number; rank: number; snippet: string }[]>`
         SELECT d.number, d.title, v.category, v.version,
           greatest(ts_rank(v."searchEn", qe), ts_rank(v."searchRu", qr))::float8 AS rank,
           left(v.summary, 200) AS snippet
-        FROM "DocumentVersion" v
-        JOIN "Document" d ON d.id = v."documentId",
-          websearch_to_tsquery('english', ${q}) qe,
-          websearch_to_tsquery('russian', ${q}) qr
+        FROM websearch_to_tsquery('english', ${q}) qe, websearch_to_tsquery('russian', ${q}) qr,
+          "DocumentVersion" v
+        JOIN "Document" d ON d.id = v."documentId"
         WHERE (v."searchEn" @@ qe OR v."searchRu" @@ qr)
-          AND v.version = (SELECT max(v2.version) FROM "DocumentVersion" v2 WHERE v2."documentId" = d.id)
+          AND NOT EXISTS (SELECT 1 FROM "DocumentVersion" n WHERE n."documentId" = v."documentId" AND n.version > v.version)
         ORDER BY rank DESC, d.number DESC
         LIMIT ${limit}`;
       return rows;

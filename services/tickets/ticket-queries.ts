@@ -4,12 +4,40 @@
  */
 import type { Prisma } from '../db.ts';
 import type { Severity } from './tickets.config.ts';
-import type { TicketService } from './ticket-types.ts';
+import { TICKET_ROW_COLUMNS, type ListFilter, type TicketService } from './ticket-types.ts';
 import { OPEN_WHERE, type TicketContext } from './ticket-context.ts';
 import { SLA_FIGURES } from './sla-weekly.ts';
 
+const LIST_ORDER: Prisma.TicketOrderByWithRelationInput[] = [{ severity: 'asc' }, { id: 'asc' }];
+
+/** The list views' condition and bounded limit. */
+function listWhere(filter: ListFilter, now: Date): { where: Prisma.TicketWhereInput; limit: number } {
+  const limit = Math.min(Math.max(filter.limit ?? 20, 1), 200);
+  const where: Prisma.TicketWhereInput = {};
+  const view = filter.view ?? 'open';
+  if (view !== 'all') Object.assign(where, OPEN_WHERE);
+  if (filter.severity) where.severity = filter.severity;
+  if (filter.status) where.status = filter.status;
+  if (view === 'mine' && filter.userId) where.OR = [{ reporterUserId: filter.userId }, { assigneeUserId: filter.userId }];
+  if (view === 'at_risk') {
+    where.OR = [
+      { acknowledgedAt: null, responseAtRiskAt: { lte: now }, responseDueAt: { gt: now } },
+      { resolutionAtRiskAt: { lte: now }, resolutionDueAt: { gt: now } },
+    ];
+  }
+  if (view === 'breached') {
+    where.OR = [
+      { acknowledgedAt: null, responseDueAt: { lte: now } },
+      { resolutionDueAt: { lte: now } },
+      { responseBreachedAt: { not: null } },
+      { resolutionBreachedAt: { not: null } },
+    ];
+  }
+  return { where, limit };
+}
+
 /** Builds the read half of the service. */
-export function createQueries(ctx: TicketContext): Pick<TicketService, 'get' | 'events' | 'list' | 'ticketForThread' | 'stats'> {
+export function createQueries(ctx: TicketContext): Pick<TicketService, 'get' | 'events' | 'list' | 'listRows' | 'ticketForThread' | 'stats'> {
   const { db, clock } = ctx.deps;
 
   return {
@@ -22,29 +50,13 @@ export function createQueries(ctx: TicketContext): Pick<TicketService, 'get' | '
     },
 
     async list(filter) {
-      const now = clock.now();
-      const limit = Math.min(Math.max(filter.limit ?? 20, 1), 200);
-      const where: Prisma.TicketWhereInput = {};
-      const view = filter.view ?? 'open';
-      if (view !== 'all') Object.assign(where, OPEN_WHERE);
-      if (filter.severity) where.severity = filter.severity;
-      if (filter.status) where.status = filter.status;
-      if (view === 'mine' && filter.userId) where.OR = [{ reporterUserId: filter.userId }, { assigneeUserId: filter.userId }];
-      if (view === 'at_risk') {
-        where.OR = [
-          { acknowledgedAt: null, responseAtRiskAt: { lte: now }, responseDueAt: { gt: now } },
-          { resolutionAtRiskAt: { lte: now }, resolutionDueAt: { gt: now } },
-        ];
-      }
-      if (view === 'breached') {
-        where.OR = [
-          { acknowledgedAt: null, responseDueAt: { lte: now } },
-          { resolutionDueAt: { lte: now } },
-          { responseBreachedAt: { not: null } },
-          { resolutionBreachedAt: { not: null } },
-        ];
-      }
-      return db.ticket.findMany({ where, orderBy: [{ severity: 'asc' }, { id: 'asc' }], take: limit });
+      const { where, limit } = listWhere(filter, clock.now());
+      return db.ticket.findMany({ where, orderBy: LIST_ORDER, take: limit });
+    },
+
+    async listRows(filter) {
+      const { where, limit } = listWhere(filter, clock.now());
+      return db.ticket.findMany({ where, orderBy: LIST_ORDER, take: limit, select: TICKET_ROW_COLUMNS });
     },
 
     async ticketForThread(ref, replyTo) {

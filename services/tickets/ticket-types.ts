@@ -70,6 +70,23 @@ export interface CreateTicketResult {
 }
 
 /** List filters of the `tickets` view and the REST API. */
+/** The columns of a ticket a list shows: id, title, severity, state, assignee and the SLA clocks. */
+export const TICKET_ROW_COLUMNS = {
+  id: true,
+  title: true,
+  severity: true,
+  status: true,
+  assigneeName: true,
+  acknowledgedAt: true,
+  responseAtRiskAt: true,
+  responseDueAt: true,
+  resolutionAtRiskAt: true,
+  resolutionDueAt: true,
+  responseBreachedAt: true,
+  resolutionBreachedAt: true,
+} as const;
+export type TicketRow = Pick<Ticket, keyof typeof TICKET_ROW_COLUMNS>;
+
 export interface ListFilter {
   view?: 'open' | 'mine' | 'at_risk' | 'breached' | 'all';
   userId?: string;
@@ -125,6 +142,8 @@ export interface TicketService {
   get(id: number): Promise<Ticket | null>;
   events(id: number): Promise<{ kind: string; actorName: string | null; body: string | null; createdAt: Date }[]>;
   list(filter: ListFilter): Promise<Ticket[]>;
+  /** The same list in the same order, only the columns a list shows (the console's tickets page). */
+  listRows(filter: ListFilter): Promise<TicketRow[]>;
   acknowledge(id: number, actor: Actor): Promise<Ticket>;
   assign(id: number, actor: Actor, assignee: Actor): Promise<Ticket>;
   start(id: number, actor: Actor): Promise<Ticket>;

@@ -47,7 +47,9 @@ export function formatDue(t: Translate, due: Date | null, now: Date): string {
   return diff >= 0 ? t('tickets.due.in', { time: formatDuration(t, diff) }) : t('tickets.due.overdue', { time: formatDuration(t, -diff) });
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormats = new Map<string, { format: Intl.DateTimeFormat; minutes: Map<number, string> }>();
+/** Formatted minutes kept per locale and zone: pages show the same rows' times on every read. */
+const MINUTES_KEPT = 20_000;
 
 /** An absolute time in the configured zone, e.g. "26.11.2026, 19:05". */
 export function formatTime(date: Date, locale: string, timeZone: string): string {
@@ -56,10 +58,18 @@ export function formatTime(date: Date, locale: string, timeZone: string): string
   let f = timeFormats.get(key);
   // Building a DateTimeFormat costs far more than using one; there are few locale and zone pairs.
   if (!f) {
-    f = new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'short', timeStyle: 'short' });
+    f = { format: new Intl.DateTimeFormat(tag, { timeZone, dateStyle: 'short', timeStyle: 'short' }), minutes: new Map() };
     timeFormats.set(key, f);
   }
-  return f.format(date);
+  // The format shows minutes, so one minute's instants read the same; formatting is the cost.
+  const minute = Math.floor(date.getTime() / 60_000);
+  let text = f.minutes.get(minute);
+  if (text === undefined) {
+    text = f.format.format(date);
+    if (f.minutes.size >= MINUTES_KEPT) f.minutes.clear();
+    f.minutes.set(minute, text);
+  }
+  return text;
 }
 
 export function statusLabel(t: Translate, status: string): string {

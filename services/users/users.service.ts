@@ -31,6 +31,8 @@ export interface UsersService {
   /** Joins the identity of `userId` with the user who issued `code`. Returns the surviving user id or an error key. */
   redeemLinkCode(userId: string, code: string): Promise<{ ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' | 'self' }>;
   identities(userId: string): Promise<{ platform: string; platformUserId: string }[]>;
+  /** A known user by id with their identities (oldest first) and the role the file derives now, in one round trip; null when unknown. */
+  byId(userId: string): Promise<(UserRow & { identities: { platform: string; platformUserId: string }[] }) | null>;
   /** Writes the file's roles into the stored ones (at start); each change is audited. */
   syncRoles(): Promise<RoleChange[]>;
 }
@@ -90,6 +92,16 @@ export function createUsersService(deps: { db: Db; file: Pick<YamlConfig, 'roles
 
     async identities(userId) {
       return db.userIdentity.findMany({ where: { userId }, select: { platform: true, platformUserId: true } });
+    },
+
+    async byId(userId) {
+      const [found] = await db.$queryRaw<{ id: string; role: string; roleSource: string; locale: string | null; displayName: string | null; identities: { platform: string; platformUserId: string }[] | null }[]>`
+        SELECT u.id::text AS id, u.role, u."roleSource", u.locale, u."displayName",
+          (SELECT jsonb_agg(jsonb_build_object('platform', o.platform, 'platformUserId', o."platformUserId") ORDER BY o."createdAt", o.id) FROM "UserIdentity" o WHERE o."userId" = u.id) AS identities
+        FROM "User" u WHERE u.id = ${userId}::uuid`;
+      if (!found) return null;
+      const identities = found.identities ?? [];
+      return { id: found.id, role: effectiveRole(file, identities, found.role, found.roleSource), locale: found.locale, displayName: found.displayName, identities };
     },
 
     syncRoles() {

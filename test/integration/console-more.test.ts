@@ -115,6 +115,20 @@ test('tickets: assign (to me, to a person), comment and resolve as in chat (row,
   assert.equal(await page.locator('.notice').innerText(), `#${id} is assigned to Tess ${RUN}.`);
   assert.equal((await db.ticket.findUniqueOrThrow({ where: { id } })).assigneeUserId, techUser.id);
   assert.deepEqual(await audits('action:ticket.assign', id), [['console', 'ok']]);
+  // The picker offers only people whose role can take tickets, and a typed search narrows it (a GET form, no script).
+  const viewerUser = await db.user.findFirstOrThrow({ where: { identities: { some: { platform: 'slack', platformUserId: VIEWER } } } });
+  await db.user.update({ where: { id: viewerUser.id }, data: { displayName: `Vic ${RUN}` } });
+  await page.reload();
+  const offered = () => page.locator('#assignee option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+  assert.ok((await offered()).includes(techUser.id), 'a technician is offered');
+  assert.ok(!(await offered()).includes(viewerUser.id), 'a viewer cannot take tickets: not offered');
+  await page.fill('#find-person', `tess ${RUN}`);
+  await Promise.all([page.waitForURL(/people=/), page.click('form[data-form=find-person] button')]);
+  assert.deepEqual(await offered(), ['me', techUser.id], 'the search keeps the names containing the text');
+  await page.fill('#find-person', `Vic ${RUN}`);
+  await Promise.all([page.waitForURL(/people=Vic/), page.click('form[data-form=find-person] button')]);
+  assert.deepEqual(await offered(), ['me']);
+  assert.equal(await page.locator('form[data-form=find-person] [role=status]').innerText(), `Nobody who can take tickets matches “Vic ${RUN}”.`);
   const bad = await page.request.post(`${t.url}/console/tickets/${id}/assign`, { form: { _csrf: await csrfOf(page), assignee: 'somebody' }, maxRedirects: 0 });
   assert.equal(bad.status(), 400);
   assert.match(await bad.text(), /assignee/, 'the refusal names the field');
