@@ -2,11 +2,12 @@
  * Documents benchmark, run by hand (never by CI):
  *   node --import tsx bench/documents.bench.ts [--pdfs 20] [--pages 20] [--docs 42] [--only pdf|e2e]
  *
- * 1. PDF text extraction in pages per second: our extractor (PDF.js legacy build in the pool of
- *    extraction threads, default settings) against poppler's pdftotext (Debian package
- *    poppler-utils, one process per file) on the same generated EN+RU files, interleaved file by
- *    file; prints the ratio ours / pdftotext by wall time and by CPU time a page (what counts when
- *    the machine is saturated), the in-thread path's for reference, and the load average.
+ * 1. PDF text extraction in pages per second: our extractor as the worker role runs it (default
+ *    settings: engine auto, which reads with pdftotext processes, a large file's page ranges side
+ *    by side, when poppler-utils is installed) against poppler's pdftotext run once per file on
+ *    the same generated EN+RU files, interleaved file by file; prints the ratio ours / pdftotext
+ *    by wall time and by CPU time a page (what counts when the machine is saturated), the PDF.js
+ *    paths (its extraction threads and in this thread) for reference, and the load average.
  * 2. Documents per minute end to end: the real app (HTTP + workers, Postgres, Redis) takes
  *    generated documents in six formats as chat files and runs intake, extraction, language,
  *    classification, fields, summary and indexing until every version is done.
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { makePdf, render, sampleLines, type Category, type Format } from '../test/helpers/docgen.ts';
 import { extractPdf } from '../services/documents/extract/pdf.extract.ts';
 import { createPdfPool } from '../services/documents/extract/pdf.pool.ts';
+import { createPdfReader } from '../services/documents/extract/pdf.poppler.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 import { startTestApp } from '../test/helpers/app.ts';
 import { waitFor } from '../test/helpers/wait.ts';
@@ -87,11 +89,14 @@ async function pdfBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'a2d2-pdfbench-'));
   const files = pdfFiles(dir);
   const pages = PDFS * PAGES;
-  // Ours is the worker role's path: the extraction threads with the default settings.
-  const pool = createPdfPool({ ...documentsConfigSchema.parse({}).pdf });
+  // Ours is the worker role's path with the default settings.
+  const settings = documentsConfigSchema.parse({}).pdf;
+  const reader = createPdfReader({ ...settings });
+  const pool = createPdfPool({ ...settings });
   const readers: Reader[] = [
-    { name: 'ours', read: async (f) => (await pool.extract(f.bytes, { maxPages: 10_000 })).text.length },
+    { name: 'ours', read: async (f) => (await reader.extract(f.bytes, { maxPages: 10_000 })).text.length },
     { name: 'pdftotext', read: async (f) => execFileSync('pdftotext', ['-enc', 'UTF-8', f.path, '-']).toString('utf8').length },
+    { name: 'pdfjs-pool', read: async (f) => (await pool.extract(f.bytes, { maxPages: 10_000 })).text.length },
     { name: 'in-thread', read: async (f) => (await extractPdf(f.bytes, { maxPages: 10_000 })).text.length },
   ];
   try {
@@ -99,12 +104,14 @@ async function pdfBench(): Promise<void> {
   } catch (err) {
     console.log(`pdftotext not available (${(err as Error).message.split('\n')[0]}); apt-get install poppler-utils for the baseline`);
     readers.splice(1, 1);
+    console.log('(ours reads with PDF.js then, like pdfjs-pool)');
   }
   // Warm-up, one pass each: module loads and the threads' first files (cold code) are paid once
   // per process, not per file; the page cache holds every file for pdftotext.
   for (const r of readers) for (const f of files) await r.read(f);
   const tally = await interleaved(readers, files);
   await pool.close();
+  await reader.close();
   const pps = (name: string): number => pages / tally.get(name)!.secs;
   const cpp = (name: string): number => (tally.get(name)!.cpu / pages) * 1000;
   for (const r of readers) {
@@ -114,7 +121,7 @@ async function pdfBench(): Promise<void> {
   if (tally.has('pdftotext')) {
     const ratio = (name: string): string => (pps(name) / pps('pdftotext')).toFixed(2);
     const cpuRatio = (name: string): string => (cpp('pdftotext') / cpp(name)).toFixed(2);
-    console.log(`ratio ours/pdftotext: ${ratio('ours')} (in-thread ${ratio('in-thread')}); by CPU a page: ${cpuRatio('ours')} (in-thread ${cpuRatio('in-thread')})`);
+    console.log(`ratio ours/pdftotext: ${ratio('ours')} (pdfjs-pool ${ratio('pdfjs-pool')}, in-thread ${ratio('in-thread')}); by CPU a page: ${cpuRatio('ours')} (pdfjs-pool ${cpuRatio('pdfjs-pool')}, in-thread ${cpuRatio('in-thread')})`);
   }
   console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sniff } from '../services/documents/sniff.ts';
 import { extract } from '../services/documents/extract/extract.service.ts';
+import { createPdfReader } from '../services/documents/extract/pdf.poppler.ts';
 import { DEFAULT_ZIP_LIMITS } from '../services/documents/zip.ts';
 import { DocumentInputError } from '../services/documents/errors.ts';
 import { detectLanguage } from '../services/documents/language.ts';
@@ -194,7 +195,8 @@ export function tally(scores: DocScore[]): DocReport {
 
 const EXTRACT_OPTIONS = (() => {
   const c = documentsConfigSchema.parse({});
-  return { maxPages: c.maxPages, zip: DEFAULT_ZIP_LIMITS, ocrLanguages: new Map<string, string>() };
+  // PDFs are read as the worker role reads them (pdftotext when installed, else PDF.js).
+  return { maxPages: c.maxPages, zip: DEFAULT_ZIP_LIMITS, ocrLanguages: new Map<string, string>(), pdfPool: createPdfReader({ ...c.pdf }) };
 })();
 
 /** The field model of `--llm`, and a count of where each document's fields came from. */

@@ -55,8 +55,10 @@ export const documentsConfigSchema = z
         timeoutMs: z.number().int().min(100).default(120_000).describe('Longest one PDF may keep its threads busy; past it they are ended and replaced, and the file is refused as damaged'),
         idleMs: z.number().int().min(100).default(60_000).describe('An idle extraction thread exits after this many ms (its PDF.js memory with it)'),
         splitMinPages: z.number().int().min(2).default(8).describe('PDFs with fewer pages are read by one thread; larger ones are shared by the idle threads, page by page'),
+        engine: z.enum(['auto', 'pdftotext', 'pdfjs']).default('auto').describe('Who reads the text layer: auto uses poppler\'s pdftotext when it runs (Debian package poppler-utils) and PDF.js otherwise; a file pdftotext cannot read goes to PDF.js'),
+        command: z.string().min(1).default('pdftotext').describe('The pdftotext command (pdfinfo is looked for beside it)'),
       })
-      .describe('PDF text extraction in worker threads, off the event loop')
+      .describe('PDF text extraction: poppler\'s pdftotext processes or PDF.js worker threads, off the event loop')
       .prefault({}),
   })
   .describe('Documents: upload limits, extraction limits, OCR, expiry reminders (docs/documents.md)')
