@@ -84,3 +84,29 @@ export function synopsisForms(args: string[]): string[][] {
   const fulls = alt ? alt.slice(1).map((a) => full.replace(alt[0], a)) : [full];
   return [bare, ...fulls].map((f) => f.split(/\s+/));
 }
+
+/** An `a2d2 ...` mention in a page's inline code (outside the fenced blocks). */
+export interface DocMention {
+  /** The code span's text, whitespace collapsed. */
+  text: string;
+  /** Its command line, or null when the span is not one (`docker run a2d2 doctor`). */
+  command: Omit<DocCommand, 'exitShown' | 'notRunHere'> | null;
+}
+
+/** A code span that names the a2d2 program followed by a word (not the chat command `/a2d2 ...`). */
+const INLINE_MENTION = /(?:^|[\s=(])(?:a2d2|\S*\/a2d2\.mjs)\s+-{0,2}[a-z]/;
+
+/**
+ * Every inline code span of the page's prose that mentions an `a2d2` command, in page order:
+ * fenced blocks are left out (docCommands reads those), headings and tables are prose here.
+ */
+export function inlineMentions(text: string): DocMention[] {
+  const prose = text.replace(new RegExp(FENCES.source, FENCES.flags), '');
+  const out: DocMention[] = [];
+  for (const m of prose.matchAll(/(`+)(?!`)([\s\S]+?)(?<!`)\1(?!`)/g)) {
+    const span = m[2]!.replace(/\s+/g, ' ').trim();
+    if (!INLINE_MENTION.test(span)) continue;
+    out.push({ text: span, command: parseCommandLine(span) });
+  }
+  return out;
+}

@@ -15,6 +15,14 @@
  *   into a new scratch database, and with --force into the one a restore just filled.
  * A block after `<!-- commands not run here: <reason> -->` is skipped (the reason is required);
  * any other line with no mapping here fails, so a new example needs a way to run first.
+ *
+ * The `a2d2 ...` mentions in the pages' inline code (`a2d2 migrate --status` in a sentence) run
+ * the same way, once per distinct text, unless a fenced line already runs the same words, plus:
+ * - start: the instance above, started by bin/a2d2.mjs (`--role http` the http-only one);
+ * - migrate: exit 0 on this test's (already migrated) database; --dry-run: exit 0 and its
+ *   "up to date" or "pending" first line;
+ * - chat: "help" on its standard input, an answer and exit 0 at the end of the input.
+ * What cannot run here is in NOT_RUN_INLINE with its reason; a new mention that is neither fails.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/app.ts';
-import { docCommands, synopsisForms, type DocCommand } from '../helpers/doc-commands.ts';
+import { docCommands, inlineMentions, synopsisForms, type DocCommand } from '../helpers/doc-commands.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -50,12 +58,13 @@ interface Ran {
   err: string;
 }
 
-function run(args: string[], extra: Record<string, string> = {}): Promise<Ran> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], extra: Record<string, string> = {}, input?: string): Promise<Ran> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: env(extra), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin!.end(input);
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
   return new Promise((r) => child.on('exit', (code) => r({ code, out, err })));
 }
 
@@ -173,6 +182,20 @@ async function runForm(c: DocCommand, form: string[], target: { db?: string }): 
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.err}`);
     if (rest.includes('--json')) assert.ok(JSON.parse(r.out));
     else assert.match(r.out, /postgres/);
+  } else if (cmd === 'start' && (rest.length === 0 || rest.join(' ') === '--role http')) {
+    const started = await instance(rest.length ? 'http' : 'all');
+    assert.equal((await fetch(`http://127.0.0.1:${started.port}/readyz`)).status, 200);
+  } else if (cmd === 'migrate' && rest.length === 0) {
+    const r = await run(args, extra);
+    assert.equal(r.code, 0, r.err);
+  } else if (cmd === 'migrate' && rest.join(' ') === '--dry-run') {
+    const r = await run(args, extra);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^-- (Database \S+ is up to date|\d+ pending migration)/m);
+  } else if (cmd === 'chat' && rest.length === 0) {
+    const r = await run(args, extra, 'help\n');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\S{3,}/, 'an answer to "help"');
   } else if (cmd === 'migrate' && rest.join(' ') === '--status') {
     const r = await run(args, extra);
     assert.equal(r.code, 0, r.err);
@@ -212,5 +235,50 @@ for (const { page, c } of shown) {
   test(`runs as shown: ${name}`, { timeout: 180_000 }, async () => {
     const target: { db?: string } = {};
     for (const form of synopsisForms(c.args)) await runForm(c, form, target);
+  });
+}
+
+/** Inline mentions that cannot run here, by their text, with the reason. */
+const NOT_RUN_INLINE: Record<string, string> = {
+  'docker run a2d2 doctor': 'needs Docker and the image built from deploy/Dockerfile; its doctor runs here as `a2d2 doctor`',
+  'a2d2 start --role': 'names the option, not a command line; its values run here as `a2d2 start` and `a2d2 start --role http`',
+  'a2d2 restore': 'names the command, not a command line (no FILE); the restore lines of the fenced blocks run here',
+};
+
+const mentioned = new Map<string, { pages: Set<string>; m: ReturnType<typeof inlineMentions>[number] }>();
+for (const p of pages) {
+  for (const m of inlineMentions(readFileSync(join(OPS, p), 'utf8'))) {
+    const seen = mentioned.get(m.text) ?? { pages: new Set<string>(), m };
+    seen.pages.add(p);
+    mentioned.set(m.text, seen);
+  }
+}
+/** The word lists the fenced lines above run (every synopsis form). */
+const fencedRuns = new Set(shown.filter(({ c }) => c.notRunHere === undefined).flatMap(({ c }) => synopsisForms(c.args).map((f) => f.join(' '))));
+
+test('the inline extraction finds mentions and leaves fenced blocks and the chat command out', () => {
+  const sample = 'Run `a2d2 migrate --status` first.\n```\na2d2 smoke\n```\nSay `/a2d2 ticket P3 x`, then `docker run a2d2 doctor` and `a2d2.yaml`.\n';
+  assert.deepEqual(inlineMentions(sample).map((m) => [m.text, m.command?.args.join(' ') ?? null]), [
+    ['a2d2 migrate --status', 'migrate --status'],
+    ['docker run a2d2 doctor', null],
+  ]);
+  assert.ok(mentioned.size >= 8, `inline mentions: ${mentioned.size}`);
+  const stale = Object.keys(NOT_RUN_INLINE).filter((text) => !mentioned.has(text));
+  assert.deepEqual(stale, [], 'NOT_RUN_INLINE lists only mentions the pages still make');
+});
+
+for (const [text, { pages: on, m }] of mentioned) {
+  const name = `${[...on].join(', ')}: \`${text}\``;
+  const reason = NOT_RUN_INLINE[text];
+  if (reason !== undefined) {
+    test(`inline, not run here (${reason}): ${name}`, () => assert.ok(reason.length >= 10, 'an entry gives its reason'));
+    continue;
+  }
+  const c = m.command;
+  if (c && fencedRuns.has(c.args.join(' '))) continue; // a fenced line's test runs the same words
+  test(`inline, runs as shown: ${name}`, { timeout: 180_000 }, async () => {
+    assert.ok(c, `"${text}" is not read as a command line: write it as one, or list it in NOT_RUN_INLINE with the reason`);
+    const target: { db?: string } = {};
+    for (const form of synopsisForms(c.args)) await runForm({ ...c }, form, target);
   });
 }
