@@ -67,7 +67,7 @@ export async function restoreCommand(args: string[], config: AppConfig, io: Back
     databaseUrl: config.env.DATABASE_URL,
     storageDir,
     force,
-    warn: (line) => io.err.write(`${line}\n`),
+    warn: (key, params) => io.err.write(`${t(key, params)}\n`),
     ...(io.env ? { env: io.env } : {}),
   });
   const done = { file: rest[0], version: r.manifest.a2d2Version, made: r.manifest.createdAt, database: r.database };

@@ -99,7 +99,7 @@ function fileSource(name: string, path: string, size: number): TarSource {
 /** Writes the archive; returns its manifest. Throws BackupError on what the operator can fix. */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const outDir = await stat(join(opts.out, '..')).catch(() => null);
-  if (!outDir?.isDirectory()) throw new BackupError(`Cannot write the backup to ${opts.out}: its directory does not exist.`);
+  if (!outDir?.isDirectory()) throw new BackupError('cli.backup.error.noDir', { file: opts.out });
   const work = await mkdtemp(join(tmpdir(), 'a2d2-backup-'));
   const partial = `${opts.out}.partial`;
   try {

@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ArchiveError, tarEntries } from './tar.ts';
+import type { Params } from '../i18n/i18n.ts';
 import { BackupError } from './pg-tools.ts';
 
 export const MANIFEST_ENTRY = 'manifest.json';
@@ -76,24 +77,24 @@ export async function exists(path: string): Promise<boolean> {
   );
 }
 
-function damaged(file: string, why: string): BackupError {
-  return new BackupError(`The backup ${file} is damaged or incomplete: ${why}.`);
+function damaged(file: string, why: string, params: Params = {}): BackupError {
+  return new BackupError('cli.backup.error.damaged', { file }, { key: `cli.backup.why.${why}`, params });
 }
 
 async function readManifest(file: string, body: AsyncIterable<Buffer>, size: number): Promise<Manifest> {
-  if (size > 64 * 1024 * 1024) throw damaged(file, 'its manifest is implausibly large');
+  if (size > 64 * 1024 * 1024) throw damaged(file, 'manifestLarge');
   const parts: Buffer[] = [];
   for await (const chunk of body) parts.push(chunk);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
   } catch {
-    throw damaged(file, 'its manifest is not valid JSON');
+    throw damaged(file, 'manifestJson');
   }
   if (manifest?.format !== BACKUP_FORMAT || !Array.isArray(manifest.files) || !manifest.dump || !manifest.rowCounts) {
-    throw damaged(file, 'its manifest is not an a2d2 backup manifest');
+    throw damaged(file, 'notManifest');
   }
-  if (manifest.formatVersion !== 1) throw new BackupError(`The backup ${file} has format version ${manifest.formatVersion}, which this version of a2d2 cannot read.`);
+  if (manifest.formatVersion !== 1) throw new BackupError('cli.backup.error.format', { file, version: manifest.formatVersion });
   return manifest;
 }
 
@@ -112,30 +113,30 @@ async function digest(body: AsyncIterable<Buffer>): Promise<{ sha256: string; si
  * it, every listed entry present, the archive complete. Writes nothing.
  */
 export async function verifyArchive(file: string): Promise<Manifest> {
-  if (!(await exists(file))) throw new BackupError(`The backup file ${file} does not exist.`);
+  if (!(await exists(file))) throw new BackupError('cli.backup.error.noFile', { file });
   let manifest: Manifest | null = null;
   const expected = new Map<string, { sha256: string; size: number }>();
   try {
     for await (const entry of tarEntries(createReadStream(file))) {
       if (!manifest) {
-        if (entry.name !== MANIFEST_ENTRY) throw damaged(file, `it does not start with ${MANIFEST_ENTRY}`);
+        if (entry.name !== MANIFEST_ENTRY) throw damaged(file, 'notFirst', { entry: MANIFEST_ENTRY });
         manifest = await readManifest(file, entry.body, entry.size);
         expected.set(DUMP_ENTRY, manifest.dump);
         for (const f of manifest.files) expected.set(FILES_PREFIX + f.path, f);
         continue;
       }
       const want = expected.get(entry.name);
-      if (!want) throw damaged(file, `it holds ${entry.name}, which its manifest does not list`);
+      if (!want) throw damaged(file, 'unlisted', { entry: entry.name });
       const got = await digest(entry.body);
-      if (got.size !== want.size || got.sha256 !== want.sha256) throw damaged(file, `${entry.name} does not match its checksum in the manifest`);
+      if (got.size !== want.size || got.sha256 !== want.sha256) throw damaged(file, 'entrySum', { entry: entry.name });
       expected.delete(entry.name);
     }
   } catch (error) {
-    if (error instanceof ArchiveError) throw damaged(file, error.message);
+    if (error instanceof ArchiveError) throw damaged(file, 'archive', { error: error.message });
     throw error;
   }
-  if (!manifest) throw damaged(file, 'it holds no manifest');
+  if (!manifest) throw damaged(file, 'noManifest');
   const missing = [...expected.keys()];
-  if (missing.length) throw damaged(file, `${missing.length} listed entries are missing, first ${missing[0]}`);
+  if (missing.length) throw damaged(file, 'missing', { missing: missing.length, entry: missing[0] });
   return manifest;
 }

@@ -6,12 +6,25 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { connectClient } from '../db/pg-hosts.ts';
+import { LocalizedError, translate, type Locale, type Params } from '../i18n/i18n.ts';
 
-/** A failure the operator can act on; the message is one line of plain English. */
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * A failure the operator can act on, one line from the catalogue (`cli.backup.error.*`); a
+ * `reason` (`cli.backup.why.*`) fills its `{why}` in the same language.
+ */
+export class BackupError extends LocalizedError {
+  constructor(
+    key: string,
+    params: Params = {},
+    readonly reason?: { key: string; params?: Params },
+  ) {
+    super(key, reason ? { ...params, why: translate('en', reason.key, reason.params) } : params);
     this.name = 'BackupError';
+  }
+
+  override in(locale: Locale): string {
+    const why = this.reason ? { why: translate(locale, this.reason.key, this.reason.params) } : {};
+    return translate(locale, this.key, { ...this.params, ...why });
   }
 }
 
@@ -40,15 +53,15 @@ export async function serverMajor(client: pg.ClientBase): Promise<number> {
 export async function checkTool(tool: PgTool, server: number, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const result = await run(tool, ['--version'], env);
   if (!result) {
-    throw new BackupError(`${tool} was not found on the PATH: install postgresql-client-${server} (the server is PostgreSQL ${server}).`);
+    throw new BackupError('cli.backup.error.toolMissingFor', { tool, server });
   }
   const match = /\(PostgreSQL\)\s+(\d+)/.exec(result.stdout);
   if (result.code !== 0 || !match) {
-    throw new BackupError(`${tool} --version did not report a PostgreSQL version: ${(result.stdout + result.stderr).trim().split('\n')[0] ?? ''}`);
+    throw new BackupError('cli.backup.error.toolVersion', { tool, output: (result.stdout + result.stderr).trim().split('\n')[0] ?? '' });
   }
   const major = Number(match[1]);
   if (major < server) {
-    throw new BackupError(`${tool} is version ${major}, older than the PostgreSQL ${server} server: install postgresql-client-${server}.`);
+    throw new BackupError('cli.backup.error.toolOld', { tool, major, server });
   }
   return major;
 }
@@ -71,10 +84,10 @@ export function connectionFor(databaseUrl: string, env: NodeJS.ProcessEnv = proc
 export async function runTool(tool: PgTool, args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const conn = connectionFor(databaseUrl, env);
   const result = await run(tool, [...args, `--dbname=${conn.dbname}`], conn.env);
-  if (!result) throw new BackupError(`${tool} was not found on the PATH: install postgresql-client.`);
+  if (!result) throw new BackupError('cli.backup.error.toolMissing', { tool });
   if (result.code !== 0) {
     const line = result.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? result.stderr.trim().split('\n')[0] ?? '';
-    throw new BackupError(`${tool} failed (exit ${result.code}): ${line.replace(/^\S+:\s*/, '')}`);
+    throw new BackupError('cli.backup.error.toolFailed', { tool, code: result.code, line: line.replace(/^\S+:\s*/, '') });
   }
 }
 

@@ -14,6 +14,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { databaseName, ensureDatabase, MIGRATIONS_DIR, readMigrationFiles } from '../db/migration-runner.ts';
 import { withDatabaseName } from '../db/pg-hosts.ts';
+import type { Params } from '../i18n/i18n.ts';
 import { BackupError, checkTool, runTool, serverMajor, withPg } from './pg-tools.ts';
 import { countRows } from './backup.ts';
 import { tarEntries } from './tar.ts';
@@ -27,7 +28,7 @@ export interface RestoreOptions {
   migrationsDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Told before anything is changed (newer migrations, what --force will replace). */
-  warn: (line: string) => void;
+  warn: (key: string, params: Params) => void;
 }
 
 export interface RestoreResult {
@@ -47,7 +48,7 @@ const KEY = /^[a-z0-9/_-]+$/;
 
 function targetOf(storageDir: string, f: ManifestFile): string {
   if (!KEY.test(f.path) || f.path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
-    throw new BackupError(`The backup lists a file with an invalid storage key: ${f.path}.`);
+    throw new BackupError('cli.backup.error.badKey', { path: f.path });
   }
   return join(storageDir, f.path);
 }
@@ -57,10 +58,7 @@ async function compareMigrations(manifest: Manifest, opts: RestoreOptions): Prom
   const known = (await readMigrationFiles(opts.migrationsDir ?? MIGRATIONS_DIR)).map((f) => f.name);
   const unknown = manifest.migrations.filter((m) => !known.includes(m));
   if (unknown.length) {
-    opts.warn(
-      `Warning: the backup was made by a2d2 ${manifest.a2d2Version} with ${unknown.length} migration(s) this version does not know ` +
-        `(first ${unknown[0]}); restore it with that version or newer, or expect this version to lack parts of the schema.`,
-    );
+    opts.warn('cli.backup.warn.unknownMigrations', { version: manifest.a2d2Version, unknown: unknown.length, first: unknown[0] });
   }
   return known.filter((m) => !manifest.migrations.includes(m));
 }
@@ -76,12 +74,10 @@ async function prepareDatabase(manifest: Manifest, opts: RestoreOptions): Promis
     return rows.map((r) => r.name).filter((n) => ours.has(n));
   });
   if (present.length && !opts.force) {
-    throw new BackupError(
-      `Database ${database} is not empty: it has ${present.length} a2d2 table(s) (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', ...' : ''}). ` +
-        'Restore into a new or empty database, or pass --force to replace its contents.',
-    );
+    const names = `${present.slice(0, 3).join(', ')}${present.length > 3 ? ', ...' : ''}`;
+    throw new BackupError('cli.backup.error.notEmpty', { database, tables: present.length, names });
   }
-  if (present.length) opts.warn(`Replacing the contents of database ${database} (--force).`);
+  if (present.length) opts.warn('cli.backup.warn.replacing', { database });
   return false;
 }
 
@@ -100,12 +96,9 @@ async function planFiles(manifest: Manifest, opts: RestoreOptions): Promise<{ wr
     }
   }
   if (differing.length && !opts.force) {
-    throw new BackupError(
-      `${differing.length} file(s) in ${opts.storageDir} differ from the backup's (first ${differing[0]}); ` +
-        'restore into an empty storage directory, or pass --force to overwrite them.',
-    );
+    throw new BackupError('cli.backup.error.filesDiffer', { differing: differing.length, dir: opts.storageDir, first: differing[0] });
   }
-  if (differing.length) opts.warn(`Overwriting ${differing.length} differing file(s) in ${opts.storageDir} (--force).`);
+  if (differing.length) opts.warn('cli.backup.warn.overwriting', { differing: differing.length, dir: opts.storageDir });
   return { write, present };
 }
 
@@ -127,7 +120,7 @@ async function writeEntry(body: AsyncIterable<Buffer>, target: string, sha256: s
   const h = hasher();
   try {
     await pipeline(body, h, createWriteStream(tmp));
-    if (h.sha256() !== sha256) throw new BackupError(`${target} does not match its checksum in the backup; nothing was overwritten with it.`);
+    if (h.sha256() !== sha256) throw new BackupError('cli.backup.error.entrySum', { target });
     await rename(tmp, target);
   } finally {
     await rm(tmp, { force: true });
@@ -152,11 +145,12 @@ async function verifyRestored(opts: RestoreOptions, manifest: Manifest): Promise
   const wrong = Object.entries(manifest.rowCounts).filter(([table, n]) => counts[table] !== n);
   if (wrong.length) {
     const [table, n] = wrong[0]!;
-    throw new BackupError(`Restored row counts differ from the backup's in ${wrong.length} table(s): ${table} has ${counts[table] ?? 'no table'} rows, the backup had ${n}.`);
+    const params = { wrong: wrong.length, table, got: counts[table], want: n };
+    throw new BackupError(counts[table] === undefined ? 'cli.backup.error.rowCountsNoTable' : 'cli.backup.error.rowCounts', params);
   }
   for (const f of manifest.files) {
     const got = await hashFile(targetOf(opts.storageDir, f));
-    if (got.sha256 !== f.sha256) throw new BackupError(`Restored file ${f.path} does not match its checksum in the backup.`);
+    if (got.sha256 !== f.sha256) throw new BackupError('cli.backup.error.fileSum', { path: f.path });
   }
   return counts;
 }
