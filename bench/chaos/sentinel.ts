@@ -51,6 +51,15 @@ async function explain(d: Deployment, tag: string, load: Awaited<ReturnType<type
     const origin = !r.pmid ? '' : answered ? `; ts answered to a post with ${JSON.stringify(answered.args.metadata ?? null)}` : '; this fake never answered that ts (another Slack?)';
     console.log(`no card post for ticket ${r.id} (${key}): row ${r.key ?? 'none'} ${r.status ?? ''} ts ${r.pmid ?? ''}; Slack saw ${methods.join(', ') || 'nothing'}${origin}`);
   }
+  // Alert groups without a card post: their notify mark and their rows in the alerts chat.
+  const posted = new Set(d.slack.callsTo('chat.postMessage').flatMap((c) => load.groups.filter((g) => JSON.stringify(c.args).includes(g))));
+  const groups = await d.db.query<{ id: string; pending: Date | null; rows: string | null }>(
+    `SELECT g.id::text AS id, g."notifyPendingSince" AS pending,
+            (SELECT string_agg(o.status || ' ' || coalesce(o."platformMessageId", '-'), ', ') FROM "OutboundMessage" o WHERE o."messageKey" LIKE 'alert:' || g.id || '%') AS rows
+       FROM "AlertGroup" g WHERE g.id = ANY($1::uuid[]) ORDER BY g."createdAt"`,
+    [load.groups.filter((g) => !posted.has(g))],
+  );
+  for (const g of groups.rows.slice(0, 8)) console.log(`no card post for alert group ${g.id}: notify pending since ${g.pending?.toISOString() ?? 'never (shown)'}; rows ${g.rows ?? 'none'}`);
   const open = await d.db.query<{ id: number; step: string; status: string }>(
     `SELECT r.id, s."stepId" AS step, s.status FROM "ProcessRun" r JOIN "ProcessStepRun" s ON s."runId" = r.id WHERE r.id = ANY($1) AND r.status <> 'succeeded' ORDER BY r.id`,
     [load.runs],
