@@ -13,7 +13,7 @@
  *    classification, fields, summary and indexing until every version is done.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +22,7 @@ import { makePdf, render, sampleLines, type Category, type Format } from '../tes
 import { extractPdf } from '../services/documents/extract/pdf.extract.ts';
 import { createPdfPool } from '../services/documents/extract/pdf.pool.ts';
 import { createPdfReader } from '../services/documents/extract/pdf.poppler.ts';
+import { interleaved, type Reader as BenchReader } from './interleave.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 import { startTestApp } from '../test/helpers/app.ts';
 import { waitFor } from '../test/helpers/wait.ts';
@@ -39,8 +40,7 @@ const CATS: Category[] = ['invoice', 'contract', 'certificate', 'passport', 'man
 const FORMATS: Format[] = ['pdf', 'docx', 'xlsx', 'csv', 'html', 'txt'];
 
 type PdfFile = { path: string; bytes: Buffer };
-type Reader = { name: string; read(f: PdfFile): Promise<number> };
-type Tally = { secs: number; cpu: number; chars: number };
+type Reader = BenchReader<PdfFile>;
 
 function pdfFiles(dir: string): PdfFile[] {
   const files: PdfFile[] = [];
@@ -54,35 +54,6 @@ function pdfFiles(dir: string): PdfFile[] {
     files.push({ path, bytes });
   }
   return files;
-}
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
-/** CPU seconds of this process (every thread) and of its waited-for children (Linux). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  const children = (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
-  return (own.user + own.system) / 1e6 + children;
-}
-
-/**
- * Each file is read by every reader in turn (the order rotating), so a change in the machine's
- * load falls on all of them alike. Wall time, CPU time (threads and child processes included)
- * of every reader.
- */
-async function interleaved(readers: Reader[], files: PdfFile[]): Promise<Map<string, Tally>> {
-  const tally = new Map(readers.map((r) => [r.name, { secs: 0, cpu: 0, chars: 0 }]));
-  for (const [i, f] of files.entries()) {
-    for (let k = 0; k < readers.length; k++) {
-      const r = readers[(i + k) % readers.length]!;
-      const t = tally.get(r.name)!;
-      const [t0, c0] = [performance.now(), cpuSeconds()];
-      t.chars += await r.read(f);
-      t.secs += (performance.now() - t0) / 1000;
-      t.cpu += cpuSeconds() - c0;
-    }
-  }
-  return tally;
 }
 
 async function pdfBench(): Promise<void> {

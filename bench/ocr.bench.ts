@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { jsSetup, ocrLanguageDirs, recognize, resolveOcr, type OcrSetup } from '../services/documents/extract/ocr.engine.ts';
 import { pageRenderer } from '../services/documents/extract/pdf.render.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
+import { interleaved, type Reader as BenchReader, type Tally } from './interleave.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, langs: { type: 'string', default: 'eng+rus' } } });
 const RUNS = Number(values.runs);
@@ -28,16 +29,7 @@ const SCANS = new URL('../test/fixtures/scans/', import.meta.url).pathname;
 const config = documentsConfigSchema.parse({});
 
 type Page = { name: string; path: string; bytes: Buffer };
-type Reader = { name: string; read(p: Page): Promise<number> };
-type Tally = { secs: number; cpu: number; chars: number };
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
-/** CPU seconds of this process (every thread) and of its waited-for children (Linux). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (own.user + own.system) / 1e6 + (Number(fields[13]) + Number(fields[14])) / CLK_TCK;
-}
+type Reader = BenchReader<Page>;
 
 /** The fixture images, and each fixture PDF's pages rendered as pdf.ocr.ts renders them. */
 async function pages(dir: string): Promise<Page[]> {
@@ -57,21 +49,6 @@ async function pages(dir: string): Promise<Page[]> {
     }
   }
   return out;
-}
-
-async function interleaved(readers: Reader[], list: Page[]): Promise<Map<string, Tally>> {
-  const tally = new Map(readers.map((r) => [r.name, { secs: 0, cpu: 0, chars: 0 }]));
-  for (const [i, p] of list.entries()) {
-    for (let k = 0; k < readers.length; k++) {
-      const r = readers[(i + k) % readers.length]!;
-      const t = tally.get(r.name)!;
-      const [t0, c0] = [performance.now(), cpuSeconds()];
-      t.chars += await r.read(p);
-      t.secs += (performance.now() - t0) / 1000;
-      t.cpu += cpuSeconds() - c0;
-    }
-  }
-  return tally;
 }
 
 function readers(): Reader[] {
