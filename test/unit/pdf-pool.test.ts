@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeCorruptPdf, makePdf, sampleLines } from '../helpers/docgen.ts';
-import { DocumentInputError } from '../../services/documents/errors.ts';
+import { refusal } from '../helpers/doc-refusal.ts';
 import { extractPdf } from '../../services/documents/extract/pdf.extract.ts';
 import { createPdfPool, type PdfPool } from '../../services/documents/extract/pdf.pool.ts';
 
@@ -27,16 +27,6 @@ function bilingual(pages: number, linesPerPage = 20): Buffer {
     }
   }
   return makePdf(lines.join('\n'), { linesPerPage });
-}
-
-async function refusal(p: Promise<unknown>): Promise<DocumentInputError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof DocumentInputError, `expected DocumentInputError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a refusal');
 }
 
 async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeCorruptPdf, makePdf, sampleLines } from '../helpers/docgen.ts';
-import { DocumentInputError } from '../../services/documents/errors.ts';
+import { refusal } from '../helpers/doc-refusal.ts';
 import { extractPdf } from '../../services/documents/extract/pdf.extract.ts';
 import { createPdfReader, type PdfReaderOptions } from '../../services/documents/extract/pdf.poppler.ts';
 
@@ -31,16 +31,6 @@ function bilingual(pages: number): Buffer {
 
 function leftovers(): string[] {
   return readdirSync(tmpdir()).filter((f) => f.startsWith('a2d2-pdf-'));
-}
-
-async function refusal(p: Promise<unknown>): Promise<DocumentInputError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof DocumentInputError, `expected DocumentInputError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a refusal');
 }
 
 test('pdftotext reads an EN+RU PDF as PDF.js does, without starting a PDF.js thread', async () => {
