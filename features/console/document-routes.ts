@@ -35,21 +35,9 @@ const LIST_LIMIT = 20;
 /** A stored type that is not a plain `type/subtype` is sent as bytes. */
 const MIME_RE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
-interface CardRow {
-  number: number;
-  title: string;
-  version: number;
-  fileName: string;
-  category: string | null;
-  confidence: number | null;
-  categorySource: string | null;
-  summary: string | null;
-  stage: string;
-  language: string | null;
-  expiresOn: Date | null;
-  fields: DocumentCard['latest']['fields'];
-  versions: { version: number; fileName: string; mimeType: string; sizeBytes: number; createdAt: string }[];
-}
+/** A card as one row of the statement: the latest version's columns flat, times in JSON as text. */
+type CardRow = Pick<DocumentCard, 'number' | 'title'> &
+  DocumentCard['latest'] & { versions: (Omit<DocumentCard['versions'][number], 'createdAt'> & { createdAt: string })[] };
 
 /**
  * The cards of these documents (their latest versions with fields, and every version's file),
