@@ -4,9 +4,14 @@
  * worker SIGKILLed and restarted every few minutes. Every 10 s the RSS of each a2d2 process is
  * sampled. Prints per role the RSS peak and slope (MiB per hour, least squares, over the
  * process's own lifetime: the http role lives through the whole run), answers by status, lost
- * 2xx, and breach notice lateness (notice time minus due time) p50/p99.
+ * 2xx, and breach notice lateness (notice time minus due time) p50/p99, split into the timer
+ * (breach recorded minus due) and the sending (escalation notice at the fake Slack minus breach
+ * recorded); the same for the breach notices in the triage channel's card threads, and the rows
+ * still queued per channel at the end.
  * Exits 1 when a 2xx was lost, a breach was not noticed, or a request failed for good.
- *   node --import tsx bench/chaos/soak.ts [--minutes 30]
+ *   node --import tsx bench/chaos/soak.ts [--minutes 30] [--ticket-pause-ms 1000] [--alert-pause-ms 500]
+ * The pauses are between one answered request and the next of each sender (one ticket sender,
+ * one alert sender).
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -14,15 +19,20 @@ import { amPayload } from '../../test/helpers/alert-app.ts';
 import { jsonPost, percentile, rssMiB, sendWithRetry, slope, startDeployment, tally, type A2d2Proc } from '../../test/helpers/a2d2-procs.ts';
 import { sleep } from '../../test/helpers/wait.ts';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '30' }, 'ticket-pause-ms': { type: 'string', default: '1000' }, 'alert-pause-ms': { type: 'string', default: '500' } },
+});
 const minutes = Number(values.minutes);
-if (!(minutes >= 1)) {
-  console.error('--minutes takes a number, at least 1');
+const ticketPauseMs = Number(values['ticket-pause-ms']);
+const alertPauseMs = Number(values['alert-pause-ms']);
+if (!(minutes >= 1) || !(ticketPauseMs >= 0) || !(alertPauseMs >= 0)) {
+  console.error('--minutes takes a number, at least 1; the pauses a number of ms, at least 0');
   process.exit(2);
 }
 const started = Date.now();
 const tag = randomUUID().slice(0, 6).toUpperCase();
 const ESC = `CSOE${tag}`;
+const TRIAGE = `CSOT${tag}`;
 const dep = await startDeployment({
   name: 'soak',
   yaml: {
@@ -30,7 +40,7 @@ const dep = await startDeployment({
     tickets: {
       sla: { P2: { firstResponse: '20s', resolution: '10m', businessHours: false } },
       sweepEvery: '5s',
-      triage: { platform: 'slack', chatId: `CSOT${tag}` },
+      triage: { platform: 'slack', chatId: TRIAGE },
       escalation: { P2: [{ to: { platform: 'slack', chatId: ESC } }] },
     },
     alerts: { routes: [{ match: { service: 'checkout-am' }, destinations: [`slack:CSOA${tag}`] }] },
@@ -92,22 +102,38 @@ try {
       dep.workers[i] = await dep.start('worker');
     }
   })();
-  await Promise.all([sender('ticket', 1_000), sender('alert', 500), sampler, killer]);
+  await Promise.all([sender('ticket', ticketPauseMs), sender('alert', alertPauseMs), sampler, killer]);
+  const loadEnd = Date.now();
 
   const lastDue = Math.max(...tickets.map((t) => t.due));
-  const notices = () => {
+  // First arrival of each ticket's breach notice in a channel (in a card thread, for the triage channel).
+  const notices = (channel: string, threaded: boolean) => {
     const m = new Map<number, number>();
     for (const c of dep.slack.callsTo('chat.postMessage')) {
-      if (c.args.channel !== ESC) continue;
+      if (c.args.channel !== channel || Boolean(c.args.thread_ts) !== threaded) continue;
       // A digest message carries several notices.
       for (const hit of String(c.args.text ?? '').matchAll(/SLA breached: #(\d+) /g)) if (!m.has(Number(hit[1]))) m.set(Number(hit[1]), c.at);
     }
     return m;
   };
-  while (Date.now() < lastDue + 60_000 && !tickets.every((t) => notices().has(t.id))) await sleep(1_000);
-  const seen = notices();
+  while (Date.now() < lastDue + 60_000 && !tickets.every((t) => notices(ESC, false).has(t.id))) await sleep(1_000);
+  const seen = notices(ESC, false);
+  const inThread = notices(TRIAGE, true);
   const lateness = tickets.filter((t) => seen.has(t.id)).map((t) => (seen.get(t.id)! - t.due) / 1000);
   const unnotified = tickets.length - lateness.length;
+  // Where the lateness comes from: the stage fired late (the timer), or its notice went out late (the sending).
+  const firedAt = new Map(
+    (await dep.db.query<{ id: number; at: Date }>(`SELECT id, "responseBreachedAt" AS at FROM "Ticket" WHERE id = ANY($1) AND "responseBreachedAt" IS NOT NULL`, [tickets.map((t) => t.id)])).rows.map((r) => [r.id, r.at.getTime()]),
+  );
+  const timer = tickets.filter((t) => firedAt.has(t.id)).map((t) => (firedAt.get(t.id)! - t.due) / 1000);
+  const sending = [...seen.entries()].filter(([id]) => firedAt.has(id)).map(([id, at]) => (at - firedAt.get(id)!) / 1000);
+  const threadSending = [...inThread.entries()].filter(([id]) => firedAt.has(id)).map(([id, at]) => (at - firedAt.get(id)!) / 1000);
+  const p = (xs: number[]) => (xs.length ? `p50 ${percentile(xs, 50).toFixed(1)} s p99 ${percentile(xs, 99).toFixed(1)} s` : 'none');
+  const backlog = (await dep.db.query<{ chat: string; n: number }>(`SELECT "chatId" AS chat, count(*)::int AS n FROM "OutboundMessage" WHERE status = 'queued' AND "chatId" = ANY($1) GROUP BY 1`, [[ESC, TRIAGE, `CSOA${tag}`]])).rows
+    .map((r) => `${r.chat === ESC ? 'escalation' : r.chat === TRIAGE ? 'triage' : 'alerts'} ${r.n}`)
+    .join(', ') || 'none';
+  const sendsTo = (ch: string) => dep.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === ch && c.at <= loadEnd).length;
+  const loadSeconds = (loadEnd - (until - minutes * 60_000)) / 1000;
   const storedTickets = (await dep.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Ticket" WHERE id = ANY($1)`, [tickets.map((t) => t.id)])).rows[0]!.n;
   const storedGroups = (await dep.db.query<{ n: number }>(`SELECT count(DISTINCT id)::int AS n FROM "AlertGroup" WHERE id = ANY($1::uuid[])`, [groups])).rows[0]!.n;
   const lost = tickets.length - storedTickets + (new Set(groups).size - storedGroups);
@@ -122,7 +148,8 @@ try {
     .join(', ');
   console.log(
     `soak ${minutes} min: answers ${tally(statuses)}  failed for good ${failed}  tickets ${tickets.length} stored ${storedTickets}  alert groups ${new Set(groups).size} stored ${storedGroups}  lost ${lost}  ` +
-      `worker kills ${kills}  breach notices ${lateness.length}/${tickets.length} (not notified ${unnotified}) lateness p50 ${percentile(lateness, 50).toFixed(1)} s p99 ${percentile(lateness, 99).toFixed(1)} s  ` +
+      `worker kills ${kills}  breached ${firedAt.size}/${tickets.length}  breach notices ${lateness.length}/${tickets.length} (not notified ${unnotified}) lateness ${p(lateness)} (timer ${p(timer)}, sending ${p(sending)})  ` +
+      `in card threads ${inThread.size}/${tickets.length} sending ${p(threadSending)}  tickets/s ${(tickets.length / loadSeconds).toFixed(2)}  Slack calls/s during the load: triage ${(sendsTo(TRIAGE) / loadSeconds).toFixed(2)} escalation ${(sendsTo(ESC) / loadSeconds).toFixed(2)}  still queued: ${backlog}  ` +
       `RSS: ${rss}  ${((Date.now() - started) / 60_000).toFixed(1)} min`,
   );
   exitCode = lost || unnotified || failed ? 1 : 0;
