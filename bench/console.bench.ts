@@ -6,10 +6,12 @@
  * `--groups` groups (10% firing), `--deploys` deployments, `--documents` documents and
  * `--agent-runs` agent runs (bench/console-seed.ts) in a bench database of its own, then the
  * query plans (EXPLAIN ANALYZE, BUFFERS) of every statement the list pages send, captured
- * from the same calls the pages make.
+ * from the same calls the pages make. Each page's `cpuMsPerRequest` is this process's CPU time
+ * (the server and its client; Postgres not counted) over `--cpu-requests` reads one at a time.
  *
  *   node --import tsx bench/console.bench.ts [--tickets 10000] [--alerts 50000] [--groups 2000]
  *     [--deploys 20000] [--documents 2000] [--agent-runs 5000] [--requests 400] [--concurrency 4]
+ *     [--cpu-requests 100]
  *
  * DATABASE_URL names the bench database (default .../a2d2_console2_bench); it is created and
  * migrated when missing, and its rows are replaced on every run (then VACUUM ANALYZE). The
@@ -102,6 +104,21 @@ async function measure(url: string, cookie: string, total: number, concurrency: 
   return { requests: total, p50: r(percentile(times, 50)), p95: r(percentile(times, 95)), p99: r(percentile(times, 99)), max: r(times.at(-1)!), pageBytes: bytes };
 }
 
+/**
+ * This process's CPU time per request (server and client, Postgres not counted), `total` GETs
+ * one at a time: steadier than the p95 on a machine others share.
+ */
+async function cpuPerRequest(url: string, cookie: string, total: number): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < total; i += 1) {
+    const res = await fetch(url, { headers: { cookie } });
+    await res.text();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  }
+  const used = process.cpuUsage(start);
+  return Math.round(((used.user + used.system) / 1000 / total) * 10) / 10;
+}
+
 /** Runs the pages' reads on a client that reports its statements, then EXPLAINs each. */
 async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: DATABASE_URL, max: 2 }), log: [{ emit: 'event', level: 'query' }] });
@@ -149,6 +166,7 @@ async function main(): Promise<void> {
       deploys: { type: 'string', default: '20000' },
       documents: { type: 'string', default: '2000' },
       'agent-runs': { type: 'string', default: '5000' },
+      'cpu-requests': { type: 'string', default: '100' },
     },
   });
   await ensureDatabase(DATABASE_URL);
@@ -180,6 +198,7 @@ async function main(): Promise<void> {
   const cookie = await signIn(base);
   const requests = Number(values.requests);
   const concurrency = Number(values.concurrency);
+  const cpuRequests = Number(values['cpu-requests']);
   const result: Record<string, unknown> = {
     tickets: Number(values.tickets), alerts: Number(values.alerts), groups: Number(values.groups), deploys: Number(values.deploys), documents: Number(values.documents),
     agentRuns: Number(values['agent-runs']), seedSeconds: Math.round(seedSeconds * 10) / 10, concurrency, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
@@ -189,7 +208,7 @@ async function main(): Promise<void> {
   const pages = ['/console/tickets', `/console/tickets/${ticket}`, '/console/alerts', '/console/deploys', '/console/documents', '/console/documents?q=pump', '/console/documents/1', '/console/agents', `/console/agents/${run}`];
   for (const path of pages) {
     await measure(`${base}${path}`, cookie, 40, concurrency);
-    result[path] = await measure(`${base}${path}`, cookie, requests, concurrency);
+    result[path] = { ...(await measure(`${base}${path}`, cookie, requests, concurrency)), cpuMsPerRequest: await cpuPerRequest(`${base}${path}`, cookie, cpuRequests) };
   }
   result.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   console.log(JSON.stringify(result, null, 2));
