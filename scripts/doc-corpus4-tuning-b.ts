@@ -1,0 +1,4 @@
+/** Tuning set 4 (scripts/doc-corpus4.ts tuning4), second batch. */
+import type { Doc4 } from './doc-corpus4-kit.ts';
+
+export const TUNING4_B: Doc4[] = [];
