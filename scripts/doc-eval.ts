@@ -5,7 +5,7 @@
  * the outcome with labels.jsonl. Prints category accuracy and field accuracy overall, per
  * category, per format and per language.
  *
- *   npm run eval:documents [-- --set heldout|heldout2|tuning|tuning2|tuning3] [--dir path] [--verbose] [--json] [--llm]
+ *   npm run eval:documents [-- --set heldout|heldout2|heldout3|tuning|tuning2|tuning3|tuning4] [--dir path] [--verbose] [--json] [--llm]
  *
  * `--llm` adds the configured LLM's structured fields (services/documents/llm-fields.ts) over
  * the deterministic ones, as the service does with a model configured (scripts/doc-eval-llm.ts).
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { sniff } from '../services/documents/sniff.ts';
 import { extract } from '../services/documents/extract/extract.service.ts';
 import { createPdfReader } from '../services/documents/extract/pdf.poppler.ts';
+import { ocrLanguageDirs, resolveOcr } from '../services/documents/extract/ocr.engine.ts';
 import { DEFAULT_ZIP_LIMITS } from '../services/documents/zip.ts';
 import { DocumentInputError } from '../services/documents/errors.ts';
 import { detectLanguage } from '../services/documents/language.ts';
@@ -29,8 +30,8 @@ import { extractFields, type ExtractedField } from '../services/documents/fields
 import { modelFields, type FieldModel, type FieldsSource, type LlmFieldsOptions } from '../services/documents/llm-fields.ts';
 import { documentsConfigSchema } from '../services/documents/documents.config.ts';
 
-/** The sets under test/fixtures/documents: two held-out sets (report only) and two tuning sets. */
-const SETS = ['heldout', 'heldout2', 'tuning', 'tuning2', 'tuning3'];
+/** The sets under test/fixtures/documents: held-out sets (report only) and tuning sets. */
+const SETS = ['heldout', 'heldout2', 'heldout3', 'tuning', 'tuning2', 'tuning3', 'tuning4'];
 
 /** One line of labels.jsonl. */
 export interface DocLabel {
@@ -195,8 +196,16 @@ export function tally(scores: DocScore[]): DocReport {
 
 const EXTRACT_OPTIONS = (() => {
   const c = documentsConfigSchema.parse({});
-  // PDFs are read as the worker role reads them (pdftotext when installed, else PDF.js).
-  return { maxPages: c.maxPages, zip: DEFAULT_ZIP_LIMITS, ocrLanguages: new Map<string, string>(), pdfPool: createPdfReader({ ...c.pdf }) };
+  // PDFs are read as the worker role reads them (pdftotext when installed, else PDF.js), and
+  // images and scanned pages with the OCR engine the worker resolves from the default settings.
+  return {
+    maxPages: c.maxPages,
+    zip: DEFAULT_ZIP_LIMITS,
+    ocrLanguages: ocrLanguageDirs(c.ocrLangPath, c.ocrLanguages, c.ocr.tessdataRoots),
+    ocr: resolveOcr({ ...c.ocr, languages: c.ocrLanguages, langPath: c.ocrLangPath }),
+    pdfOcr: { maxPages: c.ocr.maxPages, dpi: c.ocr.dpi },
+    pdfPool: createPdfReader({ ...c.pdf }),
+  };
 })();
 
 /** The field model of `--llm`, and a count of where each document's fields came from. */
