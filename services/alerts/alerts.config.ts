@@ -125,13 +125,17 @@ export const alertsConfigSchema = z
     /** A delivery identical to the group's last one within this window is a retry, not a new notification. */
     duplicateWindow: durationSchema.default('10m').describe('A delivery identical to the group\'s last one within this window is a retry, not a new notification'),
     /**
-     * The notify recovery sweep: every `every`, groups whose notify mark is older than `grace`
-     * (stored, but their notify job was never queued or was lost) are queued again.
+     * The notify recovery sweep: every `every`, groups whose notify mark has no live notify job
+     * (stored, but the job was never queued or was lost, e.g. in a Redis failover) are queued
+     * again once the mark is 5 s old; a group whose job is still waiting or running only once
+     * its mark is older than `grace`.
      */
     recovery: z
       .object({
-        every: durationSchema.default('1m').describe('How often the notify recovery sweep runs'),
-        grace: durationSchema.default('2m').describe('Age of a notify mark after which its group is queued again'),
+        every: durationSchema.default('10s').describe('How often the notify recovery sweep runs'),
+        grace: durationSchema
+          .default('2m')
+          .describe('Age of a notify mark after which its group is queued again even though its notify job is still waiting or running (a group with no live job is queued once its mark is 5 s old, or `grace` when shorter)'),
       })
       .describe('The notify recovery sweep: stored groups whose notify job was never queued or was lost are queued again')
       .prefault({}),
