@@ -136,7 +136,9 @@ async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
   // The session check of every page, then the same calls as the pages make.
   const someone = (await pool.query<{ id: string }>('SELECT id FROM "User" ORDER BY "createdAt" LIMIT 1')).rows[0];
   if (someone) await users.byId(someone.id);
-  await tickets.listRows({ view: 'open', limit: 200 });
+  const { openTicketsPage } = await import('../features/console/ticket-list.ts');
+  await openTicketsPage(db as never, {}, 1);
+  await openTicketsPage(db as never, {}, 20);
   const ticket = (await pool.query<{ id: number }>(`SELECT id FROM "Ticket" WHERE status = 'new' ORDER BY id LIMIT 1`)).rows[0]!.id;
   await tickets.get(ticket);
   await tickets.events(ticket);

@@ -57,5 +57,6 @@ ol.history { margin: 0; padding-left: 1.2rem; }
 article.card { border: 1px solid var(--line); border-radius: 4px; padding: .75rem 1rem; }
 article.card h3 { font-size: 1.05rem; margin: 0 0 .5rem; }
 section[data-environment] table { margin-bottom: 1rem; }
+nav.pager { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
 form.filters input[type=date] { font: inherit; padding: .3rem .4rem; border: 1px solid #767676; border-radius: 3px; }
 `;

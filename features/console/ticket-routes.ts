@@ -1,5 +1,5 @@
 /**
- * The tickets pages: GET /console/tickets (open tickets, filtered by a GET form) and GET
+ * The tickets pages: GET /console/tickets (open tickets, filtered by a GET form, 50 a page) and GET
  * /console/tickets/:id (details, the forms of the chat card's buttons, timeline). The forms'
  * POST routes are ticket-actions.ts. Every page needs a session (access.ts).
  */
@@ -15,7 +15,8 @@ import { messagePage } from './layout.ts';
 import type { ConsoleUser, Sessions } from './session.ts';
 import type { Press, RunCommand } from './ack.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
-import { OPEN_STATES, UNASSIGNED, ticketPage, ticketsPage, type ListFilters } from './tickets-view.ts';
+import { OPEN_STATES, ticketPage, ticketsPage, type ListFilters } from './tickets-view.ts';
+import { openTicketsPage, PAGE_SIZE } from './ticket-list.ts';
 import { TICKET_DONE } from './ticket-actions.ts';
 import type { People, TicketForms } from './ticket-forms.ts';
 
@@ -39,6 +40,7 @@ const listQuery = {
     severity: { type: 'string', enum: ['', ...SEVERITIES] },
     state: { type: 'string', enum: ['', ...OPEN_STATES] },
     assignee: { type: 'string', maxLength: 200 },
+    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
     lang: LANG,
   },
 } as const;
@@ -48,9 +50,6 @@ const detailQuery = {
   additionalProperties: false,
   properties: { lang: LANG, done: { type: 'string', enum: [...TICKET_DONE] }, people: { type: 'string', maxLength: 100 } },
 } as const;
-
-/** How many open tickets the list reads (the filters apply to them). */
-const LIST_LIMIT = 200;
 
 /** How many people the assignee picker offers at once (a typed search finds the others). */
 const PICKER_LIMIT = 50;
@@ -90,12 +89,10 @@ export function ticketPages(deps: TicketPagesDeps & { access: Access; pageCtx: P
     app.get('/tickets', { schema: { querystring: listQuery } }, async (req, reply) => {
       const user = await access.signedIn(req, reply);
       if (!user) return reply;
-      const q = req.query as ListFilters;
+      const q = req.query as ListFilters & { page?: string };
       const f: ListFilters = { ...(q.severity ? { severity: q.severity } : {}), ...(q.state ? { state: q.state } : {}), ...(q.assignee ? { assignee: q.assignee } : {}) };
-      const open = await tickets.listRows({ view: 'open', limit: LIST_LIMIT, ...(f.severity ? { severity: f.severity as (typeof SEVERITIES)[number] } : {}), ...(f.state ? { status: f.state } : {}) });
-      const assignees = [...new Set(open.map((t) => t.assigneeName).filter((n): n is string => Boolean(n)))].sort();
-      const rows = f.assignee ? open.filter((t) => (f.assignee === UNASSIGNED ? !t.assigneeName : t.assigneeName === f.assignee)) : open;
-      return send(reply, 200, ticketsPage(pageCtx(req, reply, user), rows, f, assignees, deps.clock.now()));
+      const list = await openTicketsPage(deps.db, f, Number(q.page ?? 1));
+      return send(reply, 200, ticketsPage(pageCtx(req, reply, user), { ...list, pageSize: PAGE_SIZE }, f, deps.clock.now()));
     });
 
     app.get('/tickets/:id', { schema: { params: idParams, querystring: detailQuery } }, async (req, reply) => {

@@ -77,25 +77,51 @@ ${select(c, 'assignee', 'console.tickets.assignee', [{ value: UNASSIGNED, label:
 </form>`;
 }
 
-/** The open tickets page. */
-export function ticketsPage(c: PageCtx, rows: TicketRow[], f: ListFilters, assignees: string[], now: Date): string {
-  const body = rows.map((t) => {
+/** The list's page: rows, how many match, the assignee filter's names. */
+export interface TicketsList {
+  rows: TicketRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  assignees: string[];
+}
+
+/** "Tickets 51–100 of 1,500", and the links to the previous and next pages, each keeping the filters. */
+function pager(c: PageCtx, l: TicketsList, f: ListFilters): { status: Html; nav: Html | '' } {
+  const pages = Math.max(1, Math.ceil(l.total / l.pageSize));
+  const from = (l.page - 1) * l.pageSize + 1;
+  const link = (n: number, key: string, rel: string) =>
+    html`<a href="${href(c, '/console/tickets', { ...f, page: n > 1 ? String(n) : undefined })}" rel="${rel}">${c.t(key)}</a>`;
+  const range = l.rows.length ? c.t('console.tickets.range', { from, to: from + l.rows.length - 1, total: l.total }) : c.t('console.tickets.empty');
+  const here = l.rows.length ? html` <span>${c.t('console.pager.page', { page: l.page, pages })}</span>` : '';
+  const prev = l.page > 1 ? html` ${link(Math.min(l.page - 1, pages), 'console.pager.previous', 'prev')}` : '';
+  const next = l.page < pages ? html` ${link(l.page + 1, 'console.pager.next', 'next')}` : '';
+  return {
+    status: html`<p class="muted" role="status">${range}</p>`,
+    nav: prev || next ? html`<nav class="pager" aria-label="${c.t('console.pager.label')}">${here}${prev}${next}</nav>` : '',
+  };
+}
+
+/** The open tickets page: one page of the list, with links to the others. */
+export function ticketsPage(c: PageCtx, l: TicketsList, f: ListFilters, now: Date): string {
+  const body = l.rows.map((t) => {
     const state = slaState(t, now);
     const link = href(c, `/console/tickets/${t.id}`);
     return html`<tr class="${rowClass(state)}" data-ticket="${t.id}" data-sla="${state}">
 <th scope="row"><a href="${link}">#${t.id}</a></th><td><a href="${link}">${t.title}</a></td><td>${t.severity}</td>
 <td>${statusLabel(c.t, t.status)}</td><td>${t.assigneeName ?? c.t('console.tickets.unassigned')}</td><td>${slaText(c, t, now)}</td></tr>`;
   });
-  const table = rows.length
+  const table = l.rows.length
     ? html`<table><caption>${c.t('console.tickets.caption')}</caption><thead><tr>
 <th scope="col">${c.t('console.col.id')}</th><th scope="col">${c.t('console.col.title')}</th><th scope="col">${c.t('console.col.severity')}</th>
 <th scope="col">${c.t('console.col.state')}</th><th scope="col">${c.t('console.col.assignee')}</th><th scope="col">${c.t('console.col.sla')}</th>
 </tr></thead><tbody>${body}</tbody></table>`
-    : html`<p>${c.t('console.tickets.empty')}</p>`;
+    : '';
+  const { status, nav } = pager(c, l, f);
   return page(c, {
     title: c.t('console.tickets.title'),
     section: 'tickets',
-    body: html`<h2>${c.t('console.tickets.filters')}</h2>${filterForm(c, f, assignees)}<p class="muted" role="status">${c.t('console.tickets.count', { count: rows.length })}</p>${table}`,
+    body: html`<h2>${c.t('console.tickets.filters')}</h2>${filterForm(c, f, l.assignees)}${status}${table}${nav}`,
   });
 }
 

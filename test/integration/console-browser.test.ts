@@ -1,7 +1,8 @@
 /**
  * The web console in a real headless Chromium against the real app (Postgres, Redis, the
  * Slack and Telegram fakes): sign-in by a one-time link from the `console` command (a reused
- * and an expired link refused), the tickets list with its filters and SLA marks, a ticket's
+ * and an expired link refused), the tickets list with its filters and SLA marks and its pages
+ * (next and previous keep the filters), a ticket's
  * detail and Ack (the ticket, an audit row and the card edit's outbound row change), a viewer
  * refused, a POST without a CSRF token refused, the Russian UI, sign-out, the admin token
  * sign-in, and the console's headers kept off the other routes. Every page is screenshotted
@@ -172,6 +173,50 @@ test('tickets list: SLA marks in words and classes, GET filters; detail; Ack as 
   const again = await page.request.post(`${t.url}/console/tickets/${ids.plain}/ack`, { form: { _csrf: csrf }, maxRedirects: 0 });
   assert.equal(again.status(), 409);
   assert.match(await again.text(), /already acknowledged/);
+  await context.close();
+});
+
+test('tickets list in pages of 50: next and previous links keep the filters; page 2 holds the next rows with their SLA', async () => {
+  const pager = `Pat Pager ${RUN}`;
+  const due = new Date(Date.now() + 2 * 3_600_000);
+  await t.app.deps.db.ticket.createMany({
+    data: Array.from({ length: 52 }, (_, i) => ({ title: `Paged ticket ${i} ${RUN}`, severity: 'P3', status: 'acknowledged', source: 'api', assigneeName: pager, acknowledgedAt: new Date(), resolutionDueAt: due })),
+  });
+  const paged = (await t.app.deps.db.ticket.findMany({ where: { assigneeName: pager }, orderBy: { id: 'asc' }, select: { id: true } })).map((r) => r.id);
+  const { context, page } = await signedInPage(OPERATOR);
+  const shown = async () => Number(await page.locator('tr[data-ticket]').count());
+  const first = async () => Number(await page.locator('tr[data-ticket]').first().getAttribute('data-ticket'));
+  const open = await t.app.deps.db.ticket.count({ where: { status: { notIn: ['resolved', 'closed'] } } });
+  assert.ok(open >= 56, `${open} open tickets`);
+  assert.equal(await shown(), 50, 'the first page holds 50 of the open tickets');
+  assert.equal(await page.locator('[role=status]').innerText(), `Tickets 1–50 of ${open}`);
+  assert.equal(await page.locator('a[rel=prev]').count(), 0, 'no previous page on the first');
+
+  await page.selectOption('#f-assignee', pager);
+  await Promise.all([page.waitForURL(/assignee=/), page.click('form.filters button[type=submit]')]);
+  assert.equal(await shown(), 50);
+  assert.equal(await first(), paged[0]);
+  assert.match(await page.locator('nav.pager').innerText(), /Page 1 of 2/);
+  await Promise.all([page.waitForURL(/page=2/), page.click('a[rel=next]')]);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('assignee'), pager, 'the filter is kept on page 2');
+  assert.deepEqual(await page.locator('tr[data-ticket]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-ticket')))), paged.slice(50), 'page 2: the next rows');
+  assert.match(await page.locator(`tr[data-ticket="${paged[51]}"]`).innerText(), /On time: resolution due in \d/);
+  assert.match(await page.locator('[role=status]').innerText(), /^Tickets 51–52 of 52$/);
+  assert.equal(await page.locator('#f-assignee').inputValue(), pager, 'the form still shows the filter');
+  assert.equal(await page.locator('a[rel=next]').count(), 0, 'no next page on the last');
+  await screenshot(page, SHOTS, 'tickets-page-2');
+  await assertAccessible(page, 'tickets page 2');
+  await Promise.all([page.waitForURL((u) => !u.searchParams.has('page')), page.click('a[rel=prev]')]);
+  assert.equal(new URL(page.url()).searchParams.get('assignee'), pager);
+  assert.equal(await first(), paged[0]);
+
+  const past = await page.goto(`${t.url}/console/tickets?assignee=${encodeURIComponent(pager)}&page=9`);
+  assert.equal(past?.status(), 200);
+  assert.equal(await shown(), 0);
+  assert.match(await page.locator('a[rel=prev]').getAttribute('href') ?? '', /page=2/, 'past the last page: a link back to the last one');
+  assert.equal((await page.goto(`${t.url}/console/tickets?page=0`))?.status(), 400);
+  await t.app.deps.db.ticket.deleteMany({ where: { assigneeName: pager } });
   await context.close();
 });
 
