@@ -89,7 +89,12 @@ export async function applyPending(opts: MigrateCommandOptions): Promise<string[
 export async function migrateCommand(args: string[], opts: MigrateCommandOptions): Promise<void> {
   const [flag, ...extra] = args;
   if (extra.length) throw new LocalizedError('cli.migrate.tooMany', { args: args.join(' ') });
-  if (flag === undefined) await applyPending(opts);
+  if (flag === undefined) {
+    const applied = await applyPending(opts);
+    const t = translator(opts.lang ?? 'en');
+    const database = databaseName(opts.databaseUrl);
+    opts.out.write(`${applied.length ? t('cli.migrate.applied', { database, count: applied.length, names: applied.join(', ') }) : t('cli.migrate.upToDate', { database })}\n`);
+  }
   else if (flag === '--status') await printStatus(opts);
   else if (flag === '--dry-run') await printDryRun(opts);
   else throw new LocalizedError('cli.migrate.unknownOption', { option: flag });

@@ -59,7 +59,7 @@ export function smokeTarget(config: AppConfig, logger: Logger, opts: SmokeOption
 export function smokeTable(report: SmokeReport, lang: Locale = 'en'): string {
   const t = translator(lang);
   const head = [t('cli.smoke.head.check'), t('cli.smoke.head.result'), t('cli.smoke.head.ms'), t('cli.smoke.head.detail')];
-  const rows = report.checks.map((c) => [c.check, t(`cli.smoke.result.${c.result}`), c.result === 'skip' ? '-' : String(c.ms), c.detail]);
+  const rows = report.checks.map((c) => [c.check, t(`cli.smoke.result.${c.result}`), c.result === 'skip' ? '-' : String(c.ms), t(c.said.key, c.said.params)]);
   const width = (col: number) => Math.max(head[col]!.length, ...rows.map((r) => r[col]!.length));
   const line = (r: string[]) => [r[0]!.padEnd(width(0)), r[1]!.padEnd(width(1)), r[2]!.padStart(width(2)), r[3]!].join('  ').trimEnd();
   const count = (what: string) => report.checks.filter((c) => c.result === what).length;
@@ -80,6 +80,8 @@ export function smokeTable(report: SmokeReport, lang: Locale = 'en'): string {
 export async function smokeCommand(args: string[], config: AppConfig, logger: Logger, out: Writable): Promise<number> {
   const opts = parseSmokeArgs(args);
   const report = await runSmoke(smokeTarget(config, logger, opts));
-  out.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : smokeTable(report, config.file.defaultLocale));
+  // JSON keeps the English detail only; the catalogue key is for the table.
+  const json = () => JSON.stringify({ ...report, checks: report.checks.map(({ said: _said, ...c }) => c) }, null, 2);
+  out.write(opts.json ? `${json()}\n` : smokeTable(report, config.file.defaultLocale));
   return report.ok ? 0 : 1;
 }

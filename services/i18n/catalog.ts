@@ -14,6 +14,7 @@ import { webConsole } from './catalog/console.ts';
 import { support } from './catalog/support.ts';
 import { startup } from './catalog/startup.ts';
 import { cli } from './catalog/cli.ts';
+import { smoke } from './catalog/smoke.ts';
 
 type Table = Record<string, string>;
 
@@ -26,4 +27,4 @@ function merge(...parts: { en: Table; ru: Table }[]): { en: Table; ru: Table } {
   return out;
 }
 
-export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support, startup, cli);
+export const catalog = merge(core, telegram, agents, alerts, tickets, documents, processes, webConsole, ops, support, startup, cli, smoke);

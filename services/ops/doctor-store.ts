@@ -92,7 +92,12 @@ export async function checkMigrations(databaseUrl: string, timeoutMs: number, si
     return fail('doctor.migrations.unreadable', { error: reason(err) }, 'doctor.fix.postgres.unreachable');
   }
   const database = databaseName(databaseUrl);
-  if (plan.problems[0]) return fail('doctor.migrations.refused', { error: plan.problems[0].message }, 'doctor.fix.migrations.refused');
+  // The refusal's own catalogue words, so the line reads in the operator's language.
+  const refused = plan.problems[0];
+  if (refused) {
+    const params = Object.fromEntries(Object.entries(refused.params).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== null));
+    return fail(refused.key, params, 'doctor.fix.migrations.refused');
+  }
   if (!plan.databaseExists) return warn('doctor.migrations.noDatabase', { database }, 'doctor.fix.migrations.pending');
   if (plan.pending.length) {
     return warn('doctor.migrations.pending', { count: plan.pending.length, names: plan.pending.map((f) => f.name).join(', ') }, 'doctor.fix.migrations.pending');

@@ -10,7 +10,7 @@ import { connectClient } from '../db/pg-hosts.ts';
 import type { Logger } from '../logger.ts';
 import { Queues } from '../queues.ts';
 import type { RedisTarget } from '../redis.ts';
-import { SmokeFailure } from './smoke-http.ts';
+import { SmokeFailure, detail, type SmokeDetail } from './smoke-http.ts';
 import { SMOKE_QUEUE, smokeQueueDef, type SmokeAnswer } from './smoke-queue.ts';
 
 /** The smoke row's source in the webhook-delivery ledger (no webhook ever uses it). */
@@ -40,7 +40,7 @@ async function connectBefore(databaseUrl: string, timeoutMs: number, signal: Abo
 }
 
 /** Insert, select and delete one row of "WebhookDelivery" (a small table every install has). */
-export async function checkDatabase(databaseUrl: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+export async function checkDatabase(databaseUrl: string, timeoutMs: number, signal: AbortSignal): Promise<SmokeDetail> {
   let client: pg.Client | null = null;
   const cut = () => void client?.end().catch(() => undefined);
   signal.addEventListener('abort', cut, { once: true });
@@ -52,14 +52,14 @@ export async function checkDatabase(databaseUrl: string, timeoutMs: number, sign
     await client.query('INSERT INTO "WebhookDelivery" ("source", "deliveryId") VALUES ($1, $2)', [SMOKE_SOURCE, id]);
     step = 'select';
     const read = await client.query('SELECT "deliveryId" FROM "WebhookDelivery" WHERE "source" = $1 AND "deliveryId" = $2', [SMOKE_SOURCE, id]);
-    if (read.rowCount !== 1) throw new SmokeFailure('the row written was not read back');
+    if (read.rowCount !== 1) throw new SmokeFailure('smoke.db.notRead');
     step = 'delete';
     await client.query('DELETE FROM "WebhookDelivery" WHERE "source" = $1 AND "deliveryId" = $2', [SMOKE_SOURCE, id]);
-    return 'wrote, read back and deleted a row';
+    return detail('smoke.db.ok');
   } catch (err) {
     if (err instanceof SmokeFailure) throw err;
-    if (signal.aborted) throw new SmokeFailure(`no answer within ${timeoutMs} ms (at ${step})`);
-    throw new SmokeFailure(`${step} failed: ${reason(err)}`);
+    if (signal.aborted) throw new SmokeFailure('smoke.db.late', { ms: timeoutMs, step });
+    throw new SmokeFailure('smoke.step.failed', { step, reason: reason(err) });
   } finally {
     signal.removeEventListener('abort', cut);
     await client?.end().catch(() => undefined);
@@ -69,7 +69,7 @@ export async function checkDatabase(databaseUrl: string, timeoutMs: number, sign
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits for the job's answer; removes the job when none came in time. */
-async function awaitAnswer(queues: Queues, id: string, nonce: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+async function awaitAnswer(queues: Queues, id: string, nonce: string, timeoutMs: number, signal: AbortSignal): Promise<SmokeDetail> {
   const queue = queues.queue(SMOKE_QUEUE);
   const sent = Date.now();
   for (;;) {
@@ -80,14 +80,14 @@ async function awaitAnswer(queues: Queues, id: string, nonce: string, timeoutMs:
       const done = await queue.getJob(id);
       const answer = (done?.returnvalue ?? null) as SmokeAnswer | null;
       await done?.remove().catch(() => undefined);
-      if (answer?.nonce !== nonce) throw new SmokeFailure('a worker answered, but not with the job it was given');
-      return `a worker answered in ${Date.now() - sent} ms`;
+      if (answer?.nonce !== nonce) throw new SmokeFailure('smoke.queue.wrongAnswer');
+      return detail('smoke.queue.ok', { ms: Date.now() - sent });
     }
-    if (state === 'failed') throw new SmokeFailure(`the worker failed the job: ${job!.failedReason}`);
-    if (state === 'missing') throw new SmokeFailure('the job disappeared from the queue before an answer');
+    if (state === 'failed') throw new SmokeFailure('smoke.queue.failed', { reason: job!.failedReason });
+    if (state === 'missing') throw new SmokeFailure('smoke.queue.missing');
     if (signal.aborted) {
       await job?.remove().catch(() => undefined);
-      throw new SmokeFailure(`no worker answered within ${timeoutMs} ms (the job was ${state}; is a worker role running?)`);
+      throw new SmokeFailure('smoke.queue.late', { ms: timeoutMs, state });
     }
     await pause(50);
   }
@@ -100,22 +100,22 @@ export interface QueueTarget {
 }
 
 /** One job on the `smoke` queue, answered by a worker of the deployment within the deadline. */
-export async function checkQueueRoundTrip(target: QueueTarget, timeoutMs: number, signal: AbortSignal): Promise<string> {
+export async function checkQueueRoundTrip(target: QueueTarget, timeoutMs: number, signal: AbortSignal): Promise<SmokeDetail> {
   const { url, ...sentinel } = target.redis;
   // Connection errors become the check's detail; they are not logged line by line.
   const queues = new Queues({ redisUrl: url, sentinel, prefix: target.prefix, logger: target.logger.child({}, { level: 'silent' }) });
   queues.register(smokeQueueDef(false));
   const nonce = randomUUID();
-  let step = 'connect to Redis';
+  let step = 'smoke.queue.connectFailed';
   try {
     await queues.connect();
-    step = 'enqueue';
+    step = 'smoke.queue.enqueueFailed';
     const id = await queues.add(SMOKE_QUEUE, { nonce, sentAt: Date.now() }, { jobId: `smoke-${nonce}` });
-    step = 'wait for the answer';
+    step = 'smoke.queue.waitFailed';
     return await awaitAnswer(queues, id, nonce, timeoutMs, signal);
   } catch (err) {
     if (err instanceof SmokeFailure) throw err;
-    throw new SmokeFailure(`${step} failed: ${reason(err)}`);
+    throw new SmokeFailure(step, { reason: reason(err) });
   } finally {
     queues.producer.disconnect();
     await queues.close().catch(() => undefined);

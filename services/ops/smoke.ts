@@ -6,8 +6,11 @@
  */
 import type { Logger } from '../logger.ts';
 import type { RedisTarget } from '../redis.ts';
+import { translate } from '../i18n/i18n.ts';
 import {
   SmokeFailure,
+  detail as said,
+  type SmokeDetail,
   checkHealthz,
   checkMetrics,
   checkReadyz,
@@ -17,7 +20,7 @@ import {
 } from './smoke-http.ts';
 import { checkDatabase, checkQueueRoundTrip } from './smoke-store.ts';
 
-export { SmokeFailure };
+export { SmokeFailure, type SmokeDetail };
 
 export type SmokeOutcome = 'pass' | 'fail' | 'skip';
 
@@ -25,7 +28,10 @@ export interface SmokeCheckResult {
   check: string;
   result: SmokeOutcome;
   ms: number;
+  /** The detail in English (the JSON output's text). */
   detail: string;
+  /** The same detail as a catalogue key, for the operator's language. */
+  said: SmokeDetail;
 }
 
 export interface SmokeReport {
@@ -56,7 +62,8 @@ export interface SmokeTarget {
 /** One check: its name, and either how to run it or why it is skipped. */
 export interface SmokeCheck {
   name: string;
-  run?: (signal: AbortSignal) => Promise<string>;
+  run?: (signal: AbortSignal) => Promise<SmokeDetail>;
+  /** Why it is skipped: a catalogue key. */
   skip?: string;
 }
 
@@ -65,21 +72,28 @@ const GRACE_MS = 2_000;
 
 /** Runs one check under the deadline; never throws. */
 export async function timed(check: SmokeCheck, timeoutMs: number): Promise<SmokeCheckResult> {
-  if (!check.run) return { check: check.name, result: 'skip', ms: 0, detail: check.skip ?? 'not configured' };
+  const result = (outcome: SmokeOutcome, ms: number, d: SmokeDetail): SmokeCheckResult => ({
+    check: check.name,
+    result: outcome,
+    ms,
+    detail: translate('en', d.key, d.params),
+    said: d,
+  });
+  if (!check.run) return result('skip', 0, said(check.skip ?? 'smoke.skip.notConfigured'));
   const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(new SmokeFailure(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const late = () => new SmokeFailure('smoke.noAnswer', { ms: timeoutMs });
+  const deadline = setTimeout(() => controller.abort(late()), timeoutMs);
   let cutoff: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_resolve, reject) => {
-    cutoff = setTimeout(() => reject(new SmokeFailure(`no answer within ${timeoutMs} ms`)), timeoutMs + GRACE_MS);
+    cutoff = setTimeout(() => reject(late()), timeoutMs + GRACE_MS);
   });
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const detail = await Promise.race([check.run(controller.signal), stuck]);
-    return { check: check.name, result: 'pass', ms: elapsed(), detail };
+    return result('pass', elapsed(), await Promise.race([check.run(controller.signal), stuck]));
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return { check: check.name, result: 'fail', ms: elapsed(), detail };
+    if (err instanceof SmokeFailure) return result('fail', elapsed(), said(err.key, err.params));
+    return result('fail', elapsed(), said('smoke.unexpected', { reason: err instanceof Error ? err.message : String(err) }));
   } finally {
     clearTimeout(deadline);
     clearTimeout(cutoff);
@@ -99,19 +113,19 @@ export function smokeChecks(t: SmokeTarget): SmokeCheck[] {
     { name: 'queue', run: (s) => checkQueueRoundTrip({ redis: t.redis, prefix: t.queuePrefix, logger: t.logger }, t.timeoutMs, s) },
     slack
       ? { name: 'slack token', run: (s) => checkSlackAuth(slack.token, slack.apiUrl, s) }
-      : { name: 'slack token', skip: 'Slack is not configured' },
+      : { name: 'slack token', skip: 'smoke.skip.slack' },
     telegram
       ? { name: 'telegram token', run: (s) => checkTelegramGetMe(telegram.token, telegram.apiRoot, s) }
-      : { name: 'telegram token', skip: 'Telegram is not configured' },
+      : { name: 'telegram token', skip: 'smoke.skip.telegram' },
     slack
       ? { name: 'slack webhook', run: (s) => checkWebhookRefuses(url, '/slack/events', [401], s) }
-      : { name: 'slack webhook', skip: 'Slack is not configured' },
+      : { name: 'slack webhook', skip: 'smoke.skip.slack' },
     telegram?.webhook
       ? { name: 'telegram webhook', run: (s) => checkWebhookRefuses(url, '/telegram/webhook', [401, 403], s) }
-      : { name: 'telegram webhook', skip: telegram ? 'Telegram uses long polling' : 'Telegram is not configured' },
+      : { name: 'telegram webhook', skip: telegram ? 'smoke.skip.telegramPolling' : 'smoke.skip.telegram' },
     t.alertmanager
       ? { name: 'alertmanager webhook', run: (s) => checkWebhookRefuses(url, '/webhooks/alertmanager', [401], s) }
-      : { name: 'alertmanager webhook', skip: 'ALERTMANAGER_TOKEN is not set' },
+      : { name: 'alertmanager webhook', skip: 'smoke.skip.alertmanager' },
   ];
 }
 

@@ -19,7 +19,9 @@ import { startFakeSlack, FAKE_SLACK_SCOPES, type FakeSlack } from '../helpers/fa
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis-server.ts';
-import { scratchDatabaseUrl } from '../helpers/test-db.ts';
+import pg from 'pg';
+import { dropDatabase, scratchDatabaseUrl } from '../helpers/test-db.ts';
+import { runMigrations } from '../../services/db/migration-runner.ts';
 import { freePort } from '../helpers/ports.ts';
 import { createRedis } from '../../services/redis.ts';
 
@@ -304,4 +306,30 @@ test('an invalid config is the only check; unreachable stores and refused tokens
   const usage = await doctor(['--lang', 'de'], {});
   assert.equal(usage.code, 1);
   assert.match(usage.stderr, /--lang takes en or ru/);
+});
+
+test('an applied migration edited since: the migrations check fails with the refusal, in the operator language', async () => {
+  const databaseUrl = scratchDatabaseUrl(TEST_DATABASE_URL, 'docedit');
+  cleanups.push(() => dropDatabase(databaseUrl));
+  await runMigrations({ databaseUrl });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const edited = await client.query<{ name: string }>(
+    `UPDATE "_prisma_migrations" SET checksum = repeat('0', 64) WHERE migration_name = (SELECT min(migration_name) FROM "_prisma_migrations") RETURNING migration_name AS name`,
+  );
+  await client.end();
+  const name = edited.rows[0]!.name;
+
+  const run = await doctor(['--json', '--timeout', '5s'], { DATABASE_URL: databaseUrl });
+  const migrations = row(run, 'migrations');
+  assert.equal(migrations.level, 'fail');
+  assert.equal(migrations.key, 'cli.migrate.refused.edited');
+  assert.match(migrations.message, new RegExp(`^Migration ${name} was changed after it was applied \\(applied checksum 0{64}, file checksum [0-9a-f]{64}\\)`));
+  assert.equal(run.code, 1);
+
+  const ru = await doctor(['--lang', 'ru', '--timeout', '5s'], { DATABASE_URL: databaseUrl });
+  assert.equal(ru.code, 1);
+  const line = ru.stdout.split('\n').find((l) => l.includes(name)) ?? '';
+  assert.match(line, new RegExp(`Миграция ${name} изменена после применения`), ru.stdout);
+  assert.doesNotMatch(line, /was changed|cannot run/);
 });

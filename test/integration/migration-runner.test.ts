@@ -200,6 +200,10 @@ void test('a2d2 migrate --status lists applied and pending; --dry-run prints the
 
   const migrate = await run([BIN, 'migrate'], env);
   assert.equal(migrate.code, 0, migrate.err);
+  const database = new URL(databaseUrl).pathname.slice(1);
+  assert.ok(migrate.out.split('\n').includes(`Database ${database}: 1 migration applied: ${last.name}.`), migrate.out);
+  const again = await run([BIN, 'migrate'], env);
+  assert.ok(again.out.split('\n').includes(`Database ${database} is up to date: nothing to apply.`), again.out);
   const after = await run([BIN, 'migrate', '--status'], env);
   assert.ok(after.out.split('\n').some((l) => l.startsWith(`applied  ${last.name}  `)), after.out);
   const upToDate = await run([BIN, 'migrate', '--dry-run'], env);
