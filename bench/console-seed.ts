@@ -3,7 +3,8 @@
  * bench/console.bench.ts: `deploys` deployments over 6 environments and 120 services (every
  * service in every environment, each deployment with its state history), `documents` documents with a latest version each (English text
  * indexed for search, 8 fields of which 5 primary) and `agentRuns` agent runs (2 tool calls in
- * their messages, 3 model requests each in the usage ledger). Plain SQL, then VACUUM ANALYZE.
+ * their messages, 3 model requests each in the usage ledger). Plain SQL (the deployments' trigger
+ * fills "DeploymentCurrent" as for any writer), then VACUUM ANALYZE.
  */
 import type pg from 'pg';
 
@@ -72,11 +73,11 @@ async function seedAgentRuns(pool: pg.Pool, n: number): Promise<void> {
 
 /** Replaces the three pages' rows with the backlog. */
 export async function seedMore(pool: pg.Pool, n: MoreCounts): Promise<void> {
-  await pool.query('TRUNCATE "Deployment", "Document", "DocumentVersion", "DocumentField", "AgentRun", "LlmUsage" RESTART IDENTITY CASCADE');
+  await pool.query('TRUNCATE "Deployment", "DeploymentCurrent", "Document", "DocumentVersion", "DocumentField", "AgentRun", "LlmUsage" RESTART IDENTITY CASCADE');
   await seedDeploys(pool, n.deploys);
   await seedDocuments(pool, n.documents);
   await seedAgentRuns(pool, n.agentRuns);
-  await pool.query('VACUUM ANALYZE "Deployment", "Document", "DocumentVersion", "DocumentField", "AgentRun", "LlmUsage"');
+  await pool.query('VACUUM ANALYZE "Deployment", "DeploymentCurrent", "Document", "DocumentVersion", "DocumentField", "AgentRun", "LlmUsage"');
 }
 
 /** The same reads as the three pages make, on a client that reports its statements. */

@@ -42,7 +42,7 @@ const OVERVIEW_SERVICES = 25;
 
 /** The columns of the latest deployments' table, and of the "runs now" table. */
 const SELECTED = Prisma.sql`id, service, environment, version, status, url, actor, history, "createdAt", "updatedAt", source`;
-const CURRENT = Prisma.sql`service, environment, version, url, actor, "updatedAt"`;
+const CURRENT = Prisma.sql`d.service, d.environment, d.version, d.url, d.actor, d."updatedAt"`;
 
 /**
  * The environments with deployments, most recently deployed first: one index probe per
@@ -60,37 +60,21 @@ export async function deployEnvironments(db: Db): Promise<{ environment: string;
 }
 
 /**
- * Each service's latest successful deployment in these environments: a skip scan over the
- * (environment, status, service, createdAt) index, one probe per environment and service,
- * in one statement for all of them.
+ * Each service's latest successful deployment in these environments, from the
+ * "DeploymentCurrent" table (one row per environment and service, kept by a trigger on
+ * "Deployment" in the writer's transaction) by its primary key, joined to the deployment it
+ * names: per environment, its first services by name and how many it has.
  */
 async function currentDeploys(db: Db, environments: string[], service?: string): Promise<CurrentRow[]> {
-  if (service) {
-    return db.$queryRaw<CurrentRow[]>`
-      SELECT x.* FROM unnest(${environments}::text[]) e(env) CROSS JOIN LATERAL (
-        SELECT ${CURRENT} FROM "Deployment" d WHERE d.environment = e.env AND d.status = 'success' AND d.service = ${service} ORDER BY d."createdAt" DESC LIMIT 1
-      ) x`;
-  }
-  // One environment: its services only; several: every (environment, service) pair in index order,
-  // each environment's first services read (the rest are counted).
-  const only = environments.length === 1 ? Prisma.sql`AND environment = ${environments[0]}` : Prisma.empty;
   const shown = environments.length === 1 ? CURRENT_LIMIT : OVERVIEW_SERVICES;
   return db.$queryRaw<CurrentRow[]>`
-    WITH RECURSIVE s AS (
-      (SELECT environment, service FROM "Deployment" WHERE status = 'success' ${only} ORDER BY environment, status, service LIMIT 1)
-      UNION ALL
-      SELECT n.environment, n.service FROM s CROSS JOIN LATERAL (
-        SELECT environment, service FROM "Deployment"
-        WHERE (environment, status, service) > (s.environment, 'success', s.service) AND status = 'success' ${only}
-        ORDER BY environment, status, service LIMIT 1
-      ) n
-    ), p AS (
-      SELECT environment, service, row_number() OVER (PARTITION BY environment ORDER BY service) AS n, count(*) OVER (PARTITION BY environment) AS total
-      FROM (SELECT * FROM s LIMIT ${CURRENT_LIMIT * ENVIRONMENTS}) s
-    )
-    SELECT x.*, p.total::int AS "servicesInEnvironment" FROM p CROSS JOIN LATERAL (
-      SELECT ${CURRENT} FROM "Deployment" d WHERE d.environment = p.environment AND d.status = 'success' AND d.service = p.service ORDER BY d."createdAt" DESC LIMIT 1
-    ) x WHERE p.n <= ${shown}`;
+    SELECT x.*, n.total AS "servicesInEnvironment" FROM unnest(${environments}::text[]) e(env)
+    CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM "DeploymentCurrent" c WHERE c.environment = e.env) n
+    CROSS JOIN LATERAL (
+      SELECT ${CURRENT} FROM "DeploymentCurrent" c JOIN "Deployment" d ON d.id = c."deploymentId"
+      WHERE c.environment = e.env ${service ? Prisma.sql`AND c.service = ${service}` : Prisma.empty}
+      ORDER BY c.service LIMIT ${shown}
+    ) x`;
 }
 
 /** The latest deployments of each of these environments, in one statement (an index scan each). */
@@ -109,8 +93,8 @@ export async function environmentViews(db: Db, environments: string[], service?:
   const of = <R extends { environment: string }>(rows: R[], env: string) => rows.filter((r) => r.environment === env);
   return environments.map((environment) => {
     const runs = of(current, environment).sort((a, b) => a.service.localeCompare(b.service)).slice(0, CURRENT_LIMIT);
-    // Among several environments only the first services are listed; one environment lists them all.
-    const services = environments.length > 1 ? Math.max(runs.length, ...runs.map((r) => r.servicesInEnvironment ?? 0)) : runs.length;
+    // Among several environments only the first services are listed; one environment (or one service) lists them all.
+    const services = environments.length > 1 && !service ? Math.max(runs.length, ...runs.map((r) => r.servicesInEnvironment ?? 0)) : runs.length;
     return { environment, recent: of(recent, environment), current: runs, services };
   });
 }

@@ -211,6 +211,17 @@ test('deploys: per environment, what each service runs and the latest deployment
   assert.equal(await page.locator('table[data-table=recent] tbody tr').count(), 1, 'the service filter');
   await screenshot(page, SHOTS, 'deploys-ru');
   await assertAccessible(page, 'deploys (ru)');
+
+  // What runs now follows later states: a newer success replaces it; when that one turns out failed, the success before it is back.
+  const runsNow = async (version: string, status: string) => {
+    await waitFor(async () => ((await db.deployment.findFirst({ where: { environment: staging, version } }))?.status === status ? true : null), `${version} ${status}`);
+    await page.goto(`${t.url}/console/deploys?environment=${staging}`);
+    return page.locator(`tr[data-current="${SERVICE}"]`).innerText();
+  };
+  await deploy({ version: 'v1.2', status: 'success', environment: staging, actor: 'fay' });
+  assert.match(await runsNow('v1.2', 'success'), /v1\.2[\s\S]*fay/);
+  await deploy({ version: 'v1.2', status: 'failure', environment: staging, actor: 'fay' });
+  assert.match(await runsNow('v1.2', 'failure'), /v1\.0[\s\S]*dana/, 'the success before the failed one');
   await context.close();
 });
 
