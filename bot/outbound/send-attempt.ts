@@ -18,6 +18,7 @@ import { orderingPollMs, rowsAhead } from './chat-order.ts';
 import { onSendError } from './send-errors.ts';
 import { canReconcile, clearPosting, findEarlierPost, markPosting } from './in-flight.ts';
 import { gatherDigest } from './digest.ts';
+import { gatherNewerStates } from './coalesce.ts';
 
 const storedRequestSchema = z.object({
   ref: conversationRefSchema,
@@ -99,16 +100,17 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   if (!slot.granted) return { kind: 'wait', ms: slot.waitMs, reason: 'rate limit', early: true };
 
   const attempts = fresh.attempts + 1;
-  // Others of the row's digest waiting for this chat go out in the same message.
-  const digest = target.op === 'post' && !target.replyTo ? await gatherDigest(sc, d) : null;
+  // Others of the row's digest waiting for this chat go out in the same message; a keyed
+  // message's newer queued states go out instead of this one (only the newest edit matters).
+  const merged = (target.op === 'post' && !target.replyTo ? await gatherDigest(sc, d) : null) ?? (await gatherNewerStates(sc, d));
   const marked = target.op === 'post' && canReconcile(d);
   if (marked) {
-    const earlier = await markPosting(sc, d, digest?.companionIds ?? []);
+    const earlier = await markPosting(sc, d, merged?.companionIds ?? []);
     const found = earlier === null ? null : await findEarlierPost(sc, d, earlier.at, target);
     if (found) {
       await finishSlot(sc, slot);
       sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'recovered' });
-      // The rows that went in the lost attempt's digest message are recorded with it.
+      // The rows that went in the lost attempt's message (digest or coalesced states) are recorded with it.
       await recordSent(sc, d, target, found, attempts, earlier!.companionIds);
       clearPosting(sc, d);
       return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: found } };
@@ -116,7 +118,7 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   }
   let messageId: string;
   try {
-    messageId = await deliver(d, target, digest?.reply);
+    messageId = await deliver(d, target, merged?.reply);
   } catch (err) {
     await finishSlot(sc, slot);
     // A keyed card that can no longer be edited (deleted, too old) is posted anew, once:
@@ -127,8 +129,8 @@ async function sendUnderLock(sc: SenderContext, job: Job<OutboundJob>, d: Delive
   }
   await finishSlot(sc, slot);
   sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: 'sent' });
-  await recordSent(sc, d, target, messageId, attempts, digest?.companionIds);
-  if (digest) sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: 'post', outcome: 'sent_in_digest' }, digest.companionIds.length);
+  await recordSent(sc, d, target, messageId, attempts, merged?.companionIds);
+  if (merged) sc.deps.metrics.outboundMessages.inc({ platform: d.platform, op: target.op, outcome: d.req.messageKey ? 'coalesced' : 'sent_in_digest' }, merged.companionIds.length);
   if (marked) clearPosting(sc, d);
   sc.log.debug({ outboundId: d.id, platform: d.platform, op: target.op, messageId }, 'outbound delivered');
   return { kind: 'done', result: { outcome: 'sent', op: target.op, platformMessageId: messageId } };
@@ -185,15 +187,19 @@ async function finishSlot(sc: SenderContext, slot: Acquired & { granted: true })
   await slot.finish().catch((e: unknown) => sc.log.warn({ err: errorText(e) }, 'outbound limiter finish failed'));
 }
 
-/** The platform call: edit in place, or post (as a reply, or visible to some users only). */
-async function deliver(d: Delivery, target: Target, digestReply?: Reply): Promise<string> {
+/**
+ * The platform call: edit in place, or post (as a reply, or visible to some users only).
+ * `instead`: the digest's text, or the newest state of a keyed message.
+ */
+async function deliver(d: Delivery, target: Target, instead?: Reply): Promise<string> {
   const { req, sender } = d;
+  const reply = instead ?? (req.reply as Reply);
   if (target.editId) {
-    await sender.edit(req.ref, target.editId, req.reply as Reply);
+    await sender.edit(req.ref, target.editId, reply);
     return target.editId;
   }
   const postOpts = { ...(target.replyTo ? { replyToMessageId: target.replyTo } : {}), ...(req.visibleTo ? { visibleTo: req.visibleTo } : {}), deliveryId: d.id };
-  const posted = await sender.post(target.postRef, digestReply ?? (req.reply as Reply), postOpts);
+  const posted = await sender.post(target.postRef, reply, postOpts);
   return posted.messageId;
 }
 
@@ -222,7 +228,7 @@ async function recordSent(sc: SenderContext, d: Delivery, target: Target, messag
       where: { id: d.id },
       data: { status: 'sent', platformMessageId: messageId, attempts, sentAt: sc.clock.now(), error: null },
     }),
-    // The rows that went out in the same digest message.
+    // The rows that went out in the same message (a digest's notices, a keyed message's older states).
     ...(companionIds.length
       ? [db.outboundMessage.updateMany({ where: { id: { in: companionIds }, status: 'queued' }, data: { status: 'sent', platformMessageId: messageId, sentAt: sc.clock.now(), error: null } })]
       : []),

@@ -1,7 +1,8 @@
 /**
  * Priority within one chat: with 50 normal (P3) cards queued for one Slack channel at the
  * published pace of one a second, an urgent (P0) card is among the next two sends, and the
- * rest keep their order. Real Postgres, Redis, port and worker; a recording fake sender.
+ * rest keep their order; notices of one digest go as one message; queued states of one card
+ * go as one call with the newest. Real Postgres, Redis, port and worker; a recording fake sender.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +54,7 @@ test('an urgent card behind 50 normal cards for one channel goes within the next
   assert.deepEqual(normals, [...normals].sort((a, b) => a - b), 'the normal cards keep their order');
 });
 
-test('an urgent edit does not overtake the post it edits, and one thread keeps its order', async () => {
+test('an urgent edit lifts the queued post it edits, which goes with its newest state, and one thread keeps its order', async () => {
   const chatId = `CPRIO${randomUUID().slice(0, 6).toUpperCase()}`;
   const ref = { platform: 'slack' as const, chatId };
   await outbound.send({ ref, reply: { text: 'first' }, messageKey: 'first' });
@@ -62,13 +63,15 @@ test('an urgent edit does not overtake the post it edits, and one thread keeps i
   await outbound.send({ ref, reply: { text: 'card edited' }, messageKey: 'k', priority: 'urgent' });
   await outbound.send({ ref: { ...ref, threadId: '111.1' }, reply: { text: 'thread low' }, priority: 'low' });
   await outbound.send({ ref: { ...ref, threadId: '111.1' }, reply: { text: 'thread urgent' }, priority: 'urgent' });
-  await waitFor(() => slack.delivered.filter((c) => c.ref.chatId === chatId).length === 6, 'all six sends');
+  await waitFor(async () => (await db.outboundMessage.count({ where: { chatId, status: 'queued' } })) === 0, 'every row sent');
   const texts = slack.delivered.filter((c) => c.ref.chatId === chatId).map((c) => `${c.op}:${c.reply.text}`);
   const idx = (t: string) => texts.indexOf(t);
-  assert.ok(idx('post:card') < idx('edit:card edited'), texts.join(', '));
+  // The post still queued when its edit came goes once, carrying the edit's state.
+  assert.equal(texts.length, 5, texts.join(', '));
+  assert.ok(idx('post:card edited') >= 0 && idx('post:card') < 0 && idx('edit:card edited') < 0, texts.join(', '));
   assert.ok(idx('post:thread low') < idx('post:thread urgent'), texts.join(', '));
   // The urgent edit lifts its post ahead of the normal message queued between them.
-  assert.ok(idx('post:card') < idx('post:other'), texts.join(', '));
+  assert.ok(idx('post:card edited') < idx('post:other'), texts.join(', '));
 });
 
 test('queued notices of one digest for one chat go out as one message, keyed and threaded rows alone', async () => {
@@ -91,4 +94,30 @@ test('queued notices of one digest for one chat go out as one message, keyed and
   const rows = await db.outboundMessage.findMany({ where: { id: { in: ids } }, select: { status: true, platformMessageId: true } });
   assert.ok(rows.every((r) => r.status === 'sent' && r.platformMessageId));
   assert.equal(new Set(rows.map((r) => r.platformMessageId)).size, 2);
+});
+
+test('queued states of one card collapse into one call carrying the newest, for a post and for edits', async () => {
+  const chatId = `CCOAL${randomUUID().slice(0, 6).toUpperCase()}`;
+  const ref = { platform: 'slack' as const, chatId };
+  const key = `ticket:coal-${chatId}:card`;
+  const ofChat = () => slack.delivered.filter((c) => c.ref.chatId === chatId);
+  const drained = async () => (await db.outboundMessage.count({ where: { chatId, status: 'queued' } })) === 0;
+  // Two other messages first, so the card's states queue up behind them at the channel's pace.
+  await outbound.send({ ref, reply: { text: 'before-1' }, messageKey: `other-1-${chatId}` });
+  await outbound.send({ ref, reply: { text: 'before-2' }, messageKey: `other-2-${chatId}` });
+  const first: string[] = [];
+  for (let v = 1; v <= 5; v++) first.push(await outbound.send({ ref, reply: { text: `card v${v}` }, messageKey: key }));
+  await waitFor(drained, 'every row sent', 60_000);
+  const posted = ofChat().filter((c) => c.reply.text.startsWith('card'));
+  assert.deepEqual(posted.map((c) => `${c.op}:${c.reply.text}`), ['post:card v5'], 'one post, with the newest state');
+  const rows = await db.outboundMessage.findMany({ where: { id: { in: first } }, select: { status: true, platformMessageId: true } });
+  assert.ok(rows.every((r) => r.status === 'sent' && r.platformMessageId === posted[0]!.messageId), JSON.stringify(rows));
+
+  // The card is out now: later states queued behind other traffic go out as one edit of it.
+  await outbound.send({ ref, reply: { text: 'between' }, messageKey: `other-3-${chatId}` });
+  for (let v = 6; v <= 9; v++) await outbound.send({ ref, reply: { text: `card v${v}` }, messageKey: key });
+  await waitFor(drained, 'every later row sent', 60_000);
+  const all = ofChat().filter((c) => c.reply.text.startsWith('card')).map((c) => `${c.op}:${c.reply.text}`);
+  assert.deepEqual(all, ['post:card v5', 'edit:card v9'], 'one edit, with the newest state');
+  assert.equal(ofChat().filter((c) => c.op === 'edit')[0]!.messageId, posted[0]!.messageId, 'the edit is of the posted card');
 });
