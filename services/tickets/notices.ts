@@ -113,6 +113,16 @@ export function createNotices(deps: NoticesDeps) {
     return t.severity === 'P0' || t.severity === 'P1' ? 'urgent' : 'normal';
   }
 
+  /**
+   * Breach and escalation notices overtake everything routine queued for their chat (cards,
+   * card edits, thread chatter) whatever the severity: Slack paces a channel at about one
+   * message a second, and a notice behind a backlog of card edits is a notice that comes late.
+   * An at-risk notice keeps the ticket's own priority.
+   */
+  function noticePriority(t: Ticket, stage: number): OutboundPriority {
+    return stage >= 2 ? 'urgent' : priorityOf(t);
+  }
+
   /** P0/P1 suggested by triage page nobody until a person confirms the severity. */
   function mayPage(t: Ticket): boolean {
     return t.severityConfirmed || (t.severity !== 'P0' && t.severity !== 'P1');
@@ -138,11 +148,11 @@ export function createNotices(deps: NoticesDeps) {
         text: `${mention}${tr(key, { id: t.id, severity: t.severity, clock: tr(`tickets.clock.${clk}`), step: s - 1, title: t.title, due: formatDue(tr, dueAt, now) })}`,
         ...(paging ? {} : { context: tr('tickets.notice.unconfirmed') }),
       });
-      if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id), priority: priorityOf(t) });
+      if (dest && opts.thread) await outbound.send({ ref: dest, reply: build(translator(destLocale)), threadUnderKey: cardKey(t.id), priority: noticePriority(t, s) });
       if (paging && stepTo && !(dest && sameChat(stepTo, dest) && (stepTo.threadId ?? '') === (dest.threadId ?? ''))) {
         const locale: Locale = (s >= 2 ? step?.to?.locale : steps[0]?.to?.locale) ?? deps.defaultLocale;
         // A burst of breaches into one escalation channel goes out as digests, not one per second.
-        await outbound.send({ ref: stepTo, reply: build(translator(locale)), priority: priorityOf(t), digest: 'sla-notices' });
+        await outbound.send({ ref: stepTo, reply: build(translator(locale)), priority: noticePriority(t, s), digest: 'sla-notices' });
       }
     }
   }
