@@ -1,7 +1,8 @@
 /**
  * Console pages under a realistic backlog: p50/p95/p99 of every list and detail page
  * (signed in, session checked on every request, the whole page rendered): tickets and one
- * ticket, alerts, deploys, documents (latest, a search, one document) and agent runs (the
+ * ticket, alerts, deploys, documents (latest, a search for a term a quarter of them hold and one
+ * for a number only one holds, one document) and agent runs (the
  * list, one run), with `--tickets` tickets (15% open), `--alerts` alert notifications over
  * `--groups` groups (10% firing), `--deploys` deployments, `--documents` documents and
  * `--agent-runs` agent runs (bench/console-seed.ts) in a bench database of its own, then the
@@ -144,10 +145,12 @@ async function plans(pool: pg.Pool): Promise<{ sql: string; plan: string }[]> {
   await tickets.events(ticket);
   await assignable(db, ['technician', 'operator', 'admin']);
   await activeGroups({ db }, clock.now());
+  await activeGroups({ db }, clock.now(), 4);
   await alertHistory(db);
   await morePageReads(db as never);
   const { createQueries: documentQueries } = await import('../services/documents/document-queries.ts');
   await documentQueries({ deps: { db }, loadView: async () => null } as never).search('pump', 20);
+  await documentQueries({ deps: { db }, loadView: async () => null } as never).search('1234', 20);
   await db.$disconnect();
   const out: { sql: string; plan: string }[] = [];
   for (const q of seen) {
@@ -207,7 +210,7 @@ async function main(): Promise<void> {
   };
   const ticket = (await pool.query<{ id: number }>(`SELECT id FROM "Ticket" WHERE status = 'new' ORDER BY id LIMIT 1`)).rows[0]!.id;
   const run = (await pool.query<{ id: string }>('SELECT id FROM "AgentRun" ORDER BY "createdAt" DESC LIMIT 1')).rows[0]!.id;
-  const pages = ['/console/tickets', `/console/tickets/${ticket}`, '/console/alerts', '/console/deploys', '/console/documents', '/console/documents?q=pump', '/console/documents/1', '/console/agents', `/console/agents/${run}`];
+  const pages = ['/console/tickets', '/console/tickets?page=20', `/console/tickets/${ticket}`, '/console/alerts', '/console/alerts?page=4', '/console/deploys', '/console/documents', '/console/documents?q=pump', '/console/documents?q=1234', '/console/documents/1', '/console/agents', `/console/agents/${run}`];
   for (const path of pages) {
     await measure(`${base}${path}`, cookie, 40, concurrency);
     result[path] = { ...(await measure(`${base}${path}`, cookie, requests, concurrency)), cpuMsPerRequest: await cpuPerRequest(`${base}${path}`, cookie, cpuRequests) };

@@ -1,5 +1,5 @@
 /**
- * The alerts page: GET /console/alerts (firing groups and the latest notifications), and the
+ * The alerts page: GET /console/alerts (firing groups, 50 a page, and the latest notifications), and the
  * card's buttons as forms, POST /console/alerts/:id/ack and /console/alerts/:id/silence
  * (hours 1, 4 or 24). The forms run the chat card's own button specs (`alert.ack`,
  * `alert.silence`) through the registry: the same roles, the same alerts service call (which
@@ -16,6 +16,7 @@ import type { Press } from './ack.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
 import { alertsPage, SILENCE_HOURS, type ActiveGroupView, type AlertHistoryView } from './alerts-view.ts';
 import { SEVERITY_ORDER } from '../../services/alerts/alert-operations.ts';
+import { PAGE_PARAM } from './pager.ts';
 
 export interface AlertPagesDeps {
   alerts: AlertService;
@@ -29,7 +30,7 @@ export interface AlertPagesDeps {
 }
 
 const LANG = { type: 'string', enum: ['en', 'ru'] } as const;
-const listQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: ['ack', 'silence'] } } } as const;
+const listQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG, done: { type: 'string', enum: ['ack', 'silence'] }, page: PAGE_PARAM } } as const;
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } } } as const;
 const ackBody = { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string', maxLength: 200 } } } as const;
 const silenceBody = {
@@ -40,23 +41,26 @@ const silenceBody = {
 } as const;
 const postQuery = { type: 'object', additionalProperties: false, properties: { lang: LANG } } as const;
 
-/** How many firing groups and history lines the page shows. */
-const ACTIVE_LIMIT = 100;
+/** How many firing groups a page shows, and history lines. */
+export const ACTIVE_PAGE = 50;
 const HISTORY_LIMIT = 50;
 
 /**
- * The firing groups, most severe first and then the latest, each with the end of the latest
- * silence in force on it: one statement (the silences by the Silence(groupId) index), only
- * the columns the page shows.
+ * A page of the firing groups, most severe first and then the latest (then by id, so pages
+ * do not overlap), each with the end of the latest silence in force on it, and how many
+ * groups fire: one statement (the silences by the Silence(groupId) index), only the columns
+ * the page shows. A page past the last one has no rows (and no count).
  */
-export async function activeGroups(deps: Pick<AlertPagesDeps, 'db'>, now: Date): Promise<ActiveGroupView[]> {
-  return deps.db.$queryRaw<ActiveGroupView[]>`
+export async function activeGroups(deps: Pick<AlertPagesDeps, 'db'>, now: Date, page = 1): Promise<{ groups: ActiveGroupView[]; total: number }> {
+  const rows = await deps.db.$queryRaw<(ActiveGroupView & { total: number })[]>`
     SELECT g.id::text AS id, g.severity, g.service, g.environment, g.title, coalesce(g."occurrenceAt", g."firstSeenAt") AS since, g.flapping,
       g."ackBy", g."ackAt", g."ticketId",
-      (SELECT max(s."endsAt") FROM "Silence" s WHERE s."groupId" = g.id AND s."endsAt" > ${now}) AS "silencedUntil"
+      (SELECT max(s."endsAt") FROM "Silence" s WHERE s."groupId" = g.id AND s."endsAt" > ${now}) AS "silencedUntil",
+      count(*) OVER ()::int AS total
     FROM "AlertGroup" g WHERE g.status = 'firing'
-    ORDER BY coalesce(array_position(${SEVERITY_ORDER}::text[], g.severity), ${SEVERITY_ORDER.length}), g."lastSeenAt" DESC
-    LIMIT ${ACTIVE_LIMIT}`;
+    ORDER BY coalesce(array_position(${SEVERITY_ORDER}::text[], g.severity), ${SEVERITY_ORDER.length}), g."lastSeenAt" DESC, g.id
+    LIMIT ${ACTIVE_PAGE} OFFSET ${(page - 1) * ACTIVE_PAGE}`;
+  return { groups: rows.map(({ total: _, ...g }) => g), total: rows[0]?.total ?? 0 };
 }
 
 /** The latest notifications with their groups' names (one statement, by the Alert primary key). */
@@ -79,9 +83,11 @@ export function alertPages(deps: AlertPagesDeps) {
       if (!user) return reply;
       const c = pageCtx(req, reply, user);
       const now = deps.clock.now();
-      const done = (req.query as { done?: 'ack' | 'silence' }).done;
-      const [groups, recent] = await Promise.all([activeGroups(deps, now), alertHistory(db)]);
-      return send(reply, 200, alertsPage(c, { groups, history: recent, canAct: canAct(user.role), timeZone: deps.timeZone, ...(done ? { notice: c.t(`console.alerts.done.${done}`) } : {}) }));
+      const { done, page: p } = req.query as { done?: 'ack' | 'silence'; page?: string };
+      const page = Number(p ?? 1);
+      const [{ groups, total }, recent] = await Promise.all([activeGroups(deps, now, page), alertHistory(db)]);
+      const notice = done ? { notice: c.t(`console.alerts.done.${done}`) } : {};
+      return send(reply, 200, alertsPage(c, { groups, total, page, pageSize: ACTIVE_PAGE, history: recent, canAct: canAct(user.role), timeZone: deps.timeZone, ...notice }));
     });
 
     const back = (c: ReturnType<PageCtxOf>) => ({ path: '/console/alerts', label: c.t('console.alerts.back') });

@@ -1,11 +1,12 @@
 /**
  * The alerts page's markup: the firing groups, most severe first (severity, service, since
- * when, flapping, acknowledged or silenced, said in words), each with the Ack and Silence
+ * when, flapping, acknowledged or silenced, said in words), 50 a page, each with the Ack and Silence
  * forms for roles that may press the card's buttons, and the latest alert notifications.
  */
 import { formatTime } from '../../services/tickets/ticket.render.ts';
 import { html, type Html } from './html.ts';
 import { csrfField, href, page, type PageCtx } from './layout.ts';
+import { pager } from './pager.ts';
 
 /** A firing group as the page shows it. */
 export interface ActiveGroupView {
@@ -33,7 +34,11 @@ export interface AlertHistoryView {
 }
 
 export interface AlertsPageOpts {
+  /** A page of the firing groups: which one, its size, and how many groups fire. */
   groups: ActiveGroupView[];
+  page: number;
+  pageSize: number;
+  total: number;
   history: AlertHistoryView[];
   canAct: boolean;
   timeZone: string;
@@ -64,17 +69,28 @@ function actions(c: PageCtx, g: ActiveGroupView): Html {
 }
 
 function activeTable(c: PageCtx, o: AlertsPageOpts): Html {
-  if (!o.groups.length) return html`<p>${c.t('console.alerts.none')}</p>`;
+  if (!o.groups.length && o.page === 1) return html`<p>${c.t('console.alerts.none')}</p>`;
+  const { status, nav } = pager(c, {
+    path: '/console/alerts',
+    params: {},
+    page: o.page,
+    pageSize: o.pageSize,
+    shown: o.groups.length,
+    total: o.total,
+    rangeKey: 'console.alerts.range',
+    empty: c.t('console.alerts.none'),
+  });
+  if (!o.groups.length) return html`${status}${nav}`;
   const rows = o.groups.map(
     (g) => html`<tr data-group="${g.id}" class="${g.severity === 'critical' ? 'breached' : ''}">
 <th scope="row">${g.title}${g.ticketId ? html` <span class="muted">(${c.t('console.alerts.ticket', { ticket: g.ticketId })})</span>` : ''}</th>
 <td>${g.severity}</td><td>${g.service || '—'}${g.environment ? html` <span class="muted">${g.environment}</span>` : ''}</td><td>${when(c, g.since, o.timeZone)}</td>
 <td>${c.t(g.flapping ? 'console.alerts.flapping' : 'console.alerts.steady')}</td><td>${stateOf(c, g, o.timeZone)}</td>${o.canAct ? actions(c, g) : ''}</tr>`,
   );
-  return html`<table><caption>${c.t('console.alerts.activeCaption', { count: o.groups.length })}</caption><thead><tr>
+  return html`${status}<table><caption>${c.t('console.alerts.activeCaption', { count: o.total })}</caption><thead><tr>
 <th scope="col">${c.t('console.col.title')}</th><th scope="col">${c.t('console.col.severity')}</th><th scope="col">${c.t('console.alerts.service')}</th>
 <th scope="col">${c.t('console.alerts.since')}</th><th scope="col">${c.t('console.alerts.flappingCol')}</th><th scope="col">${c.t('console.col.state')}</th>
-${o.canAct ? html`<th scope="col">${c.t('console.ticket.actions')}</th>` : ''}</tr></thead><tbody>${rows}</tbody></table>`;
+${o.canAct ? html`<th scope="col">${c.t('console.ticket.actions')}</th>` : ''}</tr></thead><tbody>${rows}</tbody></table>${nav}`;
 }
 
 function historyTable(c: PageCtx, o: AlertsPageOpts): Html {

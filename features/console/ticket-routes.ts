@@ -17,6 +17,7 @@ import type { Press, RunCommand } from './ack.ts';
 import { send, type Access, type PageCtxOf } from './access.ts';
 import { OPEN_STATES, ticketPage, ticketsPage, type ListFilters } from './tickets-view.ts';
 import { openTicketsPage, PAGE_SIZE } from './ticket-list.ts';
+import { PAGE_PARAM } from './pager.ts';
 import { TICKET_DONE } from './ticket-actions.ts';
 import type { People, TicketForms } from './ticket-forms.ts';
 
@@ -40,7 +41,7 @@ const listQuery = {
     severity: { type: 'string', enum: ['', ...SEVERITIES] },
     state: { type: 'string', enum: ['', ...OPEN_STATES] },
     assignee: { type: 'string', maxLength: 200 },
-    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+    page: PAGE_PARAM,
     lang: LANG,
   },
 } as const;

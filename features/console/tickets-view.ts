@@ -11,6 +11,7 @@ import { DONE_STATUSES, formatDue, formatTime, severityLabel, statusLabel } from
 import { html, type Html } from './html.ts';
 import { href, page, type PageCtx } from './layout.ts';
 import { ticketForms, type People, type TicketForms } from './ticket-forms.ts';
+import { pager } from './pager.ts';
 
 /** The states an open ticket can be in (the list's state filter). */
 export const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_on_reporter'] as const;
@@ -86,22 +87,6 @@ export interface TicketsList {
   assignees: string[];
 }
 
-/** "Tickets 51–100 of 1,500", and the links to the previous and next pages, each keeping the filters. */
-function pager(c: PageCtx, l: TicketsList, f: ListFilters): { status: Html; nav: Html | '' } {
-  const pages = Math.max(1, Math.ceil(l.total / l.pageSize));
-  const from = (l.page - 1) * l.pageSize + 1;
-  const link = (n: number, key: string, rel: string) =>
-    html`<a href="${href(c, '/console/tickets', { ...f, page: n > 1 ? String(n) : undefined })}" rel="${rel}">${c.t(key)}</a>`;
-  const range = l.rows.length ? c.t('console.tickets.range', { from, to: from + l.rows.length - 1, total: l.total }) : c.t('console.tickets.empty');
-  const here = l.rows.length ? html` <span>${c.t('console.pager.page', { page: l.page, pages })}</span>` : '';
-  const prev = l.page > 1 ? html` ${link(Math.min(l.page - 1, pages), 'console.pager.previous', 'prev')}` : '';
-  const next = l.page < pages ? html` ${link(l.page + 1, 'console.pager.next', 'next')}` : '';
-  return {
-    status: html`<p class="muted" role="status">${range}</p>`,
-    nav: prev || next ? html`<nav class="pager" aria-label="${c.t('console.pager.label')}">${here}${prev}${next}</nav>` : '',
-  };
-}
-
 /** The open tickets page: one page of the list, with links to the others. */
 export function ticketsPage(c: PageCtx, l: TicketsList, f: ListFilters, now: Date): string {
   const body = l.rows.map((t) => {
@@ -117,7 +102,16 @@ export function ticketsPage(c: PageCtx, l: TicketsList, f: ListFilters, now: Dat
 <th scope="col">${c.t('console.col.state')}</th><th scope="col">${c.t('console.col.assignee')}</th><th scope="col">${c.t('console.col.sla')}</th>
 </tr></thead><tbody>${body}</tbody></table>`
     : '';
-  const { status, nav } = pager(c, l, f);
+  const { status, nav } = pager(c, {
+    path: '/console/tickets',
+    params: { ...f },
+    page: l.page,
+    pageSize: l.pageSize,
+    shown: l.rows.length,
+    total: l.total,
+    rangeKey: 'console.tickets.range',
+    empty: c.t('console.tickets.empty'),
+  });
   return page(c, {
     title: c.t('console.tickets.title'),
     section: 'tickets',

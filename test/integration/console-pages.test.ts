@@ -1,6 +1,6 @@
 /**
  * The console's pages beyond tickets, in a real headless Chromium against the real app:
- * alerts (firing groups, history, Ack and Silence through the card's own button specs: the
+ * alerts (firing groups in pages of 50, history, Ack and Silence through the card's own button specs: the
  * group, the audit row and the chat card's edit change as from chat; a viewer gets 403),
  * process runs (list, step timeline with inputs and outputs, secrets masked; approve, deny,
  * retry and cancel through the engine's operations and roles), the audit log (filters;
@@ -169,6 +169,36 @@ test('alerts: firing groups and history; Ack and Silence as the card buttons (gr
   assert.deepEqual((await db.auditLog.findMany({ where: { action: 'action:alert.ack', target: `alert:${other}` } })).map((a) => a.outcome), ['denied']);
   const forged = await viewer.page.request.post(`${t.url}/console/alerts/${other}/ack`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
   assert.equal(forged.status(), 403);
+  await viewer.context.close();
+});
+
+test('alerts in pages of 50 firing groups: the next page holds the next groups, the language kept in the links', async () => {
+  const db = t.app.deps.db;
+  const at = new Date();
+  await db.alertGroup.createMany({
+    data: Array.from({ length: 52 }, (_, i) => ({ source: 'alertmanager', groupKey: `paged-${i}-${RUN}`, fingerprint: `p${i}`, status: 'firing', severity: 'info', service: SERVICE, environment: 'production', title: `Paged ${i} ${RUN}`, firstSeenAt: at, lastSeenAt: new Date(at.getTime() - i * 1000) })),
+  });
+  const firing = await db.alertGroup.count({ where: { status: 'firing' } });
+  const viewer = await consoleSignIn(browser, chat, VIEWER);
+  const page = viewer.page;
+  const shown = () => page.locator('tr[data-group]').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { group: string } }).dataset.group));
+  await page.goto(`${t.url}/console/alerts?lang=ru`);
+  const first = await shown();
+  assert.equal(first.length, 50);
+  assert.equal(await page.locator('p[role=status]').innerText(), `Группы 1–50 из ${firing}`);
+  await Promise.all([page.waitForURL(/page=2/), page.click('a[rel=next]')]);
+  assert.equal(new URL(page.url()).searchParams.get('lang'), 'ru', 'the language is kept');
+  const second = await shown();
+  assert.equal(second.length, firing - 50);
+  assert.ok(second.every((id) => !first.includes(id)), 'page 2 holds other groups');
+  // Info groups come last, the latest first: this run's oldest ones end the list.
+  const last = await db.alertGroup.findFirstOrThrow({ where: { groupKey: `paged-51-${RUN}` } });
+  assert.equal(second.at(-1), last.id);
+  assert.match(await page.locator('nav.pager').innerText(), /Страница 2 из 2/);
+  await assertAccessible(page, 'alerts page 2 (ru)');
+  await Promise.all([page.waitForURL((u) => !u.searchParams.has('page')), page.click('a[rel=prev]')]);
+  assert.deepEqual(await shown(), first);
+  await db.alertGroup.deleteMany({ where: { groupKey: { startsWith: 'paged-', endsWith: RUN } } });
   await viewer.context.close();
 });
 
