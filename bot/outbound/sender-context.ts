@@ -25,8 +25,17 @@ export interface SenderOptions {
   maxAttempts: number;
   /** Waits up to this long are slept in place; longer ones move the job to the delayed set. */
   maxInlineWaitMs: number;
-  /** Expiry of the per-chat send lock (bounds how long a crashed worker blocks its chat). */
+  /** Expiry of the per-chat send lock, renewed while held (bounds how long a crashed worker blocks its chat). */
   lockTtlMs: number;
+  /**
+   * Expiry of a running job's lock in the queue, renewed by its worker at half of it: a job
+   * whose worker was killed is taken up again within about this plus `stalledCheckMs`. The
+   * queue library's 30 s default held a killed worker's head row, and so its whole chat, for
+   * up to a minute; every step of a row is idempotent, so a job taken up twice is harmless.
+   */
+  jobLockMs: number;
+  /** How often each worker looks for jobs whose lock expired. */
+  stalledCheckMs: number;
   /**
    * A queued row younger than this is trusted to have its job (its enqueue may be on its way);
    * an older one is checked, and queued again when its job is missing or ended.
@@ -43,7 +52,9 @@ export interface SenderOptions {
 export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   maxAttempts: 8,
   maxInlineWaitMs: 250,
-  lockTtlMs: 30_000,
+  lockTtlMs: 5_000,
+  jobLockMs: 4_000,
+  stalledCheckMs: 1_000,
   orphanGraceMs: 5_000,
   strandedGiveUpMs: 24 * 3600_000,
   sweepEveryMs: 10_000,

@@ -59,6 +59,8 @@ export function createOutboundQueue(deps: OutboundQueueDeps): QueueDef<OutboundQ
     processor: (job): Promise<OutboundResult> => deliverRow(sc, job),
     concurrency: sc.opts.concurrency,
     defaultJobOptions: { attempts: sc.opts.maxAttempts, backoff: { type: 'exponential', delay: 1000 } },
+    // A killed worker's rows come back within seconds; being taken up again never fails a row.
+    workerOptions: { lockDuration: sc.opts.jobLockMs, stalledInterval: sc.opts.stalledCheckMs, maxStalledCount: 1_000 },
   };
 }
 

@@ -143,10 +143,17 @@ test('the chat lock admits one holder and only the holder releases it', async ()
   assert.ok(second, 'a released lock can be taken');
   await second.release();
 
-  // A holder whose lock expired must not free the next holder's lock.
-  const stale = await tryLock(redis, key, 50);
+  // A living holder keeps its lock past the expiry (it is renewed while held).
+  const living = await tryLock(redis, key, 600);
+  assert.ok(living);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await tryLock(other, key, 5000), null, 'a held lock is renewed');
+  await living.release();
+
+  // A holder whose lock expired (its renewals stopped, as when its process froze) must not free the next holder's lock.
+  const stale = await tryLock(redis, key, 5000);
   assert.ok(stale);
-  await new Promise((r) => setTimeout(r, 120));
+  await redis.del(key);
   const next = await tryLock(other, key, 5000);
   assert.ok(next, 'an expired lock can be taken');
   await stale.release();
