@@ -92,12 +92,14 @@ try {
     sample();
   })();
   let kills = 0;
+  const killTimes: number[] = [];
   const killEvery = Math.min(180_000, Math.max(60_000, (minutes * 60_000) / 4));
   const killer = (async () => {
     while (Date.now() + killEvery < until) {
       await sleep(killEvery);
       const i = kills % dep.workers.length;
       await dep.workers[i]!.stop('SIGKILL');
+      killTimes.push(Date.now());
       kills++;
       dep.workers[i] = await dep.start('worker');
     }
@@ -128,6 +130,10 @@ try {
   const timer = tickets.filter((t) => firedAt.has(t.id)).map((t) => (firedAt.get(t.id)! - t.due) / 1000);
   const sending = [...seen.entries()].filter(([id]) => firedAt.has(id)).map(([id, at]) => (at - firedAt.get(id)!) / 1000);
   const threadSending = [...inThread.entries()].filter(([id]) => firedAt.has(id)).map(([id, at]) => (at - firedAt.get(id)!) / 1000);
+  // Notices on their way at a kill or in the 10 s after it (the worker's restart) against the rest.
+  const nearKill = (id: number) => killTimes.some((k) => firedAt.get(id)! <= k + 10_000 && seen.get(id)! >= k);
+  const sendingAtKills = [...seen.keys()].filter((id) => firedAt.has(id) && nearKill(id)).map((id) => (seen.get(id)! - firedAt.get(id)!) / 1000);
+  const sendingCalm = [...seen.keys()].filter((id) => firedAt.has(id) && !nearKill(id)).map((id) => (seen.get(id)! - firedAt.get(id)!) / 1000);
   const p = (xs: number[]) => (xs.length ? `p50 ${percentile(xs, 50).toFixed(1)} s p99 ${percentile(xs, 99).toFixed(1)} s` : 'none');
   const backlog = (await dep.db.query<{ chat: string; n: number }>(`SELECT "chatId" AS chat, count(*)::int AS n FROM "OutboundMessage" WHERE status = 'queued' AND "chatId" = ANY($1) GROUP BY 1`, [[ESC, TRIAGE, `CSOA${tag}`]])).rows
     .map((r) => `${r.chat === ESC ? 'escalation' : r.chat === TRIAGE ? 'triage' : 'alerts'} ${r.n}`)
@@ -148,7 +154,7 @@ try {
     .join(', ');
   console.log(
     `soak ${minutes} min: answers ${tally(statuses)}  failed for good ${failed}  tickets ${tickets.length} stored ${storedTickets}  alert groups ${new Set(groups).size} stored ${storedGroups}  lost ${lost}  ` +
-      `worker kills ${kills}  breached ${firedAt.size}/${tickets.length}  breach notices ${lateness.length}/${tickets.length} (not notified ${unnotified}) lateness ${p(lateness)} (timer ${p(timer)}, sending ${p(sending)})  ` +
+      `worker kills ${kills}  breached ${firedAt.size}/${tickets.length}  breach notices ${lateness.length}/${tickets.length} (not notified ${unnotified}) lateness ${p(lateness)} (timer ${p(timer)}, sending ${p(sending)}; sending across a kill ${sendingAtKills.length}: ${p(sendingAtKills)}, the rest ${p(sendingCalm)}; sending over 5 s ${sending.filter((x) => x > 5).length})  ` +
       `in card threads ${inThread.size}/${tickets.length} sending ${p(threadSending)}  tickets/s ${(tickets.length / loadSeconds).toFixed(2)}  Slack calls/s during the load: triage ${(sendsTo(TRIAGE) / loadSeconds).toFixed(2)} escalation ${(sendsTo(ESC) / loadSeconds).toFixed(2)}  still queued: ${backlog}  ` +
       `RSS: ${rss}  ${((Date.now() - started) / 60_000).toFixed(1)} min`,
   );
