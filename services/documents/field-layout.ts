@@ -123,8 +123,11 @@ function valueOf(d: Doc, r: number, i: number, after: number): Span | undefined 
   const cell = row[i]!;
   if (after < cell.end) return span(d.text, after, cutAtNextPair(d.text, after, cell.end, d.all));
   const next = row.slice(i + 1).find((c) => c.text);
-  if (next) return isLabelCell(d, next) ? (isHeaderRow(d, row) ? below(d, r, i) : undefined) : span(d.text, next.start, next.end);
-  if (row.length > 1 || isHeaderRow(d, row)) return below(d, r, i);
+  // In a row of labels the value is the cell below, also when the next cell is a column name no label knows.
+  const header = isHeaderRow(d, row);
+  if (next && header) return below(d, r, i) ?? (isLabelCell(d, next) ? undefined : span(d.text, next.start, next.end));
+  if (next) return isLabelCell(d, next) ? undefined : span(d.text, next.start, next.end);
+  if (row.length > 1 || header) return below(d, r, i);
   // A label alone on its line: the value is the next non-empty line, unless that is a label too.
   const line = d.rows.slice(r + 1).find((x) => x.some((c) => c.text));
   const first = line?.find((c) => c.text);

@@ -4,14 +4,14 @@
  * что ..."). A report's or manual's title is its first heading-like line.
  */
 import type { Span } from './field-values.ts';
-import { dateAt, doc, nameAt, numberAt, type Doc } from './field-layout.ts';
+import { dateAt, doc, first, inside, isLabelCell, labelled, nameAt, numberAt, type Doc } from './field-layout.ts';
 import { captured, field, personName, proseNumber, type ExtractedField } from './field-kit.ts';
 
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
 
 const ISSUED = `date\\s+of\\s+(?:issue|issuance|award|inspection|examination|assessment|registration)|initial\\s+registration|(?:course\\s+)?completed(?:\\s+on)?|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
-const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?|(?:renewal|next\\s+(?:inspection|examination|review|renewal))\\s+due(?:\\s+on)?|срок\\s+окончания|окончание\\s+срока(?:\\s+действия)?`;
+const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?|(?:renewal|next\\s+(?:inspection|examination|review|renewal))\\s+due(?:\\s+on)?|renewal\\s+(?:recommended|required)\\s+(?:by|before)|срок\\s+окончания|окончание\\s+срока(?:\\s+действия)?`;
 
 export const CERTIFICATE = {
   number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство)(?:\\s+[\\p{L}]+){0,2}\\s*№|(?:certificate\\s+)?ref(?:erence)?\\.?|№`,
@@ -25,7 +25,9 @@ export const CERTIFICATE = {
 function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefined {
   return (
     captured(text, L('certif(?:y|ies)\\s+that\\s+(.+?)\\s+(?:has|have|is)\\b')) ??
-    captured(text, L('удостоверя[а-яё]*,?\\s+что\\s+(?:продукция\\s+изготовителя\\s+)?(.+?)\\s+(?:прош[её]л|успешно|окончил|является|соответствует)')) ??
+    captured(text, L('(?:удостоверя|подтвержда)[а-яё]*,?\\s+что\\s+(?:продукция\\s+изготовителя\\s+)?(.+?)\\s+(?:прош[её]л|успешно|окончил|является|соответствует)')) ??
+    // "This certificate is awarded to" ending its line, the name on the next one.
+    captured(text, L('(?:awarded|presented|issued|granted)\\s+to:?[ \\t]*\\n\\s*([^\\n]{3,80})')) ??
     nameAt(d, CERTIFICATE.holder, dates)
   );
 }
@@ -66,35 +68,71 @@ export function certificateFields(text: string, dates: Span[]): ExtractedField[]
 }
 
 export const PASSPORT = {
-  number: `passport(?:\\s*${NO})?|(?:document|doc\\.?)\\s*${NO}|номер\\s+(?:паспорта|документа)|серия\\s*(?:,|и)?\\s*номер(?:\\s+паспорта)?|серия`,
+  number: `number\\s+of\\s+(?:the\\s+)?(?:travel\\s+)?document|passport(?:\\s*${NO})?|(?:document|doc\\.?)\\s*${NO}|номер\\s+(?:паспорта|документа)|серия\\s*(?:,|и)?\\s*номер(?:\\s+паспорта)?|серия`,
   issued: ISSUED.replace('|выдан[оа]?', ''),
   expires: EXPIRES,
   issuer: `(?:issuing\\s+)?authority|issued\\s+by|issuing\\s+office|place\\s+of\\s+issue|кем\\s+выдан|паспорт\\s+выдан|выдан|орган\\s+выдачи|орган,?\\s+выдавший(?:\\s+(?:паспорт|документ))?`,
   other: `surname|given\\s+names?|name|nationality|date\\s+of\\s+birth|place\\s+of\\s+birth|sex|фамилия(?:\\s*/\\s*surname)?|имя|отчество|дата\\s+рождения|место\\s+рождения|пол|код\\s+подразделения`,
 };
 
-// A Russian passport's series and number: "серия 40 08 номер 771245", "Серия 92 14 № 558201".
-const SERIES = /серия\s*(\d{2})\s?(\d{2})\s*,?\s*(?:№|номер|n)?\s*(\d{6})(?!\d)/iu;
+// A Russian passport's series and number: "серия 40 08 номер 771245", "Серия 92 14 № 558201", "паспорт серии 45 03 номер 123456".
+const SERIES = /сери[яи]\s*(\d{2})\s?(\d{2})\s*,?\s*(?:№|номер|n)?\s*(\d{6})(?!\d)/iu;
+// A Russian foreign passport's number after its name: "Загранпаспорт: 72 № 5566778" (a "№" between the two parts dropped).
+const FOREIGN = /(?<![\p{L}])(?:загран)?паспорт\p{L}*\s*[:：]?\s*(?:№\s*)?(\d{2})\s?(?:№\s*)?(\d{7})(?!\d)/iu;
 
 function seriesNumber(text: string): Span | undefined {
   const m = SERIES.exec(text);
-  if (!m) return undefined;
-  const value = `${m[1]} ${m[2]} ${m[3]}`;
-  return { value, normalized: value, start: m.index, end: m.index + m[0].length };
+  const f = m ? undefined : FOREIGN.exec(text);
+  if (!m && !f) return undefined;
+  const value = m ? `${m[1]} ${m[2]} ${m[3]}` : `${f![1]} ${f![2]}`;
+  const at = (m ?? f)!;
+  return { value, normalized: value, start: at.index, end: at.index + at[0].length };
+}
+
+/** A series and a number in cells of their own ("Серия | 60 10", "Номер | 778899"): the two as one. */
+function seriesCells(d: Doc): Span | undefined {
+  const series = first(d, 'серия', (s) => /^\d{2}\s?\d{2}$/u.test(s.value));
+  const no = series && first(d, 'номер(?:\\s+паспорта)?|№', (s) => /^\d{6}$/u.test(s.value));
+  if (!series || !no) return undefined;
+  const value = `${series.value.replace(/\s/g, '').replace(/^(\d\d)/, '$1 ')} ${no.value}`;
+  return { value, normalized: value, start: series.start, end: no.end };
+}
+
+/** The date right after a label anywhere in prose ("..., дата выдачи 03.03.2023, ..."). */
+function proseDate(text: string, src: string, dates: Span[]): Span | undefined {
+  for (const m of text.matchAll(new RegExp(`(?<![\\p{L}])(?:${src})(?![\\p{L}])\\s*[:：—–-]?\\s*`, 'giu'))) {
+    const x = dates.find((y) => y.start === m.index + m[0].length);
+    if (x) return x;
+  }
+  return undefined;
+}
+
+/** The issuer and date in a sentence: "паспорт ..., выданный ОВД Тверского района г. Москвы 12.12.2003". */
+function proseIssuer(text: string, dates: Span[]): { issuer?: Span; issue?: Span } {
+  for (const m of text.matchAll(/(?<![\p{L}])выданн?(?:ый|ая|ое)?\s+(?=[\p{Lu}])/gu)) {
+    const at = m.index + m[0].length;
+    const date = dates.find((x) => x.start > at && x.start - at <= 100);
+    const raw = date && text.slice(at, date.start);
+    if (!raw || /[,;\n]/u.test(raw.trim())) continue;
+    const value = raw.trim();
+    return { issuer: { value, normalized: value, start: at, end: at + value.length }, issue: date };
+  }
+  return {};
 }
 
 export function passportFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(PASSPORT));
-  const number = seriesNumber(text) ?? numberAt(d, PASSPORT.number, dates);
-  const issue = dateAt(d, PASSPORT.issued, dates);
-  const expiry = dateAt(d, PASSPORT.expires, dates);
-  const issuer = nameAt(d, PASSPORT.issuer, dates);
+  const number = seriesNumber(text) ?? seriesCells(d) ?? numberAt(d, PASSPORT.number, dates);
+  const prose = proseIssuer(text, dates);
+  const issue = dateAt(d, PASSPORT.issued, dates) ?? proseDate(text, PASSPORT.issued, dates) ?? prose.issue;
+  const expiry = dateAt(d, PASSPORT.expires, dates) ?? proseDate(text, PASSPORT.expires, dates);
+  const issuer = nameAt(d, PASSPORT.issuer, dates) ?? prose.issuer;
   return [...field('number', number), ...field('issueDate', issue), ...field('expiryDate', expiry), ...field('issuer', issuer)];
 }
 
 export const PAPER = {
-  date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?`,
-  author: `(?:report|document|paper)\\s+authors?|автор\\s+(?:отч[её]та|документа)|владелец(?:\\s+документа)?|(?:notes|minutes|recorded)\\s+by|authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составитель|исполнитель|ответственный`,
+  date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?|утвержд[её]н[аоы]?`,
+  author: `автор-составитель|ответственный\\s+исполнитель|(?:report|document|paper)\\s+authors?|автор\\s+(?:отч[её]та|документа)|владелец(?:\\s+документа)?|(?:notes|minutes|recorded)\\s+by|authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|reporter|maintainer|auditor|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составител[ьи]|исполнитель|ответственный`,
 };
 
 const KIND_WORD = /(?<![\p{L}])(?:how[ -]to|report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
@@ -124,9 +162,41 @@ function byLine(d: Doc): Span | undefined {
   return undefined;
 }
 
+// A title given by a label of its own in the first rows ("Report | Regional sales Q2 2025", "Название;Регламент ...").
+const TITLE_LABEL = /^(?:title|report(?:\s+name)?|document(?:\s+(?:title|name))?|название(?:\s+документа)?|наименование(?:\s+документа)?|тема)\s*[:：]?$/iu;
+
+function labelledTitle(d: Doc): Span | undefined {
+  for (const row of d.rows.slice(0, 8)) {
+    const full = row.filter((c) => c.text);
+    const at = full.findIndex((c) => TITLE_LABEL.test(c.text));
+    const v = at >= 0 ? full[at + 1] : undefined;
+    if (v && /\p{L}{2,}\s+\p{L}/u.test(v.text) && !isLabelCell(d, v)) return { value: v.text, normalized: v.text, start: v.start, end: v.end };
+  }
+  return undefined;
+}
+
+// A person's name as written: capitalised words or initials ("Anna Lopez", "Смирнова А. В."), not "the People Team".
+const PERSON = /^[\p{Lu}][\p{L}'’-]*\.?(?:\s+[\p{Lu}][\p{L}'’-]*\.?){1,3}$/u;
+
+// A signature line: a Russian role, then a surname with initials ("Главный бухгалтер Яковлева С. Н.").
+const SIGNATURE = /^[ \t]*(?:[Гг]лавный\s+(?:бухгалтер|инженер|специалист)|(?:[Гг]енеральный\s+|[Ии]сполнительный\s+|[Фф]инансовый\s+)?[Дд]иректор|[Рр]уководитель(?:\s+\p{Ll}+){0,3}|[Нн]ачальник(?:\s+\p{Ll}+){0,3})[\s_]+([\p{Lu}]\p{Ll}+(?:-[\p{Lu}]\p{Ll}+)?\s+[\p{Lu}]\.\s?[\p{Lu}]\.)[ \t]*$/gmu;
+
+function signature(text: string): Span | undefined {
+  const m = [...text.matchAll(SIGNATURE)].pop();
+  if (!m) return undefined;
+  const start = m.index + m[0].lastIndexOf(m[1]!);
+  return { value: m[1]!, normalized: m[1]!, start, end: start + m[1]!.length };
+}
+
+/** The author: the first labelled value that reads as a person's name, else the first labelled value, a "By Name" cell, a signature. */
+function paperAuthor(d: Doc, text: string, dates: Span[]): Span | undefined {
+  const all = labelled(d, PAPER.author, (s) => /\p{L}{2}/u.test(s.value) && !inside(dates, s) && s.value.length <= 120).map((s) => personName(s)!);
+  return all.find((s) => PERSON.test(s.value)) ?? all[0] ?? byLine(d) ?? signature(text);
+}
+
 /** Report and manual fields: title, date, author. */
 export function paperFields(text: string, dates: Span[]): ExtractedField[] {
   const d = doc(text, Object.values(PAPER));
-  const author = personName(nameAt(d, PAPER.author, dates)) ?? byLine(d);
-  return [...field('title', title(d)), ...field('date', dateAt(d, PAPER.date, dates) ?? dates[0]), ...field('author', author)];
+  const author = paperAuthor(d, text, dates);
+  return [...field('title', labelledTitle(d) ?? title(d)), ...field('date', dateAt(d, PAPER.date, dates) ?? dates[0]), ...field('author', author)];
 }

@@ -52,7 +52,20 @@ function bareItems(d: Doc): ExtractedField[] {
 }
 
 /** Item rows: the rows under a header row of item columns, until a row that is no item. */
+// A listed item with its quantity and price: "- 3 x Fountain pen @ 24.00 = 72.00", "• 2 × Toner 118.00".
+const LISTED_ITEM = /^[ \t]*[-•*][ \t]+\d+(?:[.,]\d+)?\s*[x×]\s+\S.*?\d[.,]\d{2}[ \t]*$/gmu;
+
+function listedItems(text: string): ExtractedField[] {
+  return [...text.matchAll(LISTED_ITEM)].slice(0, 50).map((m) => {
+    const value = m[0].trim();
+    const start = m.index + m[0].indexOf(value);
+    return { name: 'item', value, normalized: value, start, end: start + value.length, primary: true };
+  });
+}
+
 function items(d: Doc): ExtractedField[] {
+  const listed = listedItems(d.text);
+  if (listed.length) return listed;
   const out: ExtractedField[] = [];
   const head = d.rows.findIndex((row) => new Set(row.map((c) => c.text).join(' | ').toLowerCase().match(ITEM_HEAD) ?? []).size >= 2);
   if (head < 0) return bareItems(d);
@@ -99,7 +112,9 @@ const ORG_WORD = /(?<![\p{L}])(?:ООО|АО|ПАО|ЗАО|ОАО|ИП|Inc|Ltd|L
 function letterhead(d: Doc): Span | undefined {
   // A spreadsheet's first line is its sheet name (one token with no space): the letterhead is the next.
   const lines = d.rows.filter((r) => r.some((c) => c.text));
-  const row = lines[0]?.length === 1 && /^\S+$/u.test(lines[0][0]!.text) && /\d/.test(lines[0][0]!.text) ? lines[1] : lines[0];
+  // So is a page title that only names the invoice ("Invoice 5521", an HTML page's title over its body).
+  const skip = lines[0]?.length === 1 && (/^\S+$/u.test(lines[0][0]!.text) || /^(?:invoice|сч[её]т)\s+[#№]?\s*\S*\d\S*$/iu.test(lines[0][0]!.text)) && /\d/.test(lines[0][0]!.text);
+  const row = skip ? lines[1] : lines[0];
   const cells = row?.filter((c) => c.text) ?? [];
   const c = cells[0];
   if (cells.length !== 1 || !c || /\d|invoice|сч[её]т/iu.test(c.text)) return undefined;
@@ -177,7 +192,7 @@ const PROSE_END = /(?:remains?\s+in\s+force|is\s+valid|valid|expires?|terminates
 const PROSE_START = /(?:starts?|commences?|begins?)\s+on\s+/giu;
 
 const TERM = `term|(?:contract\\s+)?period|duration|срок(?:\\s+действия)?(?:\\s+договора)?|период(?:\\s+действия)?`;
-const ROLE = `supplier|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?|party\\s*(?:[a-d]|\\d)|сторона\\s*\\d|counterparty|our\\s+(?:entity|company)`;
+const ROLE = `supplier|vendor|purchaser|buyer|seller|customer|client|consultant|contractor|provider|licensor|licensee|landlord|tenant|исполнитель|заказчик|поставщик|покупатель|подрядчик|арендодатель|арендатор|контрагент(?:\\s*\\d)?|party\\s*(?:[a-d]|\\d)|сторона\\s*\\d|counterparty|our\\s+(?:entity|company)`;
 
 /** A term written as a range in a label's value ("Term | 1 March 2025 - 28 February 2026"). */
 function termRange(d: Doc, dates: Span[]): { start?: Span; end?: Span } {

@@ -1,7 +1,8 @@
 /**
  * Dates in XLSX: a date is a plain number (days since the workbook's epoch) whose cell style
  * has a date number format. These helpers tell which styles are dates and turn serials
- * into ISO text.
+ * into ISO text. A currency too may live only in the number format ("[$$-409]#,##0.00"):
+ * {@link currencyStyles} names it.
  */
 import { child, childrenNamed, type XmlNode } from './xml.ts';
 
@@ -29,10 +30,39 @@ export function formatKind(code: string): DateKind {
   return null;
 }
 
-/** The date kind of each cellXfs entry (the index a cell's `s` attribute refers to). */
-export function dateStyles(styles: XmlNode | undefined): DateKind[] {
+function customFormats(styles: XmlNode | undefined): Map<number, string> {
   const custom = new Map<number, string>();
   for (const f of childrenNamed(child(styles, 'numFmts'), 'numFmt')) custom.set(Number(f.attrs.numFmtId), f.attrs.formatCode ?? '');
+  return custom;
+}
+
+// "[$$-409]", "[$€-407]", "[$руб.-419]", "[$USD]": a currency section; the locale tells a dollar's country.
+const DOLLAR_LOCALE: Record<string, string> = { '1009': 'CAD', c09: 'AUD', '1409': 'NZD' };
+const SYMBOL: [RegExp, string][] = [[/^(?:\$|us\$|usd)$/iu, 'USD'], [/^(?:€|eur)$/iu, 'EUR'], [/^(?:£|gbp)$/iu, 'GBP'], [/^(?:₽|руб\.?|р\.|rub)$/iu, 'RUB']];
+
+/** The ISO currency a number format shows its numbers in, if any ("[$$-409]#,##0.00" gives USD). */
+export function formatCurrency(code: string): string | null {
+  const first = code.split(';')[0] ?? '';
+  const bracket = /\[\$([^\]-]*)(?:-([0-9a-f]+))?\]/iu.exec(first);
+  const quoted = /"([^"]+)"|\\([$€£₽])/u.exec(first);
+  const bare = /[$€£₽]/u.exec(first.replace(/"[^"]*"|\[[^\]]*\]/g, ''));
+  const sym = (bracket?.[1] || quoted?.[1]?.trim() || quoted?.[2] || bare?.[0] || '').trim();
+  const cur = SYMBOL.find(([re]) => re.test(sym))?.[1] ?? null;
+  return cur === 'USD' && bracket?.[2] ? (DOLLAR_LOCALE[bracket[2].toLowerCase()] ?? cur) : cur;
+}
+
+/** The currency of each cellXfs entry's number format, or null (most styles). */
+export function currencyStyles(styles: XmlNode | undefined): (string | null)[] {
+  const custom = customFormats(styles);
+  return childrenNamed(child(styles, 'cellXfs'), 'xf').map((xf) => {
+    const code = custom.get(Number(xf.attrs.numFmtId ?? 0));
+    return code === undefined ? null : formatCurrency(code);
+  });
+}
+
+/** The date kind of each cellXfs entry (the index a cell's `s` attribute refers to). */
+export function dateStyles(styles: XmlNode | undefined): DateKind[] {
+  const custom = customFormats(styles);
   return childrenNamed(child(styles, 'cellXfs'), 'xf').map((xf) => {
     const id = Number(xf.attrs.numFmtId ?? 0);
     const code = custom.get(id);

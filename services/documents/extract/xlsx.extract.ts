@@ -2,13 +2,14 @@
  * XLSX: every sheet in tab order, found through xl/workbook.xml and its relationships (the
  * part names say nothing about the order or the name). A row becomes one line with its cells
  * joined by " | "; each sheet's name heads its first row. Numbers in a date style come out
- * as ISO dates, formulas as their cached values.
+ * as ISO dates, numbers in a currency format with the currency ("1250 USD"), formulas as
+ * their cached values.
  */
 import { openZip, type ZipArchive, type ZipLimits } from '../zip.ts';
 import { joinParts, type Extracted } from './types.ts';
 import { trimCells } from './text.extract.ts';
 import { child, childrenNamed, ownText, parseXml, type XmlNode } from './xml.ts';
-import { dateStyles, serialToIso, tidyIsoDate, type DateKind } from './xlsx-dates.ts';
+import { currencyStyles, dateStyles, serialToIso, tidyIsoDate, type DateKind } from './xlsx-dates.ts';
 
 interface SheetRef {
   name: string;
@@ -85,6 +86,8 @@ function cellRef(ref: string): { col: number; row: number } | null {
 interface CellContext {
   shared: string[];
   styles: DateKind[];
+  /** The currency each style's number format shows (a number comes out as "1250 USD"). */
+  currencies: (string | null)[];
   date1904: boolean;
 }
 
@@ -97,7 +100,9 @@ function cellValue(c: XmlNode, ctx: CellContext): string {
   if (type === 'd') return tidyIsoDate(v);
   if (type !== 'n' || !v) return v;
   const kind = ctx.styles[Number(c.attrs.s ?? 0)] ?? null;
-  return kind ? serialToIso(Number(v), kind, ctx.date1904) : v;
+  if (kind) return serialToIso(Number(v), kind, ctx.date1904);
+  const cur = ctx.currencies[Number(c.attrs.s ?? 0)];
+  return cur && Number.isFinite(Number(v)) ? `${v} ${cur}` : v;
 }
 
 type Grid = Map<number, Map<number, string>>;
@@ -164,9 +169,11 @@ export function extractXlsx(buf: Buffer, limits: ZipLimits): Extracted {
   const zip = openZip(buf, limits);
   const book = readWorkbook(zip);
   const sst = readPart(zip, book.sharedStrings);
+  const stylesPart = readPart(zip, book.styles);
   const ctx: CellContext = {
     shared: childrenNamed(sst, 'si').map(stringItem),
-    styles: dateStyles(readPart(zip, book.styles)),
+    styles: dateStyles(stylesPart),
+    currencies: currencyStyles(stylesPart),
     date1904: book.date1904,
   };
   const parts: { text: string; loc: { kind: 'row'; n: number; sheet: string } }[] = [];
