@@ -17,8 +17,9 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { startDeployment, type Deployment } from '../../test/helpers/a2d2-procs.ts';
-import { failoverCounts, failoverProcessFolder, failoverYaml, longestGap, recoveredAt, runFailoverLoad } from '../../test/helpers/failover-load.ts';
+import { request, startDeployment, type Deployment } from '../../test/helpers/a2d2-procs.ts';
+import { failoverCounts, failoverProcessFolder, failoverYaml, longestGap, notifyJobsKept, recoveredAt, runFailoverLoad } from '../../test/helpers/failover-load.ts';
+import { createRedis } from '../../services/redis.ts';
 import { startSentinelSet } from '../../test/helpers/redis-sentinel.ts';
 import { sleep, waitFor } from '../../test/helpers/wait.ts';
 
@@ -100,6 +101,20 @@ try {
       `longest gap ${longestGap(load.okAt).toFixed(1)} s  promoted ${((promotedAt - killedAt) / 1000).toFixed(1)} s  recovery ${recovered ? ((recovered - killedAt) / 1000).toFixed(1) : 'never'} s after the kill  ` +
       `processes restarted: ${alive ? 'none' : 'SOME DIED'}  on the new primary: ${onNew.length}/${procs.length} (${onNew.join(' ')})  ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
+  // Which alert notify jobs the failover dropped, and whether the recovery sweep queued their cards.
+  const redis = createRedis({ url: `redis://127.0.0.1:${await set.currentPrimary()}` });
+  try {
+    const kept = await notifyJobsKept(d.db, redis, d.prefix, load.groups);
+    // Of those, the adds the http role saw refused (stored, answered 202, counted); the rest Redis acknowledged and lost.
+    const metrics = await request(`${d.http[0]!.url}/metrics`, { timeoutMs: 5_000 });
+    const refused = /^a2d2_alert_notify_not_queued_total (\d+)/m.exec(metrics.body)?.[1] ?? '?';
+    console.log(
+      `alert notify jobs: ${kept.groups} groups, delivery job gone after the failover ${kept.lost.length} (add refused while Redis was away ${refused}), ` +
+        `queued again by the recovery sweep ${kept.rescued.length}${kept.lost.length ? ` (${kept.lost.join(' ')})` : ''}`,
+    );
+  } finally {
+    await redis.quit();
+  }
   if (counts.cardsMissing || counts.runsUnfinished) await explain(d, tag, load);
   if (counts.missingSlash.length) {
     console.log(`slash tickets acknowledged but not stored: ${counts.missingSlash.join(' | ')}`);

@@ -145,23 +145,60 @@ export async function outboundBacklog(db: pg.Client, chats: string[]): Promise<{
   return { total: sum('n'), queued: sum('queued'), failed: sum('failed'), largestChat: Math.max(0, ...rows.map((r) => r.n)) };
 }
 
+/** How many of `groups` still carry a notify mark (stored, not yet shown: their card is owed). */
+async function groupsUnshown(db: pg.Client, groups: string[]): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "AlertGroup" WHERE id = ANY($1::uuid[]) AND "notifyPendingSince" IS NOT NULL', [groups]);
+  return r.rows[0]!.n;
+}
+
 /**
- * Waits until the outbound backlog of `chats` is drained (no row queued, every expected card
- * seen, or nothing queued for 15 s: the recovery sweeps have had their turn). The bound follows
- * the largest chat's rows, which leave at Slack's one a second: 1.5 s a row plus a minute.
+ * Waits until the outbound backlog of `chats` is drained (no row queued and no alert group of
+ * the load still marked for notifying; then every expected card seen, or 15 s of that: the
+ * recovery sweeps have had their turn). The bound follows the largest chat's rows, which leave
+ * at Slack's one a second: 1.5 s a row plus a minute.
  */
-async function drainOutbound(db: pg.Client, chats: string[], complete: () => boolean): Promise<{ waitedS: number; boundS: number; backlog: Awaited<ReturnType<typeof outboundBacklog>> }> {
+async function drainOutbound(
+  db: pg.Client,
+  chats: string[],
+  groups: string[],
+  complete: () => boolean,
+): Promise<{ waitedS: number; boundS: number; backlog: Awaited<ReturnType<typeof outboundBacklog>>; unshown: number }> {
   const start = Date.now();
   let idleSince = 0;
   for (;;) {
     const backlog = await outboundBacklog(db, chats);
+    const unshown = await groupsUnshown(db, groups);
     const boundMs = backlog.largestChat * 1_500 + 60_000;
-    if (backlog.queued > 0) idleSince = 0;
+    if (backlog.queued > 0 || unshown > 0) idleSince = 0;
     else idleSince ||= Date.now();
-    const done = backlog.queued === 0 && (complete() || Date.now() - idleSince > 15_000);
-    if (done || Date.now() - start > boundMs) return { waitedS: (Date.now() - start) / 1000, boundS: boundMs / 1000, backlog };
+    const done = backlog.queued === 0 && unshown === 0 && (complete() || Date.now() - idleSince > 15_000);
+    if (done || Date.now() - start > boundMs) return { waitedS: (Date.now() - start) / 1000, boundS: boundMs / 1000, backlog, unshown };
     await sleep(1_000);
   }
+}
+
+/**
+ * What Redis kept of the load's alert notify jobs (`redis` on the current primary, `prefix` the
+ * deployment's queue prefix): per group its delivery's job (`grp-<id>-a<latest alert id>`, kept
+ * once completed) and the recovery sweep's (`grp-<id>-m<mark>`). A delivery job that is gone
+ * was dropped by the failover (the old primary acknowledged it; the replica never had it); with
+ * a sweep job too, the sweep queued the card that job owed.
+ */
+export async function notifyJobsKept(db: pg.Client, redis: { exists(key: string): Promise<number>; keys(pattern: string): Promise<string[]> }, prefix: string, groups: string[]) {
+  const rows = (
+    await db.query<{ id: string; last: string | null }>(
+      'SELECT g.id::text AS id, (SELECT max(a.id) FROM "Alert" a WHERE a."groupId" = g.id)::text AS last FROM "AlertGroup" g WHERE g.id = ANY($1::uuid[])',
+      [groups],
+    )
+  ).rows;
+  const lost: string[] = [];
+  const rescued: string[] = [];
+  for (const r of rows) {
+    if (await redis.exists(`${prefix}:alerts.notify:grp-${r.id}-a${r.last ?? 0}`)) continue;
+    lost.push(r.id);
+    if ((await redis.keys(`${prefix}:alerts.notify:grp-${r.id}-m*`)).length) rescued.push(r.id);
+  }
+  return { groups: rows.length, lost, rescued };
 }
 
 /** Posts per key into `channel`: each ticket, alert or run counted wherever it appears (cards may share a digest). */
@@ -197,7 +234,7 @@ export async function failoverCounts(d: Deployment, db: pg.Client, tag: string, 
     const k = cards();
     return k.triage.size >= want && k.alerts.size >= load.groups.length && k.runs.size >= load.runs.length;
   };
-  const drain = await drainOutbound(db, [c.triage, c.alerts, c.runs], complete);
+  const drain = await drainOutbound(db, [c.triage, c.alerts, c.runs], load.groups, complete);
   const { triage, alerts, runs } = cards();
   // Read after the drain: runs still in their last step then have had the same time as the cards.
   const stored = await storedCounts(db, load);
@@ -221,7 +258,7 @@ export async function failoverCounts(d: Deployment, db: pg.Client, tag: string, 
     drain,
     line:
       `tickets 2xx ${load.tickets.length} stored ${stored.tickets}  slash 2xx ${load.slashTitles.length} stored ${storedSlash} (twice ${duplicated})  alerts 2xx ${load.groups.length} stored ${stored.groups}${runPart}  ` +
-      `answers ${tally(load.statuses)}  refused attempts ${load.refused}  outbound rows ${drain.backlog.total} (queued ${drain.backlog.queued}, failed ${drain.backlog.failed}, largest chat ${drain.backlog.largestChat}) drained in ${drain.waitedS.toFixed(0)} s of ${drain.boundS.toFixed(0)} s`,
+      `answers ${tally(load.statuses)}  refused attempts ${load.refused}  outbound rows ${drain.backlog.total} (queued ${drain.backlog.queued}, failed ${drain.backlog.failed}, largest chat ${drain.backlog.largestChat}; alert groups still unshown ${drain.unshown}) drained in ${drain.waitedS.toFixed(0)} s of ${drain.boundS.toFixed(0)} s`,
   };
 }
 
