@@ -25,10 +25,12 @@ import { HELD_IDS } from './doc-corpus4-held-ids.ts';
 import { HELD_TEXTS } from './doc-corpus4-held-texts.ts';
 import { TUNING4_A } from './doc-corpus4-tuning.ts';
 import { TUNING4_B } from './doc-corpus4-tuning-b.ts';
+import { TUNING4_C } from './doc-corpus4-tuning-c.ts';
 
 const SETS: Record<string, { docs: Doc4[]; prefix: string }> = {
   heldout3: { docs: [...HELD_TRADE, ...HELD_IDS, ...HELD_TEXTS], prefix: 'v' },
-  tuning4: { docs: [...TUNING4_A, ...TUNING4_B], prefix: 'x' },
+  // The second batch (x034 on) is numbered after the first, so the first keeps its names.
+  tuning4: { docs: [...TUNING4_A, ...TUNING4_B, ...TUNING4_C], prefix: 'x' },
 };
 
 const EXT: Record<string, string> = { 'scan-png': 'png', 'scan-jpg': 'jpg', 'scan-pdf': 'pdf' };
