@@ -33,9 +33,10 @@ const query = {
   properties: { lang: LANG, environment: { type: 'string', maxLength: 100 }, service: { type: 'string', maxLength: 200 } },
 } as const;
 
-/** How many environments the page shows, and deployments per environment. */
+/** How many environments the page shows, and deployments per environment: on its own, and among all environments (a link leads to the rest). */
 const ENVIRONMENTS = 20;
 const PER_ENVIRONMENT = 20;
+const OVERVIEW_RECENT = 10;
 /** At most this many services in an environment's "runs now" table: on its own, and among all environments (a link leads to the rest). */
 const CURRENT_LIMIT = 200;
 const OVERVIEW_SERVICES = 25;
@@ -77,25 +78,29 @@ async function currentDeploys(db: Db, environments: string[], service?: string):
     ) x`;
 }
 
-/** The latest deployments of each of these environments, in one statement (an index scan each). */
-async function recentDeploys(db: Db, environments: string[], service?: string): Promise<DeployRow[]> {
+/** The latest `limit` deployments of each of these environments, in one statement (an index scan each). */
+async function recentDeploys(db: Db, environments: string[], limit: number, service?: string): Promise<DeployRow[]> {
   return db.$queryRaw<DeployRow[]>`
     SELECT x.* FROM unnest(${environments}::text[]) e(env) CROSS JOIN LATERAL (
       SELECT ${SELECTED} FROM "Deployment" d WHERE d.environment = e.env ${service ? Prisma.sql`AND d.service = ${service}` : Prisma.empty}
-      ORDER BY d."createdAt" DESC LIMIT ${PER_ENVIRONMENT}
+      ORDER BY d."createdAt" DESC LIMIT ${limit}
     ) x`;
 }
 
 /** These environments, each with its services' latest successful deployments and its latest deployments. */
 export async function environmentViews(db: Db, environments: string[], service?: string): Promise<EnvironmentView[]> {
   if (!environments.length) return [];
-  const [recent, current] = await Promise.all([recentDeploys(db, environments, service), currentDeploys(db, environments, service)]);
+  // Among several environments each shows its latest few (one more is read to know there are more).
+  const overview = environments.length > 1;
+  const shown = overview ? OVERVIEW_RECENT : PER_ENVIRONMENT;
+  const [recent, current] = await Promise.all([recentDeploys(db, environments, overview ? shown + 1 : shown, service), currentDeploys(db, environments, service)]);
   const of = <R extends { environment: string }>(rows: R[], env: string) => rows.filter((r) => r.environment === env);
   return environments.map((environment) => {
     const runs = of(current, environment).sort((a, b) => a.service.localeCompare(b.service)).slice(0, CURRENT_LIMIT);
     // Among several environments only the first services are listed; one environment (or one service) lists them all.
     const services = environments.length > 1 && !service ? Math.max(runs.length, ...runs.map((r) => r.servicesInEnvironment ?? 0)) : runs.length;
-    return { environment, recent: of(recent, environment), current: runs, services };
+    const latest = of(recent, environment);
+    return { environment, recent: latest.slice(0, shown), moreRecent: latest.length > shown, current: runs, services };
   });
 }
 

@@ -30,6 +30,8 @@ export interface EnvironmentView {
   services: number;
   /** The latest deployments, newest first. */
   recent: DeployRow[];
+  /** Whether the environment has more of them than `recent` holds (the overview shows its latest few). */
+  moreRecent?: boolean;
 }
 
 export interface DeploysPageOpts {
@@ -65,7 +67,9 @@ function recentTable(c: PageCtx, v: EnvironmentView, tz: string): Html {
   return html`<table data-table="recent"><caption>${c.t('console.deploys.recentCaption', { environment: v.environment, count: v.recent.length })}</caption><thead><tr>
 <th scope="col">${c.t('console.alerts.service')}</th><th scope="col">${c.t('alerts.deploy.version')}</th><th scope="col">${c.t('alerts.deploy.status')}</th>
 <th scope="col">${c.t('alerts.deploy.actor')}</th><th scope="col">${c.t('console.deploys.started')}</th><th scope="col">${c.t('console.deploys.history')}</th><th scope="col">${c.t('console.deploys.source')}</th>
-</tr></thead><tbody>${rows}</tbody></table>`;
+</tr></thead><tbody>${rows}</tbody></table>${
+    v.moreRecent ? html`<p class="muted"><a href="${href(c, '/console/deploys', { environment: v.environment })}">${c.t('console.deploys.moreRecent', { environment: v.environment })}</a></p>` : ''
+  }`;
 }
 
 function currentTable(c: PageCtx, v: EnvironmentView, tz: string): Html {

@@ -222,6 +222,17 @@ test('deploys: per environment, what each service runs and the latest deployment
   assert.match(await runsNow('v1.2', 'success'), /v1\.2[\s\S]*fay/);
   await deploy({ version: 'v1.2', status: 'failure', environment: staging, actor: 'fay' });
   assert.match(await runsNow('v1.2', 'failure'), /v1\.0[\s\S]*dana/, 'the success before the failed one');
+
+  // Among all environments each shows its latest 10 deployments, with a link to the environment's own page (its latest 20).
+  const qa = `qa-${RUN.toLowerCase()}`;
+  for (let i = 0; i < 11; i += 1) await deploy({ version: `v2.${i}`, status: 'in_progress', environment: qa, actor: 'gus' });
+  await waitFor(async () => ((await db.deployment.count({ where: { environment: qa } })) === 11 ? true : null), 'eleven qa deployments');
+  await page.goto(`${t.url}/console/deploys`);
+  const qaSection = page.locator(`section[data-environment="${qa}"]`);
+  assert.equal(await qaSection.locator('table[data-table=recent] tbody tr').count(), 10);
+  assert.equal(await page.locator(`section[data-environment="${staging}"] a`, { hasText: 'More deployments' }).count(), 0, 'no link where all are shown');
+  await Promise.all([page.waitForURL(/environment=qa/), qaSection.locator('a', { hasText: `More deployments to ${qa}` }).click()]);
+  assert.equal(await page.locator('table[data-table=recent] tbody tr').count(), 11);
   await context.close();
 });
 
