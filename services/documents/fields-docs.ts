@@ -10,11 +10,11 @@ import { captured, field, personName, proseNumber, type ExtractedField } from '.
 const NO = '(?:no|nr|num|number|n|#|№|id)';
 const L = (src: string) => new RegExp(src, 'iu');
 
-const ISSUED = `date\\s+of\\s+(?:issue|issuance|award|inspection|examination|assessment|registration)|initial\\s+registration|(?:course\\s+)?completed(?:\\s+on)?|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания)|когда\\s+выдан[оа]?|выдан[оа]?`;
-const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?|(?:renewal|next\\s+(?:inspection|examination|review|renewal))\\s+due(?:\\s+on)?|renewal\\s+(?:recommended|required)\\s+(?:by|before)|срок\\s+окончания|окончание\\s+срока(?:\\s+действия)?`;
+const ISSUED = `date\\s+of\\s+(?:issue|issuance|award|inspection|examination|assessment|registration)|initial\\s+registration|(?:course\\s+)?completed(?:\\s+on)?|(?:issue|issuance|award)\\s+date|awarded(?:\\s+on)?|granted(?:\\s+on)?|date\\s+issued|issued(?:\\s+on)?|дата\\s+(?:выдачи|оформления|регистрации|издания|вручения)|когда\\s+выдан[оа]?|выдан[оа]?`;
+const EXPIRES = `date\\s+of\\s+expiry|expiry\\s+date|expiration\\s+date|expires?(?:\\s+on)?|valid\\s+(?:until|till|through|to)|действител[а-яё]*\\s+до|действует\\s+до|годен\\s+до|дата\\s+окончания(?:\\s+срока)?(?:\\s+действия)?|срок\\s+действия(?:\\s+до)?|(?:renewal|next\\s+(?:inspection|examination|review|renewal))\\s+due(?:\\s+on)?|renewal\\s+(?:recommended|required)\\s+(?:by|before)|срок\\s+окончания|окончание\\s+срока(?:\\s+действия)?|expiry`;
 
 export const CERTIFICATE = {
-  number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство)(?:\\s+[\\p{L}]+){0,2}\\s*№|(?:certificate\\s+)?ref(?:erence)?\\.?|№`,
+  number: `(?:certificate|cert\\.?)\\s*${NO}|(?:registration|reg\\.?)\\s*${NO}|(?:регистрационный\\s+)?номер(?:\\s+(?:сертификата|удостоверения|свидетельства))?|рег\\.?\\s*№|(?:сертификат|удостоверение|свидетельство|диплом)(?:\\s+[\\p{L}]+){0,2}\\s*№|(?:certificate\\s+)?ref(?:erence)?\\.?|№`,
   issued: ISSUED,
   expires: EXPIRES,
   holder: `holder|employee|staff\\s+member|trainee|learner|student|сотрудник|работник|обучающийся|awarded\\s+to|issued\\s+to|presented\\s+to|recipient|participant|(?:name\\s+of\\s+)?candidate|owner(?:\\s+of\\s+(?:the\\s+)?equipment)?|insured|name|организация|ф\\.?\\s?и\\.?\\s?о\\.?|владелец|получатель|заявитель|выдан[оа]?|участник|слушатель`,
@@ -27,7 +27,7 @@ function certificateHolder(d: Doc, text: string, dates: Span[]): Span | undefine
     captured(text, L('certif(?:y|ies)\\s+that\\s+(.+?)\\s+(?:has|have|is)\\b')) ??
     captured(text, L('(?:удостоверя|подтвержда)[а-яё]*,?\\s+что\\s+(?:продукция\\s+изготовителя\\s+)?(.+?)\\s+(?:прош[её]л|успешно|окончил|является|соответствует)')) ??
     // "This certificate is awarded to" ending its line, the name on the next one.
-    captured(text, L('(?:awarded|presented|issued|granted)\\s+to:?[ \\t]*\\n\\s*([^\\n]{3,80})')) ??
+    captured(text, L('(?:(?:awarded|presented|issued|granted)\\s+to:?|награжда[а-яё]*|вручается)[ \\t]*\\n\\s*([^\\n]{3,80})')) ??
     nameAt(d, CERTIFICATE.holder, dates)
   );
 }
@@ -77,11 +77,12 @@ export const PASSPORT = {
 
 // A Russian passport's series and number: "серия 40 08 номер 771245", "Серия 92 14 № 558201", "паспорт серии 45 03 номер 123456".
 const SERIES = /сери[яи]\s*(\d{2})\s?(\d{2})\s*,?\s*(?:№|номер|n)?\s*(\d{6})(?!\d)/iu;
-// A Russian foreign passport's number after its name: "Загранпаспорт: 72 № 5566778" (a "№" between the two parts dropped).
+// A passport's number after its name, a "№" between the parts dropped: "Загранпаспорт: 72 № 5566778", "Данные паспорта: 45 11 № 223344".
 const FOREIGN = /(?<![\p{L}])(?:загран)?паспорт\p{L}*\s*[:：]?\s*(?:№\s*)?(\d{2})\s?(?:№\s*)?(\d{7})(?!\d)/iu;
+const INTERNAL = /(?<![\p{L}])паспорт\p{L}*\s*[:：]?\s*(?:№\s*)?(\d{2})\s?(\d{2})\s*(?:№\s*)?(\d{6})(?!\d)/iu;
 
 function seriesNumber(text: string): Span | undefined {
-  const m = SERIES.exec(text);
+  const m = SERIES.exec(text) ?? INTERNAL.exec(text);
   const f = m ? undefined : FOREIGN.exec(text);
   if (!m && !f) return undefined;
   const value = m ? `${m[1]} ${m[2]} ${m[3]}` : `${f![1]} ${f![2]}`;
@@ -132,7 +133,7 @@ export function passportFields(text: string, dates: Span[]): ExtractedField[] {
 
 export const PAPER = {
   date: `(?:report|publication|release|issue|document)\\s+date|date\\s+of\\s+(?:report|publication|issue)|published(?:\\s+on)?|issued(?:\\s+on)?|released|revision\\s+date|(?:last\\s+)?(?:revised|updated)(?:\\s+on)?|generated(?:\\s+on)?|effective\\s+(?:date|from)|week\\s+ending|dated|date|дата(?:\\s+(?:выпуска|отч[её]та|составления|публикации|издания|документа))?|издано|опубликовано|редакция\\s+от|дата\\s+(?:ввода|утверждения|редакции)|обновлено|сформирован[оа]?|введен[аоы]?\\s+в\\s+действие(?:\\s+с)?|утвержд[её]н[аоы]?`,
-  author: `автор-составитель|ответственный\\s+исполнитель|(?:report|document|paper)\\s+authors?|автор\\s+(?:отч[её]та|документа)|владелец(?:\\s+документа)?|(?:notes|minutes|recorded)\\s+by|authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|reporter|maintainer|auditor|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составител[ьи]|исполнитель|ответственный`,
+  author: `автор-составитель|ответственный\\s+исполнитель|(?:report|document|paper)\\s+authors?|автор\\s+(?:отч[её]та|документа)|владелец(?:\\s+документа)?|(?:notes|minutes|recorded)\\s+by|authors?|submitted\\s+by|presented\\s+by|prepared\\s+by|compiled\\s+by|written\\s+by|drafted\\s+by|issued\\s+by|reported\\s+by|maintained\\s+by|(?:document\\s+)?owner|analyst|technical\\s+writer|responsible|reporter|maintainer|auditor|audit\\s+lead|lead\\s+auditor|tester|doc\\.?\\s+owner|разработчик(?:\\s+документа)?|разработал[аи]?|председатель\\s+комиссии|автор(?:ы)?|подготовил[аи]?|составил[аи]?|составител[ьи]|исполнитель|исп|ответственный`,
 };
 
 const KIND_WORD = /(?<![\p{L}])(?:how[ -]to|report|manual|guide|instructions?|handbook|procedure|отч[её]т\p{L}*|руководство|инструкци\p{L}*|памятк\p{L}*|регламент\p{L}*|справочник|пособие)(?![\p{L}])/iu;
@@ -163,7 +164,7 @@ function byLine(d: Doc): Span | undefined {
 }
 
 // A title given by a label of its own in the first rows ("Report | Regional sales Q2 2025", "Название;Регламент ...").
-const TITLE_LABEL = /^(?:title|report(?:\s+name)?|document(?:\s+(?:title|name))?|название(?:\s+документа)?|наименование(?:\s+документа)?|тема)\s*[:：]?$/iu;
+const TITLE_LABEL = /^(?:title|report(?:\s+name)?|отч[её]т|document(?:\s+(?:title|name))?|название(?:\s+документа)?|наименование(?:\s+документа)?|тема)\s*[:：]?$/iu;
 
 function labelledTitle(d: Doc): Span | undefined {
   for (const row of d.rows.slice(0, 8)) {

@@ -19,7 +19,7 @@ export const INVOICE = {
 };
 
 const INVOICE_LABELS = Object.values(INVOICE);
-const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|services?|услуг[аи]?|работ[аы]?|unit\s+price|price|amount|кол-?во|кол\.|количество|наименование|товар\p{L}*|цена|сумма|ед\.)(?![\p{L}])/giu;
+const ITEM_HEAD = /(?<![\p{L}])(?:qty|quantity|description|item|equipment|products?|charges?|hours|days|rate|services?|услуг[аи]?|работ[аы]?|unit\s+price|price|amount|кол-?во|кол\.|количество|наименование|товар\p{L}*|цена|сумма|ед\.)(?![\p{L}])/giu;
 const NOT_ITEM = /(?<![\p{L}])(?:sub-?total|total|vat|tax|balance|due|paid|deposit|discount|итого|всего|ндс|к оплате|оплачено|аванс|скидка|сумма без)(?![\p{L}])/iu;
 // A price at a row's end: "1,800.00", "7 500,00", "$45.00", "6 000 ₽".
 const ROW_PRICE = /^(?:[$€£]\s?)?\d{1,3}(?:[ \u00a0,.]\d{3})*(?:[.,]\d{2})?(?:\s?(?:₽|руб\.?|[$€£]|usd|eur|gbp|rub))?$/iu;
@@ -55,8 +55,12 @@ function bareItems(d: Doc): ExtractedField[] {
 // A listed item with its quantity and price: "- 3 x Fountain pen @ 24.00 = 72.00", "• 2 × Toner 118.00".
 const LISTED_ITEM = /^[ \t]*[-•*][ \t]+\d+(?:[.,]\d+)?\s*[x×]\s+\S.*?\d[.,]\d{2}[ \t]*$/gmu;
 
+// A numbered line with its price after a dash: "1. Разработка логотипа — 15 000 руб.", two or more of them.
+const NUMBERED_ITEM = /^[ \t]*\d{1,2}[.)][ \t]+\p{L}[^\n]*?\s[—–-]\s+(?:[$€£]\s?)?\d[\d \u00a0]*(?:[.,]\d{2})?(?:\s?(?:руб\.?|₽|[$€£]|usd|eur|gbp|rub))?[ \t]*$/gimu;
+
 function listedItems(text: string): ExtractedField[] {
-  return [...text.matchAll(LISTED_ITEM)].slice(0, 50).map((m) => {
+  const numbered = [...text.matchAll(NUMBERED_ITEM)];
+  return [...text.matchAll(LISTED_ITEM), ...(numbered.length >= 2 ? numbered : [])].slice(0, 50).map((m) => {
     const value = m[0].trim();
     const start = m.index + m[0].indexOf(value);
     return { name: 'item', value, normalized: value, start, end: start + value.length, primary: true };

@@ -5,7 +5,10 @@
  * label, the labelled author that reads as a name, more author and date labels, a Russian
  * signature line, passport series and number in two cells, "серии", a foreign passport's "№",
  * prose issue dates and issuers, listed invoice items, a page title over the letterhead,
- * "awarded to" ending its line, "подтверждается, что", renewal "recommended by".
+ * "awarded to" ending its line, "подтверждается, что", renewal "recommended by"; from the
+ * second batch: tester, audit lead, doc owner, "Исп.", an "Отчёт" title label, a passport
+ * number after its name with "№", a bare expiry column, more item columns and numbered item
+ * lines, a диплом.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,4 +102,25 @@ test('certificates: "awarded to" ending its line, "подтверждается,
   assert.equal(get(en, 'certificate', 'holder'), 'Noor Haddad');
   assert.equal(get(en, 'certificate', 'expiryDate'), '2030-05-01');
   assert.equal(get('СВИДЕТЕЛЬСТВО № 12\nНастоящим подтверждается, что Ильин Ян Ильич окончил курсы.', 'certificate', 'holder'), 'Ильин Ян Ильич');
+});
+
+test('second batch: tester, audit lead, doc owner and "Исп." as authors, "Отчёт" as a title label', () => {
+  assert.equal(get('Load Test Report\nClient | Zeta\nTester | Ivo Petrov\nReport issued | 2025-01-02', 'report', 'author'), 'Ivo Petrov');
+  assert.equal(get('Audit Report 2025\nAudit lead: Mia Sand\nCompleted: 2 March 2025', 'report', 'author'), 'Mia Sand');
+  assert.equal(get('Cleaning procedure\nDoc owner: Ben Ode | Rev 2 | 1 Feb 2025', 'manual', 'author'), 'Ben Ode');
+  assert.equal(get('Отчёт о поставках за май\nВсё в срок.\nИсп. Орлова Н. Н.\n02.06.2025', 'report', 'author'), 'Орлова Н. Н.');
+  assert.equal(get('Отчёт | Остатки на складах, июнь\nДата | 01.07.2025', 'report', 'title'), 'Остатки на складах, июнь');
+});
+
+test('second batch: a passport number after its name with "№", a bare expiry column; items in other columns and numbered lines; a диплом', () => {
+  assert.equal(get('Данные паспорта: 12 34 № 567890; выдан: ОВД района', 'passport', 'number'), '12 34 567890');
+  assert.equal(get('Passport record\nPassport no | ZX998877\nExpiry | 2030-01-01', 'passport', 'expiryDate'), '2030-01-01');
+  assert.equal(all('Invoice #: A-1\n# | Equipment | Days | Charge\n1 | Stage | 2 | USD 100.00\n2 | Lights | 2 | USD 50.00\n | Total |  | USD 150.00', 'invoice', 'item').length, 2);
+  assert.equal(all('Счёт № 7\n1. Дизайн буклета — 8 000 руб.\n2. Печать — 2 000 руб.\nИтого: 10 000 руб.', 'invoice', 'item').length, 2);
+  assert.equal(all('Счёт № 7\n1. Дизайн буклета — 8 000 руб.\nИтого: 8 000 руб.', 'invoice', 'item').length, 0);
+  const diploma = 'ДИПЛОМ № 7\nнаграждается\nОрлов Иван Петрович\nза первое место\nДата вручения: 01.03.2025';
+  assert.equal(classify(diploma, 'ru').category, 'certificate');
+  assert.equal(get(diploma, 'certificate', 'number'), '7');
+  assert.equal(get(diploma, 'certificate', 'holder'), 'Орлов Иван Петрович');
+  assert.equal(get(diploma, 'certificate', 'issueDate'), '2025-03-01');
 });
