@@ -3,12 +3,12 @@
  * detection, deploy correlation and its notify mark, and every alert in it), then its chat
  * work is queued. The mark is the outbox: a notify job that could not be queued (Redis down,
  * a crash in between) is queued later by the recovery sweep, so the answer to the sender
- * depends on the store alone. A delivery identical to the group's last one within
+ * depends on the store alone. The notify job also hands a firing group to the processes (its
+ * `alert.firing` event), so that event is as durable as the card. A delivery identical to the group's last one within
  * `duplicateWindow` (the sender retrying one whose answer it missed) stores nothing new.
  */
 import { randomUUID } from 'node:crypto';
 import { sqlPool } from '../db.ts';
-import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 import type { AlertContext } from './alert-context.ts';
 import { durationMs } from '../duration.ts';
 import { alertFingerprint, groupFields, groupFingerprint } from './alert-normalize.ts';
@@ -22,8 +22,11 @@ interface Stored {
   duplicate: boolean;
 }
 
+/** RFC 3339 in UTC to the millisecond (as Date would write it): Postgres reads it as it is. */
+const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
+
 /** A source's time as ISO UTC (Postgres does not read every form Date.parse accepts). */
-const iso = (s: string | undefined): string | null => (s ? new Date(s).toISOString() : null);
+const iso = (s: string | undefined): string | null => (s ? (RFC3339_UTC.test(s) ? s : new Date(s).toISOString()) : null);
 
 /** The alerts of a delivery as one JSON array, the rows `jsonb_to_recordset` inserts. */
 function alertRows(alerts: IncomingAlert[]): string {
@@ -162,30 +165,21 @@ export function createIngest(ctx: AlertContext) {
     return row.id;
   }
 
-  /** Queues the notify job of a stored delivery; false (logged) when the queue cannot take it now. */
-  async function queueNotify(input: IncomingGroup, groupId: string, lastAlertId: bigint | null): Promise<boolean> {
+  /**
+   * Queues the notify job of a stored delivery; false (logged) when the queue cannot take it
+   * now. The job does the rest (cards, and the process event of a firing group), so the notify
+   * mark written with the rows covers all of it.
+   */
+  async function queueNotify(groupId: string, lastAlertId: bigint | null): Promise<boolean> {
     // Concurrent deliveries' notify jobs leave together in one addBulk.
-    const notify = queues.addBatched<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId }, { jobId: `grp-${groupId}-a${lastAlertId ?? 0n}` });
-    const emitted = input.status === 'firing' ? emitFiring(input, groupId, lastAlertId) : Promise.resolve();
-    const [queued] = await Promise.all([
-      notify.then(
-        () => true,
-        (err: Error) => {
-          // Stored with its notify mark: the recovery sweep queues it once the queue is back.
-          ctx.logger.warn({ err: err.message, groupId }, 'alert stored, notify job not queued; the recovery sweep will queue it');
-          return false;
-        },
-      ),
-      emitted.catch((err: Error) => ctx.logger.warn({ err: err.message }, 'process event not queued')),
-    ]);
-    return queued;
-  }
-
-  /** Processes may start on firing alerts; one event per occurrence (startsAt), and a lost event must not fail the webhook. */
-  function emitFiring(input: IncomingGroup, groupId: string, lastAlertId: bigint | null): Promise<unknown> {
-    const labels = { ...(input.alerts[0]?.labels ?? {}), ...input.commonLabels };
-    const event = { groupId, source: input.source, labels, title: input.title ?? labels.alertname ?? '' };
-    return emitProcessEvent(queues, PROCESS_EVENTS.alertFiring, event, `alert-${groupId}-${input.alerts[0]?.startsAt ?? lastAlertId}`);
+    return queues.addBatched<AlertJob>(ALERTS_QUEUE, { kind: 'group', groupId }, { jobId: `grp-${groupId}-a${lastAlertId ?? 0n}` }).then(
+      () => true,
+      (err: Error) => {
+        // Stored with its notify mark: the recovery sweep queues it once the queue is back.
+        ctx.logger.warn({ err: err.message, groupId }, 'alert stored, notify job not queued; the recovery sweep will queue it');
+        return false;
+      },
+    );
   }
 
   /**
@@ -196,7 +190,7 @@ export function createIngest(ctx: AlertContext) {
     const s = await store(input);
     const groupId = s.groupId ?? (await groupIdOf(input));
     if (s.duplicate) return { groupId, stored: 0, status: input.status, duplicate: true, queued: true };
-    const queued = await queueNotify(input, groupId, s.lastAlertId);
+    const queued = await queueNotify(groupId, s.lastAlertId);
     return { groupId, stored: s.stored, status: input.status, duplicate: false, queued };
   }
 

@@ -10,6 +10,7 @@ import { alertCardKey, renderAlertCard, renderDeployCard, renderDigest, renderRe
 import { groupLabels } from './alert-normalize.ts';
 import type { Storm } from './alert-storm.ts';
 import type { AlertJob } from './alert-types.ts';
+import { emitProcessEvent, PROCESS_EVENTS } from '../processes/events.ts';
 
 /** Routing, cards and the processor of the notify queue over the shared context. */
 export function createNotify(ctx: AlertContext, storm: Storm) {
@@ -68,6 +69,18 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
     if (mark) await db.alertGroup.updateMany({ where: { id: groupId, notifyPendingSince: mark }, data: { notifyPendingSince: null } });
   }
 
+  /**
+   * Processes may start on a firing group: one `alert.firing` event per occurrence (a resolved
+   * group that fires again is a new one). Every job of a firing group emits it before the mark
+   * is cleared, and the event id makes the repeats start nothing twice, so a worker killed
+   * anywhere in between leaves the mark and the recovery sweep's job emits it.
+   */
+  async function emitFiring(g: GroupRow): Promise<void> {
+    if (g.status !== 'firing') return;
+    const event = { groupId: g.id, source: g.source, labels: (g.labels ?? {}) as Record<string, string>, title: g.title };
+    await emitProcessEvent(ctx.queues, PROCESS_EVENTS.alertFiring, event, `alert-${g.id}-o${g.occurrence}`);
+  }
+
   /** The chat work for one group, then its notify mark cleared: what was stored has been shown. */
   async function notifyGroup(groupId: string, byOperator: boolean): Promise<void> {
     const { windows, mark } = await storm.takeNewAlerts(groupId);
@@ -79,6 +92,8 @@ export function createNotify(ctx: AlertContext, storm: Storm) {
   async function showGroup(groupId: string, newAlerts: Array<{ window: Date; n: number }>, byOperator: boolean): Promise<void> {
     const group = await db.alertGroup.findUnique({ where: { id: groupId } });
     if (!group) return;
+    // Silenced or not: a process that reacts to the alert is not the chat's business.
+    if (!byOperator) await emitFiring(group);
     const silence = await activeSilence(group);
     // Silenced groups stay stored but quiet (also when a second job for a delivery, or the
     // recovery sweep, finds nothing new); an operator's own action still updates the card.

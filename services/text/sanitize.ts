@@ -4,6 +4,8 @@
  * would retry such a payload for ever. Three small pure functions, shared by every feature.
  */
 
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7E]*$/;
+
 // C0 controls except tab, line feed and carriage return, which carry meaning in text.
 const C0_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 
@@ -20,6 +22,9 @@ const BLANK = /^[\s\u00AD\u034F\u180E\u200B-\u200F\u2060-\u2064]*$/;
  * lone surrogate replaced by U+FFFD, and the result in Unicode normalization form NFC.
  */
 export function cleanText(s: string): string {
+  // Printable ASCII (with tab, LF, CR) has nothing to remove and is already NFC: most labels,
+  // keys and identifiers take this exit instead of two replaces and a normalisation.
+  if (PLAIN_ASCII.test(s)) return s;
   return s.replace(C0_CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
 }
 

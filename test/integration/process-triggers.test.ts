@@ -156,10 +156,40 @@ test('an Alertmanager webhook for a firing alert starts the process that listens
     commonLabels: labels,
     alerts: [{ ...(amFixture.alerts as object[])[0], status: 'firing', labels: { ...labels, instance: 'a:1' }, startsAt: new Date().toISOString() }],
   };
-  const res = await fetch(`${p.t.url}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${amToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 202);
-  const run = await waitFor(() => db.processRun.findFirst({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'page' } } } }), 'the run started by the webhook', 30_000);
+  const post = async (b: object) => {
+    const res = await fetch(`${p.t.url}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${amToken}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    assert.equal(res.status, 202);
+    return ((await res.json()) as { groupId: string }).groupId;
+  };
+  const runs = () => db.processRun.findMany({ where: { processName: 'ptr-alert', inputs: { equals: { service, severity: 'page' } } }, orderBy: { createdAt: 'asc' } });
+  /** The group's notify job done (its mark cleared) and every process event it emitted handled. */
+  const settled = async (groupId: string) => {
+    await waitFor(async () => (await db.alertGroup.findUnique({ where: { id: groupId } }))?.notifyPendingSince === null, 'the notify job done', 30_000);
+    const events = p.t.app.deps.queues.queue('processes-events');
+    await waitFor(async () => {
+      const c = await events.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(c).every((n) => n === 0);
+    }, 'process events handled', 30_000);
+  };
+
+  const groupId = await post(body);
+  const run = await waitFor(async () => (await runs())[0], 'the run started by the webhook', 30_000);
   assert.equal(run.trigger, 'event');
+
+  // The same occurrence delivered again with one more instance: no second run.
+  const second = { ...body.alerts[0], labels: { ...labels, instance: 'b:1' }, startsAt: new Date().toISOString() };
+  await post({ ...body, alerts: [...body.alerts, second] });
+  await settled(groupId);
+  assert.equal((await runs()).length, 1, 'a redelivery of the occurrence starts nothing');
+
+  // Resolved, then firing again: a new occurrence, a new run.
+  await post({ ...body, status: 'resolved', alerts: body.alerts.map((x) => ({ ...x, status: 'resolved', endsAt: new Date().toISOString() })) });
+  await settled(groupId);
+  assert.equal((await runs()).length, 1, 'a resolution starts nothing');
+  await post({ ...body, alerts: body.alerts.map((x) => ({ ...x, startsAt: new Date().toISOString() })) });
+  await waitFor(async () => ((await runs()).length === 2 ? true : null), 'a second run for the new occurrence', 30_000);
+  await settled(groupId);
+  assert.equal((await runs()).length, 2);
 });
 
 test('a document step for a document that does not exist fails with a clear reason', async () => {
