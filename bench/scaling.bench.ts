@@ -55,7 +55,7 @@ async function forWorkers(workers: number): Promise<Row[]> {
   const tag = randomUUID().slice(0, 6);
   const dir = mkdtempSync(join(tmpdir(), 'a2d2-scale-proc-'));
   writeFileSync(join(dir, 'scale-run.yaml'), scalingProcess(tag));
-  const d = await startDeployment({ name: 'scaling', http: 2, workers, yaml: scalingYaml(tag, dir) });
+  const d = await startDeployment({ name: 'scaling', http: 2, workers, ownDatabase: true, yaml: scalingYaml(tag, dir) });
   try {
     for (const w of WORKLOADS) await measure(d, w, Math.min(10, counts[w]), tag, 'warm');
     const rows: Row[] = WORKLOADS.map((w) => ({ workers, workload: w, passes: [], loads: [] }));

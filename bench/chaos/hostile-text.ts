@@ -28,7 +28,7 @@ const texts: Record<string, string> = {
 // Raw bytes that are not UTF-8 at all (a truncated sequence, an overlong form, 0xFF).
 const BAD_BYTES = Buffer.from([0x61, 0xc3, 0x28, 0xe2, 0x82, 0xc0, 0xaf, 0xff, 0xfe]);
 
-const dep = await startDeployment({ name: 'hostile', yaml: { http: { rateLimitPerMinute: 1_000_000 }, alerts: { routes: [{ match: { service: 'checkout-am' }, destinations: [`slack:CHOS${tag}`] }] } } });
+const dep = await startDeployment({ name: 'hostile', ownDatabase: true, yaml: { http: { rateLimitPerMinute: 1_000_000 }, alerts: { routes: [{ match: { service: 'checkout-am' }, destinations: [`slack:CHOS${tag}`] }] } } });
 let exitCode = 1;
 try {
   const base = dep.http[0]!.url;

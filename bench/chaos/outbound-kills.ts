@@ -3,15 +3,14 @@
  * while Redis refused their enqueue) sent by worker processes that are SIGKILLed one after
  * another as soon as a few sends went out, mid-call or not, then a fresh worker finishes.
  * Prints sent, duplicated (sent more than once: a kill between the platform's answer and the
- * row's update) and stranded (still queued) counts. Needs Postgres (DATABASE_URL, migrated)
- * and Redis (REDIS_URL).
+ * row's update) and stranded (still queued) counts. Needs Postgres (a database of its own is
+ * made next to DATABASE_URL's) and Redis (REDIS_URL).
  *   node --import tsx bench/chaos/outbound-kills.ts [--messages 200] [--kills 5] [--channels 8]
  */
 import { parseArgs } from 'node:util';
 import { createDb } from '../../services/db.ts';
-import { TEST_DATABASE_URL } from '../../test/helpers/app.ts';
 import { startFakeSlack } from '../../test/helpers/fake-slack.ts';
-import { runOutboundKills } from '../../test/helpers/outbound-kill-run.ts';
+import { useOwnDatabase } from './own-database.ts';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '200' }, kills: { type: 'string', default: '5' }, channels: { type: 'string', default: '8' } },
@@ -24,7 +23,10 @@ if (![messages, kills, channels].every(Number.isInteger) || messages < 1 || kill
   process.exit(2);
 }
 const started = Date.now();
-const db = createDb(TEST_DATABASE_URL, { max: 5 });
+const own = await useOwnDatabase();
+// Loaded after DATABASE_URL names the scenario's own database (the worker helpers read it once).
+const { runOutboundKills } = await import('../../test/helpers/outbound-kill-run.ts');
+const db = createDb(own.url, { max: 5 });
 const slack = await startFakeSlack();
 try {
   const r = await runOutboundKills({
@@ -43,4 +45,5 @@ try {
 } finally {
   await slack.close();
   await db.$disconnect();
+  await own.drop();
 }

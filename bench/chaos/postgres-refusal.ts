@@ -33,7 +33,9 @@ const proxy = await startTcpProxy(pgUrl.hostname, Number(pgUrl.port || 5432));
 const tag = randomUUID().slice(0, 6);
 const dep = await startDeployment({
   name: 'pg-refusal',
-  env: { DATABASE_URL: proxy.via(TEST_DATABASE_URL) },
+  // A database of its own, which the processes reach through the proxy.
+  ownDatabase: true,
+  databaseVia: (url) => proxy.via(url),
   yaml: { http: { rateLimitPerMinute: 1_000_000, readinessTimeoutMs: READINESS_TIMEOUT_MS } },
 });
 let exitCode = 1;

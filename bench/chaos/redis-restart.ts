@@ -38,6 +38,7 @@ async function pass(mode: 'none' | 'aof'): Promise<boolean> {
   try {
     dep = await startDeployment({
       name: `redis-${mode}`,
+      ownDatabase: true,
       env: { REDIS_URL: redis.url },
       yaml: {
         http: { rateLimitPerMinute: 1_000_000 },

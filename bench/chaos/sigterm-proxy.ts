@@ -28,6 +28,7 @@ const roundsAt = process.argv.indexOf('--rounds');
 const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 3;
 const run = await runRollingRestart({
   name: 'sigterm-proxy',
+  ownDatabase: true,
   drain: '3s',
   rounds,
   senders: { slack: 2, telegram: 2, alert: 1 },

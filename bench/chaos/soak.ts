@@ -35,6 +35,7 @@ const ESC = `CSOE${tag}`;
 const TRIAGE = `CSOT${tag}`;
 const dep = await startDeployment({
   name: 'soak',
+  ownDatabase: true,
   yaml: {
     http: { rateLimitPerMinute: 1_000_000 },
     tickets: {
@@ -139,7 +140,11 @@ try {
     .map((r) => `${r.chat === ESC ? 'escalation' : r.chat === TRIAGE ? 'triage' : 'alerts'} ${r.n}`)
     .join(', ') || 'none';
   const sendsTo = (ch: string) => dep.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === ch && c.at <= loadEnd).length;
-  const loadSeconds = (loadEnd - (until - minutes * 60_000)) / 1000;
+  const loadStart = until - minutes * 60_000;
+  const loadSeconds = (loadEnd - loadStart) / 1000;
+  // When the slow sends happened (seconds into the load), to set beside the kills and the machine's load.
+  const at = (ms: number) => ((ms - loadStart) / 1000).toFixed(0);
+  const slow = [...seen.keys()].filter((id) => firedAt.has(id) && seen.get(id)! - firedAt.get(id)! > 5_000).map((id) => `${at(firedAt.get(id)!)}+${((seen.get(id)! - firedAt.get(id)!) / 1000).toFixed(0)}`);
   const storedTickets = (await dep.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Ticket" WHERE id = ANY($1)`, [tickets.map((t) => t.id)])).rows[0]!.n;
   const storedGroups = (await dep.db.query<{ n: number }>(`SELECT count(DISTINCT id)::int AS n FROM "AlertGroup" WHERE id = ANY($1::uuid[])`, [groups])).rows[0]!.n;
   const lost = tickets.length - storedTickets + (new Set(groups).size - storedGroups);
@@ -158,6 +163,7 @@ try {
       `in card threads ${inThread.size}/${tickets.length} sending ${p(threadSending)}  tickets/s ${(tickets.length / loadSeconds).toFixed(2)}  Slack calls/s during the load: triage ${(sendsTo(TRIAGE) / loadSeconds).toFixed(2)} escalation ${(sendsTo(ESC) / loadSeconds).toFixed(2)}  still queued: ${backlog}  ` +
       `RSS: ${rss}  ${((Date.now() - started) / 60_000).toFixed(1)} min`,
   );
+  console.log(`kills at s ${killTimes.map(at).join(', ') || 'none'}; escalation notices sent over 5 s after their breach (breach at s + seconds): ${slow.join(' ') || 'none'}`);
   exitCode = lost || unnotified || failed ? 1 : 0;
   await dep.db.query(`DELETE FROM "Ticket" WHERE title LIKE $1`, [`%o${tag}`]);
   await dep.db.query(`DELETE FROM "AlertGroup" WHERE id = ANY($1::uuid[])`, [groups]);

@@ -27,6 +27,7 @@ const TRIAGE = `CTRI${tag.toUpperCase()}`;
 const REPORTER = `CREP${tag.toUpperCase()}`;
 const dep = await startDeployment({
   name: 'ticket-kills',
+  ownDatabase: true,
   yaml: {
     // One client address sends everything here; the per-address REST limit is for the internet.
     http: { rateLimitPerMinute: 1_000_000 },

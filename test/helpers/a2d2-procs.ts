@@ -56,6 +56,8 @@ export interface DeploymentOptions {
    * database would send this one's outbound rows to its own fake Slack (and mark them sent).
    */
   ownDatabase?: boolean;
+  /** The address the processes are given for the database (through a proxy, say); the `db` client connects directly. */
+  databaseVia?: (databaseUrl: string) => string;
 }
 
 /** A deployment of real processes and the secrets a sender needs to reach it. */
@@ -144,7 +146,7 @@ export async function startDeployment(opts: DeploymentOptions = {}): Promise<Dep
   const { SLACK_APP_TOKEN: _a, TELEGRAM_BOT_TOKEN: _b, OPENAI_API_KEY: _c, ...rest } = process.env as Record<string, string>;
   const env: Record<string, string> = {
     ...rest,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: opts.databaseVia ? opts.databaseVia(databaseUrl) : databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
     A2D2_CONFIG: join(dir, 'a2d2.yaml'),
     A2D2_QUEUE_PREFIX: prefix,

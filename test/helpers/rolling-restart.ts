@@ -42,6 +42,8 @@ export interface RollingOptions {
   /** Load before the first restart, and after a worker's replacement. */
   warmupMs: number;
   betweenMs: number;
+  /** A database of the deployment's own (startDeployment's ownDatabase): the chaos scenario's. */
+  ownDatabase?: boolean;
 }
 
 /** What happened to the processes. */
@@ -80,6 +82,7 @@ async function startRun(opts: RollingOptions): Promise<Omit<RollingRun, 'deliver
       name: opts.name,
       http: 2,
       workers: 1,
+      ...(opts.ownDatabase ? { ownDatabase: true } : {}),
       env: { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url },
       yaml: {
         shutdown: { drain: opts.drain, graceMs: 5000 },
