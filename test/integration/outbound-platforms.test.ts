@@ -77,9 +77,10 @@ describe('outbound through the Slack sender', () => {
     const channel = `C${randomUUID().slice(0, 8).toUpperCase()}`;
     const key = `ticket:${randomUUID()}:card`;
     const card = await outbound.send({ ref: { platform: 'slack', chatId: channel }, reply: { title: 'Ticket', text: 'new' }, messageKey: key });
+    // Posted before the update is queued (a state still queued with its post would go with it, as one post).
+    const cardRow = await waitRow(card, 'sent');
     const update = await outbound.send({ ref: { platform: 'slack', chatId: channel }, reply: { title: 'Ticket', text: 'acknowledged' }, messageKey: key });
     const note = await outbound.send({ ref: { platform: 'slack', chatId: channel }, reply: { text: 'SLA at risk' }, threadUnderKey: key });
-    const cardRow = await waitRow(card, 'sent');
     await waitRow(update, 'sent');
     await waitRow(note, 'sent');
 
@@ -122,10 +123,11 @@ describe('outbound through the Telegram sender', () => {
     const chatId = String(200_000 + Math.floor(Math.random() * 1e8));
     const key = `alert:${randomUUID()}`;
     const card = await outbound.send({ ref: { platform: 'telegram', chatId }, reply: { title: 'Alert', text: 'firing' }, messageKey: key });
+    // Posted before the update is queued (a state still queued with its post would go with it, as one post).
+    const cardRow = await waitRow(card, 'sent');
     const update = await outbound.send({ ref: { platform: 'telegram', chatId }, reply: { title: 'Alert', text: 'resolved' }, messageKey: key });
     const note = await outbound.send({ ref: { platform: 'telegram', chatId }, reply: { text: 'see runbook' }, threadUnderKey: key });
     const long = await outbound.send({ ref: { platform: 'telegram', chatId }, reply: { text: 'x'.repeat(1500) } });
-    const cardRow = await waitRow(card, 'sent');
     await waitRow(update, 'sent');
     await waitRow(note, 'sent');
     const longRow = await waitRow(long, 'sent');

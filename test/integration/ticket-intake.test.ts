@@ -241,10 +241,10 @@ test('reported in Telegram, handled from the Slack triage channel: the reporter 
   assert.ok(final.acknowledgedAt && final.resolvedAt);
   const kinds = (await t.app.deps.db.ticketEvent.findMany({ where: { ticketId: row.id }, orderBy: { id: 'asc' } })).map((e) => e.kind);
   assert.deepEqual(kinds, ['created', 'acknowledged', 'assigned', 'severity', 'comment', 'resolved']);
-  // The card was edited in place along the way, ending resolved with a Reopen button.
+  // The card was edited in place along the way, ending resolved with a Reopen button (states
+  // that were still queued behind the channel's pace go out folded into a newer one).
   const edits = () => slack.callsTo('chat.update').filter((c) => c.args.channel === TRIAGE && c.args.ts === cardTs);
   const last = await waitFor(() => edits().find((c) => /Resolved/.test(text(c))), 'the card edited to resolved', 30_000);
   assert.match(text(last), /ticket\.reopen/);
   assert.doesNotMatch(text(last), /ticket\.ack/);
-  assert.ok(edits().length >= 4, `card edited ${edits().length} times`);
 });
