@@ -7,8 +7,14 @@
  *   group's card is sent;
  * - documents: XLSX uploads through the REST route until the pipeline is done;
  * - runs: process runs of a notify step and a short wait until they succeeded.
+ * Each workload is timed (and its CPU counted) until the deployment is idle again as well: no
+ * job waiting or running in any queue and no outbound row still queued. What an item leaves
+ * behind (a ticket's card and its edits, its process event) is its own cost, not the next
+ * workload's: before 2026-12-08 the tickets pass ended at the stored rows and the alerts pass
+ * that followed it was charged with the tickets' backlog.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRedis } from '../services/redis.ts';
 import { amPayload } from '../test/helpers/alert-app.ts';
 import { jsonPost, pool, sendWithRetry, slashCommand, type Deployment } from '../test/helpers/a2d2-procs.ts';
 import { makeXlsx, sampleLines } from '../test/helpers/docgen.ts';
@@ -134,11 +140,37 @@ async function workload(d: Deployment, w: Workload, count: number, tag: string, 
   }
 }
 
-/** Runs one workload and measures it. */
+/** Jobs waiting, prioritized or running in every queue of the deployment (delayed ones, timers and schedulers, are not owed now). */
+async function busyJobs(d: Deployment): Promise<number> {
+  const redis = createRedis({ url: d.env.REDIS_URL! });
+  try {
+    let n = 0;
+    for (const k of await redis.keys(`${d.prefix}:*:meta`)) {
+      const q = k.slice(0, -'meta'.length);
+      n += (await redis.llen(`${q}wait`)) + (await redis.llen(`${q}active`)) + (await redis.zcard(`${q}prioritized`));
+    }
+    return n;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Waits until nothing is owed: no queued outbound row and no job waiting or running (twice in a row, 100 ms apart). */
+export async function settle(d: Deployment, limitMs = 300_000): Promise<void> {
+  let quiet = 0;
+  await until(async () => {
+    const idle = (await n(d, `SELECT count(*)::int AS n FROM "OutboundMessage" WHERE status = 'queued'`, [])) === 0 && (await busyJobs(d)) === 0;
+    quiet = idle ? quiet + 1 : 0;
+    return quiet >= 2;
+  }, limitMs);
+}
+
+/** Runs one workload and measures it (until the deployment has settled). */
 export async function measure(d: Deployment, w: Workload, count: number, tag: string, run: string): Promise<Measured> {
   const before = groupTicks(d);
   const start = Date.now();
   await workload(d, w, count, tag, run);
+  await settle(d);
   const seconds = (Date.now() - start) / 1000;
   const after = groupTicks(d);
   const cpu = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, (v - before[k as keyof typeof before]) / TICK])) as Measured['cpu'];
