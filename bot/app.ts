@@ -22,6 +22,7 @@ import type { LlmService } from '../agents/llm.service.ts';
 import { moduleFactories } from './modules.ts';
 import { createInfrastructure, createServices, type Infrastructure } from './container.ts';
 import { buildServer } from './http/server.ts';
+import { startWorkerListener, type WorkerListener } from './http/worker-listener.ts';
 import { createOutboundQueue, createOutboundRecoveryQueue, type OutboundQueueDeps } from './outbound/sender.processor.ts';
 import { durationMs } from '../services/duration.ts';
 
@@ -55,7 +56,7 @@ export interface App {
   /**
    * What SIGTERM does: readiness turns 503 while the listener keeps serving for the drain period
    * (`shutdown.drain`), so a load balancer stops routing here before anything is refused; then
-   * {@link stop}. A worker role has no listener and stops at once.
+   * {@link stop}. A worker role serves no traffic (at most its METRICS_PORT listener) and stops at once.
    */
   shutdown(): Promise<void>;
   /** True from the start of the drain: /readyz answers 503. */
@@ -183,6 +184,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     : null;
 
   let starting: Promise<{ url: string | null }> | null = null;
+  let workerListener: WorkerListener | null = null;
   const app: App = {
     deps: services,
     modules,
@@ -196,6 +198,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
         // The model is loaded before the first message, not by it.
         if (runsWorkers || role === 'chat') intent.warm?.();
         if (runsWorkers) queues.startWorkers();
+        if (role === 'worker' && config.env.METRICS_PORT !== undefined) {
+          const stopping = () => state.draining || state.shuttingDown;
+          workerListener = await startWorkerListener({ host: config.env.HOST, port: config.env.METRICS_PORT, metrics: infra.metrics, queues, isStopping: stopping });
+          url = workerListener.url;
+        }
         for (const m of modules) await m.start?.(role === 'chat' ? 'all' : role);
         return { url };
       })();
@@ -217,6 +224,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         }
       }
       await queues.close();
+      await workerListener?.close();
       await db.$disconnect();
     },
     async shutdown() {

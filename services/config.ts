@@ -94,6 +94,13 @@ export const envSchema = z.object({
   REDIS_SENTINEL_PASSWORD: optionalSecret.describe('Password of the sentinels themselves, when they require one'),
   HOST: z.string().min(1).default('127.0.0.1').describe('HTTP listen address (`0.0.0.0` in containers)'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('A worker role listens here (on HOST) for GET /metrics and /healthz only; unset: a worker role has no listener. Ignored by the roles that serve HTTP (their /metrics is on PORT)'),
   A2D2_CONFIG: z.string().optional().describe('The YAML file. Unset: ./a2d2.yaml when it exists, else every YAML default applies; a path that does not exist stops start-up'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Lowest level written to the log (JSON lines on stdout)'),
   SLACK_SIGNING_SECRET: optionalSecret.describe('Slack request signing secret (checked on every request to /slack/*); with SLACK_BOT_TOKEN turns Slack on'),

@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from '../../services/logger.ts';
 import type { Metrics } from '../../services/metrics.ts';
 import type { Queues } from '../../services/queues.ts';
+import { scrapeText } from './worker-listener.ts';
 import type { FeatureModule } from '../../core/module.ts';
 import type { HealthProbe } from '../../features/basics/module.ts';
 import { RETRY_AFTER_SECONDS, unavailableDependency } from '../../services/errors/unavailable.ts';
@@ -145,16 +146,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.get('/metrics', async (_req, reply) => {
-    try {
-      const depths = await deps.queues.depths();
-      for (const [queue, counts] of Object.entries(depths)) {
-        for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue, state }, n);
-      }
-    } catch {
-      // Redis down: the scrape still answers with what the process knows.
-    }
     reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    return scrapeText(deps.metrics, deps.queues);
   });
 
   for (const m of deps.modules) {

@@ -105,7 +105,7 @@ test('.dockerignore keeps the host\'s node_modules, dist, secrets and data out, 
   }
 });
 
-type ComposeService = { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; stop_grace_period?: string; healthcheck?: { disable?: boolean }; volumes?: string[]; image?: string; build?: { context: string; dockerfile: string } };
+type ComposeService = { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; stop_grace_period?: string; healthcheck?: { disable?: boolean; test?: string[] }; volumes?: string[]; image?: string; build?: { context: string; dockerfile: string } };
 
 test('compose.yaml: PostgreSQL, Redis with the AOF and noeviction, migrations once before the http and worker roles, nginx with the shipped site', () => {
   const compose = parse(read('deploy/compose.yaml'), { merge: true }) as { services: Record<string, ComposeService> };
@@ -125,7 +125,8 @@ test('compose.yaml: PostgreSQL, Redis with the AOF and noeviction, migrations on
     assert.equal(svc.build?.dockerfile, 'deploy/Dockerfile');
     assert.ok(existsSync(join(ROOT, 'deploy', svc.build!.context, svc.build!.dockerfile)));
   }
-  assert.equal(s.worker!.healthcheck?.disable, true, 'a worker has no listener for the image\'s /healthz check');
+  assert.equal(s.worker!.environment?.METRICS_PORT, '9464', 'a worker listens on METRICS_PORT only');
+  assert.match((s.worker!.healthcheck?.test ?? []).join(' '), /process\.env\.METRICS_PORT\+'\/healthz'/, "the worker's check asks its own listener");
   for (const name of ['migrate', 'http', 'worker']) {
     const env = s[name]!.environment ?? {};
     assertKnownVars(`compose ${name}`, Object.keys(env));
@@ -222,6 +223,12 @@ test('Kubernetes: a Deployment per role, readiness /readyz and liveness /healthz
   const paths = [http.readinessProbe!, http.livenessProbe!, http.startupProbe!].map((p) => p.httpGet.path);
   const answers = await probeAnswers([...new Set(paths)]);
   for (const p of paths) assert.equal(answers[p], 200, `GET ${p} is a route of the server`);
+  // The worker's liveness is its METRICS_PORT listener's /healthz (bot/http/worker-listener.ts).
+  const worker = podOf(deployments.find((d) => roleOf(d)[2] === 'worker')!).containers[0]!;
+  assert.equal(worker.livenessProbe?.httpGet.path, '/healthz');
+  const metricsPort = worker.ports?.find((p) => p.name === worker.livenessProbe!.httpGet.port);
+  assert.equal(String(metricsPort?.containerPort), worker.env?.find((e) => e.name === 'METRICS_PORT')?.value, 'the probe uses the port the worker listens on');
+  assert.equal(worker.readinessProbe, undefined, 'no Service routes to a worker');
   const job = docs.find((d) => d.kind === 'Job');
   assert.deepEqual(job && podOf(job).containers[0]!.args, ['migrate']);
   assert.equal(job && podOf(job).restartPolicy, 'Never');
