@@ -33,16 +33,16 @@ const WORKLOADS: Workload[] = ['tickets', 'alerts', 'documents', 'runs'];
  * count, median): the 1-worker row. perWorker is items a second of one worker process; the CPU
  * figures are CPU seconds per item, each group's CPU share over that rate (tickets: workers
  * 0.24, postgres 0.33, redis 0.04 cores at 14.9/s). Measured on a loaded 2-core machine (load
- * average 7-17), so pessimistic. Alerts: the 2026-12-08 run (docs/scaling.md, each workload
- * charged until the deployment settled; load 2.4-3.4): 11.6/s, 0.035 worker, 0.01 PostgreSQL
- * and 0.005 Redis CPU-s a delivery. The earlier 0.2/s and 1.7 CPU-s were the tickets pass's
- * backlog that the alerts pass after it was charged with.
+ * average 7-17), so pessimistic. Alerts: the 2026-12-08 run (docs/scaling.md, three passes of
+ * 30 deliveries, each workload charged until the deployment settled; load 2.8-6.4): 14.5/s,
+ * 0.030 worker, 0.0145 PostgreSQL and 0.0055 Redis CPU-s a delivery. The earlier 0.2/s and
+ * 1.7 CPU-s were the tickets pass's backlog that the alerts pass after it was charged with.
  */
 export const MEASURED: Measured = {
-  perWorker: { tickets: 14.9, alerts: 11.6, documents: 2.9, runs: 18.3 },
-  workerCpu: { tickets: 0.0161, alerts: 0.035, documents: 0.148, runs: 0.0175 },
-  postgresCpu: { tickets: 0.0221, alerts: 0.01, documents: 0.0793, runs: 0.0115 },
-  redisCpu: { tickets: 0.00268, alerts: 0.005, documents: 0.0172, runs: 0.00219 },
+  perWorker: { tickets: 14.9, alerts: 14.5, documents: 2.9, runs: 18.3 },
+  workerCpu: { tickets: 0.0161, alerts: 0.03, documents: 0.148, runs: 0.0175 },
+  postgresCpu: { tickets: 0.0221, alerts: 0.0145, documents: 0.0793, runs: 0.0115 },
+  redisCpu: { tickets: 0.00268, alerts: 0.0055, documents: 0.0172, runs: 0.00219 },
 };
 
 /** Messages a chat receives per item: a ticket's card and two edits, an alert's card and its resolve edit. */
