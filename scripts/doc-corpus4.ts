@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { fodt, scan } from './scan-render.ts';
 import { imagePdf } from '../test/helpers/image-pdf.ts';
 import type { Doc4 } from './doc-corpus4-kit.ts';
 import { convertSources } from './doc-convert.ts';
@@ -36,35 +36,6 @@ const SETS: Record<string, { docs: Doc4[]; prefix: string }> = {
 const EXT: Record<string, string> = { 'scan-png': 'png', 'scan-jpg': 'jpg', 'scan-pdf': 'pdf' };
 const DPI = 150;
 
-/** A flat ODT document with one paragraph per line, large enough to read at 150 dpi. */
-function fodt(lines: string[]): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const paras = lines.map((l) => `<text:p text:style-name="P">${esc(l)}</text:p>`).join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
-<office:automatic-styles><style:style style:name="P" style:family="paragraph"><style:paragraph-properties fo:margin-bottom="0.25cm"/><style:text-properties fo:font-size="14pt" style:font-name="Liberation Serif"/></style:style></office:automatic-styles>
-<office:body><office:text>
-${paras}
-</office:text></office:body></office:document>`;
-}
-
-/** Rotates by `angle` degrees on white and adds deterministic speckle noise. */
-async function scan(png: Buffer, angle: number, seed: number): Promise<{ jpeg: Buffer; png: Buffer; width: number; height: number }> {
-  const img = await loadImage(png);
-  const canvas = createCanvas(img.width, img.height);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, img.width, img.height);
-  ctx.translate(img.width / 2, img.height / 2);
-  ctx.rotate((angle * Math.PI) / 180);
-  ctx.drawImage(img, -img.width / 2, -img.height / 2);
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  ctx.fillStyle = '#555';
-  for (let i = 0; i < 1500; i++) ctx.fillRect(Math.floor(rnd() * img.width), Math.floor(rnd() * img.height), 1 + Math.floor(rnd() * 2), 1);
-  return { jpeg: canvas.toBuffer('image/jpeg', 70), png: canvas.toBuffer('image/png'), width: img.width, height: img.height };
-}
 
 /** Makes the scans: every flat ODT to PDF in one LibreOffice run, then one page image each. */
 async function makeScans(dir: string, scans: { file: string; doc: Doc4 }[]): Promise<void> {
@@ -73,14 +44,14 @@ async function makeScans(dir: string, scans: { file: string; doc: Doc4 }[]): Pro
   try {
     const srcs = scans.map(({ file, doc }) => {
       const p = join(work, file.replace(/\.\w+$/, '.fodt'));
-      writeFileSync(p, fodt(doc.body.split('\n')));
+      writeFileSync(p, fodt(doc.body.split('\n'), { fontPt: 14, marginCm: 0.25 }));
       return p;
     });
     execFileSync('soffice', [`-env:UserInstallation=file://${work}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', work, ...srcs], { stdio: 'ignore', timeout: 300_000 });
     for (const [i, { file, doc }] of scans.entries()) {
       const base = join(work, file.replace(/\.\w+$/, ''));
       execFileSync('pdftoppm', ['-r', String(DPI), '-gray', '-png', '-singlefile', '-f', '1', '-l', '1', `${base}.pdf`, `${base}-page`], { timeout: 60_000 });
-      const page = await scan(readFileSync(`${base}-page.png`), doc.angle ?? (i % 2 ? 1.1 : -0.9), 101 + i);
+      const page = await scan(readFileSync(`${base}-page.png`), doc.angle ?? (i % 2 ? 1.1 : -0.9), 101 + i, 70);
       const out = doc.format === 'scan-png' ? page.png : doc.format === 'scan-jpg' ? page.jpeg : imagePdf([page], DPI);
       writeFileSync(join(dir, file), out);
     }
