@@ -10,23 +10,13 @@
  */
 import type { Reply } from '../../services/messaging/types.ts';
 import type { Delivery, SenderContext } from './sender-context.ts';
+import type { Digest, StoredRequest } from './digest.ts';
 
 /** How many newer rows of one key one send may stand for (a bound on the query, not a limit users meet). */
 const MAX_ROWS = 200;
 
 /** The newest state to send instead of the head row's, and the rows it stands for. */
-export interface Coalesced {
-  reply: Reply;
-  companionIds: string[];
-}
-
-interface StoredRequest {
-  reply?: Partial<Reply>;
-  messageKey?: string;
-  threadUnderKey?: string;
-  editMessageId?: string;
-  visibleTo?: string;
-}
+export type Coalesced = Digest;
 
 /** Whether a stored request is a plain state of its keyed message (folding it changes nothing but the count of calls). */
 function foldable(r: StoredRequest): boolean {

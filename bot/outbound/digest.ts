@@ -14,13 +14,14 @@ const MAX_ROWS = 25;
 /** ... and at most this much text (below the platforms' limits, 4,096 on Telegram). */
 const MAX_CHARS = 3_500;
 
-/** A digest under way: the reply to send and the other rows it carries. */
+/** One send standing for several queued rows (a digest, or a card's coalesced states): the reply to send and the other rows it carries. */
 export interface Digest {
   reply: Reply;
   companionIds: string[];
 }
 
-interface StoredRequest {
+/** The fields of a row's stored request that the digest and coalescing rules read. */
+export interface StoredRequest {
   reply?: Partial<Reply>;
   messageKey?: string;
   threadUnderKey?: string;
