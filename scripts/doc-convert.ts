@@ -41,3 +41,10 @@ export function convertSources(dir: string, jobs: ConvertJob[]): void {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** Throws naming every expected file that is not in `dir` once the sources are converted. */
+export function assertConverted(dir: string, files: string[]): void {
+  const present = new Set(readdirSync(dir));
+  const missing = files.filter((f) => !present.has(f));
+  if (missing.length) throw new Error(`not converted: ${missing.join(', ')}`);
+}

@@ -11,11 +11,11 @@
  * Writes test/fixtures/documents/<set>/: the documents, src/ (the sources of converted files)
  * and labels.jsonl. Needs soffice (libreoffice-writer, libreoffice-calc).
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { any, rng, type Ctx, type Lang, type Rec, type SetName } from './doc-corpus-data.ts';
 import { BUILDERS } from './doc-corpus-kinds.ts';
-import { convertSources } from './doc-convert.ts';
+import { convertSources, assertConverted } from './doc-convert.ts';
 
 type Style = 'cells' | 'grid' | 'kv' | 'header' | 'dotted' | 'tabs' | 'spaced' | 'wide' | 'rows';
 type Format = 'docx' | 'odt' | 'pdf' | 'html' | 'txt' | 'csv' | 'xlsx';
@@ -125,8 +125,7 @@ function main(set: SetName): void {
   }
   writeFileSync(join(dir, 'labels.jsonl'), labels.join('\n') + '\n');
   convert(dir, docs);
-  const missing = docs.filter((p) => !readdirSync(dir).includes(p.file));
-  if (missing.length) throw new Error(`not converted: ${missing.map((p) => p.file).join(', ')}`);
+  assertConverted(dir, docs.map((p) => p.file));
   console.log(`${set}: ${docs.length} documents in ${dir}`);
 }
 

@@ -17,7 +17,7 @@
  * Writes the documents, src/ (the sources of converted files) and labels.jsonl (same shape as
  * the other sets'). Needs soffice (libreoffice-writer, libreoffice-calc).
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc } from './doc-corpus2-kit.ts';
 import { CONTRACTS, INVOICES } from './doc-corpus2-trade.ts';
@@ -27,7 +27,7 @@ import { TUNING2 } from './doc-corpus2-tuning.ts';
 import { TUNING3_TRADE } from './doc-corpus3-trade.ts';
 import { TUNING3_DOCS } from './doc-corpus3-docs.ts';
 import { TUNING3_MORE } from './doc-corpus3-more.ts';
-import { convertSources } from './doc-convert.ts';
+import { convertSources, assertConverted } from './doc-convert.ts';
 
 const SETS: Record<string, { groups: Doc[][]; prefix: string; tail?: Doc[] }> = {
   heldout2: { groups: [INVOICES, CONTRACTS, CERTIFICATES, PASSPORTS, REPORTS, MANUALS], prefix: 's' },
@@ -68,8 +68,7 @@ function main(set: string): void {
   }
   writeFileSync(join(dir, 'labels.jsonl'), labels.join('\n') + '\n');
   convert(dir, docs);
-  const missing = docs.filter((p) => !readdirSync(dir).includes(p.file));
-  if (missing.length) throw new Error(`not converted: ${missing.map((p) => p.file).join(', ')}`);
+  assertConverted(dir, docs.map((p) => p.file));
   console.log(`${set}: ${docs.length} documents in ${dir}`);
 }
 

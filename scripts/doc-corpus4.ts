@@ -13,13 +13,13 @@
  * tuned on: run it to report a figure only.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fodt, scan } from './scan-render.ts';
 import { imagePdf } from '../test/helpers/image-pdf.ts';
 import type { Doc4 } from './doc-corpus4-kit.ts';
-import { convertSources } from './doc-convert.ts';
+import { convertSources, assertConverted } from './doc-convert.ts';
 import { HELD_TRADE } from './doc-corpus4-held-trade.ts';
 import { HELD_IDS } from './doc-corpus4-held-ids.ts';
 import { HELD_TEXTS } from './doc-corpus4-held-texts.ts';
@@ -77,8 +77,7 @@ async function main(set: string): Promise<void> {
   const office = docs.filter((d) => d.doc.src !== 'scan' && d.doc.format !== d.doc.src);
   convertSources(dir, office.map(({ file, doc }) => ({ file, format: doc.format, source: doc.src, lang: doc.lang })));
   await makeScans(dir, docs.filter((d) => d.doc.src === 'scan'));
-  const missing = docs.filter((p) => !readdirSync(dir).includes(p.file));
-  if (missing.length) throw new Error(`not converted: ${missing.map((p) => p.file).join(', ')}`);
+  assertConverted(dir, docs.map((p) => p.file));
   console.log(`${set}: ${docs.length} documents in ${dir}`);
 }
 
